@@ -1,0 +1,59 @@
+using CrmChatbot.Common;
+
+namespace CrmChatbot.Leads;
+
+/// <summary>A lead as the API returns it.</summary>
+[GenerateSerializer, Immutable, Alias("crm.lead")]
+public sealed record LeadDto(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string Name,
+    [property: Id(2)] string? Email,
+    [property: Id(3)] string? Phone,
+    [property: Id(4)] string? Company,
+    [property: Id(5)] LeadStatus Status,
+    [property: Id(6)] LeadSource Source,
+    [property: Id(7)] string? Notes,
+    [property: Id(8)] string? OwnerId,
+    [property: Id(9)] DateTime CreatedAt,
+    [property: Id(10)] DateTime UpdatedAt);
+
+/// <summary>The fields of a new lead. Status and source fall back to their defaults when null.</summary>
+[GenerateSerializer, Immutable, Alias("crm.new-lead")]
+public sealed record NewLead(
+    [property: Id(0)] string? Name,
+    [property: Id(1)] string? Email = null,
+    [property: Id(2)] string? Phone = null,
+    [property: Id(3)] string? Company = null,
+    [property: Id(4)] LeadStatus? Status = null,
+    [property: Id(5)] LeadSource? Source = null,
+    [property: Id(6)] string? Notes = null,
+    [property: Id(7)] string? OwnerId = null);
+
+/// <summary>A partial update: only fields that are present change.</summary>
+[GenerateSerializer, Immutable, Alias("crm.lead-patch")]
+public sealed record LeadPatch
+{
+    [Id(0)] public Optional<string> Name { get; init; }
+    [Id(1)] public Optional<string> Email { get; init; }
+    [Id(2)] public Optional<string> Phone { get; init; }
+    [Id(3)] public Optional<string> Company { get; init; }
+    [Id(4)] public Optional<LeadStatus> Status { get; init; }
+    [Id(5)] public Optional<LeadSource> Source { get; init; }
+    [Id(6)] public Optional<string> Notes { get; init; }
+    [Id(7)] public Optional<string> OwnerId { get; init; }
+}
+
+/// <summary>Filters, sort and paging of <c>GET /api/leads</c>.</summary>
+public sealed record LeadListQuery
+{
+    public LeadStatus? Status { get; init; }
+    public LeadSource? Source { get; init; }
+    public string? OwnerId { get; init; }
+
+    /// <summary>Case-insensitive substring of name, email or company.</summary>
+    public string? Text { get; init; }
+
+    public SortOrder<LeadSortField> Sort { get; init; } = new(LeadSortField.CreatedAt, Descending: true);
+    public int Limit { get; init; } = 50;
+    public int Offset { get; init; }
+}

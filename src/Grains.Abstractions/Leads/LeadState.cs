@@ -1,0 +1,23 @@
+namespace CrmChatbot.Leads;
+
+/// <summary>
+/// The persisted state of one lead. The id is the grain key (and the document id), so it is not
+/// repeated here. Stores map it to a native document with snake_case fields.
+/// </summary>
+[GenerateSerializer, Alias("crm.lead-state")]
+public sealed class LeadState
+{
+    [Id(0)] public string Name { get; set; } = "";
+    [Id(1)] public string? Email { get; set; }
+    [Id(2)] public string? Phone { get; set; }
+    [Id(3)] public string? Company { get; set; }
+    [Id(4)] public LeadStatus Status { get; set; } = LeadStatus.New;
+    [Id(5)] public LeadSource Source { get; set; } = LeadSource.Website;
+    [Id(6)] public string? Notes { get; set; }
+    [Id(7)] public string? OwnerId { get; set; }
+    [Id(8)] public DateTime CreatedAt { get; set; }
+    [Id(9)] public DateTime UpdatedAt { get; set; }
+
+    public LeadDto ToDto(string id) =>
+        new(id, Name, Email, Phone, Company, Status, Source, Notes, OwnerId, CreatedAt, UpdatedAt);
+}
