@@ -1,0 +1,17 @@
+using CrmChatbot.Users;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace CrmChatbot.Common;
+
+public static class GrainServiceCollectionExtensions
+{
+    /// <summary>Services the CRM grains depend on (clock, login throttling and password options).</summary>
+    public static IServiceCollection AddCrmGrains(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<LoginThrottleOptions>();
+        services.AddOptions<PasswordOptions>();
+        return services;
+    }
+}
