@@ -1,0 +1,146 @@
+using CrmChatbot.Api.Http;
+using CrmChatbot.Users;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace CrmChatbot.Api.Auth;
+
+public static class AuthEndpoints
+{
+    public static RouteGroupBuilder MapAuthEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/auth").WithTags("Auth");
+
+        group.MapPost("/register", RegisterAsync)
+            .Accepts<RegisterRequest>("application/json")
+            .WithSummary("Register a client account and get an access token")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+
+        group.MapPost("/login", LoginAsync)
+            .Accepts<LoginRequest>("application/json", "application/x-www-form-urlencoded")
+            .WithSummary("Log in with email and password (JSON, or an OAuth2 password form with username/password)")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+        group.MapGet("/me", MeAsync)
+            .RequireAuthorization()
+            .WithSummary("The signed-in user");
+
+        return group;
+    }
+
+    private static async Task<Results<Created<TokenResponse>, ProblemHttpResult>> RegisterAsync(
+        HttpRequest request, IGrainFactory grains, JwtTokens tokens, CancellationToken cancellationToken)
+    {
+        var body = await JsonBody.ReadAsync(request, cancellationToken);
+        if (body.Problem is not null)
+        {
+            return body.Problem;
+        }
+
+        using var document = body.Document!;
+        var reader = new JsonObjectReader(document.RootElement, new FieldProblems());
+        var email = reader.String("email");
+        var password = reader.String("password");
+        var name = reader.String("name");
+        // Self-registration always creates a client: a role in the body is accepted and ignored.
+        reader.Has("role");
+        reader.RejectUnknownFields();
+        if (reader.Problems.Any)
+        {
+            return Problems.Validation(reader.Problems);
+        }
+
+        if (string.IsNullOrWhiteSpace(email))
+        {
+            return Problems.Validation("email", "is required");
+        }
+
+        var result = await grains.GetGrain<IUserGrain>(EmailKey.Normalize(email))
+            .RegisterAsync(new NewUser(email, password, name, UserRole.Client));
+        if (!result.IsSuccess)
+        {
+            return Problems.From(result.Error!);
+        }
+
+        return TypedResults.Created("/api/auth/me", Token(tokens, result.Value!));
+    }
+
+    private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> LoginAsync(
+        HttpRequest request, HttpResponse response, IGrainFactory grains, JwtTokens tokens, CancellationToken cancellationToken)
+    {
+        string? email;
+        string? password;
+        if (request.HasFormContentType)
+        {
+            // OAuth2 password grant, as the docs page's Authorize button sends it.
+            var form = await request.ReadFormAsync(cancellationToken);
+            email = form["username"].FirstOrDefault() ?? form["email"].FirstOrDefault();
+            password = form["password"].FirstOrDefault();
+        }
+        else
+        {
+            var body = await JsonBody.ReadAsync(request, cancellationToken);
+            if (body.Problem is not null)
+            {
+                return body.Problem;
+            }
+
+            using var document = body.Document!;
+            var reader = new JsonObjectReader(document.RootElement, new FieldProblems());
+            email = reader.String("email") ?? (reader.Has("username") ? reader.String("username") : null);
+            password = reader.String("password");
+            reader.RejectUnknownFields();
+            if (reader.Problems.Any)
+            {
+                return Problems.Validation(reader.Problems);
+            }
+        }
+
+        var missing = new FieldProblems();
+        if (string.IsNullOrWhiteSpace(email))
+        {
+            missing.Add("email", "is required");
+        }
+
+        if (string.IsNullOrEmpty(password))
+        {
+            missing.Add("password", "is required");
+        }
+
+        if (missing.Any)
+        {
+            return Problems.Validation(missing);
+        }
+
+        var result = await grains.GetGrain<IUserGrain>(EmailKey.Normalize(email!)).LoginAsync(password!);
+        switch (result.Outcome)
+        {
+            case LoginOutcome.Success:
+                return TypedResults.Ok(Token(tokens, result.User!));
+            case LoginOutcome.Throttled:
+                response.Headers.RetryAfter = result.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return TypedResults.Problem(
+                    $"Too many failed logins for this email. Try again in {result.RetryAfterSeconds} seconds.",
+                    statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests");
+            case LoginOutcome.Inactive:
+                return Problems.Forbidden("This account is deactivated.");
+            default:
+                response.Headers.WWWAuthenticate = "Bearer";
+                return Problems.Unauthorized("Incorrect email or password.");
+        }
+    }
+
+    private static async Task<Results<Ok<UserDto>, ProblemHttpResult>> MeAsync(
+        System.Security.Claims.ClaimsPrincipal principal, IGrainFactory grains)
+    {
+        var user = await grains.GetGrain<IUserGrain>(EmailKey.Normalize(principal.Email())).GetAsync();
+        return user is null ? Problems.Unauthorized("The account no longer exists.") : TypedResults.Ok(user);
+    }
+
+    private static TokenResponse Token(JwtTokens tokens, UserDto user) =>
+        new(tokens.Issue(user), "bearer", (int)tokens.Lifetime.TotalSeconds, user);
+}

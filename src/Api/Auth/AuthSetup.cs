@@ -1,0 +1,103 @@
+using System.Security.Claims;
+using CrmChatbot.Users;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.Tokens;
+
+namespace CrmChatbot.Api.Auth;
+
+public static class Policies
+{
+    public const string Staff = "staff";
+    public const string Admin = "admin";
+}
+
+public static class AuthSetup
+{
+    public static IServiceCollection AddCrmAuth(this IServiceCollection services)
+    {
+        services.AddSingleton<JwtTokens>();
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<JwtTokens>((options, tokens) =>
+            {
+                options.MapInboundClaims = false;
+                options.TokenValidationParameters = tokens.ValidationParameters();
+                options.Events = new JwtBearerEvents
+                {
+                    OnTokenValidated = CheckAccountAsync,
+                    OnChallenge = WriteChallengeAsync,
+                    OnForbidden = context => WriteProblemAsync(context.HttpContext, StatusCodes.Status403Forbidden,
+                        "Forbidden", "Your role does not allow this action."),
+                };
+            });
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Staff, p => p.RequireRole(UserRoles.Admin, UserRoles.Agent))
+            .AddPolicy(Policies.Admin, p => p.RequireRole(UserRoles.Admin));
+        return services;
+    }
+
+    /// <summary>
+    /// A signature is not enough: the account must still exist, be the same account (not a deleted
+    /// and re-registered email) and be active. The role is taken from the account, so a role change
+    /// applies at once. The user grain answers from memory, so this costs one in-silo call.
+    /// </summary>
+    private static async Task CheckAccountAsync(TokenValidatedContext context)
+    {
+        var principal = context.Principal;
+        var email = principal?.FindFirstValue(JwtTokens.EmailClaim);
+        var subject = principal?.FindFirstValue(JwtTokens.SubjectClaim);
+        if (email is null || subject is null)
+        {
+            context.Fail("The token does not name an account.");
+            return;
+        }
+
+        var grains = context.HttpContext.RequestServices.GetRequiredService<IGrainFactory>();
+        var user = await grains.GetGrain<IUserGrain>(EmailKey.Normalize(email)).GetAsync();
+        if (user is null || user.Id != subject)
+        {
+            context.Fail("The account of this token no longer exists.");
+            return;
+        }
+
+        if (!user.IsActive)
+        {
+            context.Fail("The account of this token is deactivated.");
+            return;
+        }
+
+        var identity = new ClaimsIdentity(
+            principal!.Claims.Where(c => c.Type != JwtTokens.RoleClaim)
+                .Append(new Claim(JwtTokens.RoleClaim, user.Role.ToClaim())),
+            JwtBearerDefaults.AuthenticationScheme, JwtTokens.SubjectClaim, JwtTokens.RoleClaim);
+        context.Principal = new ClaimsPrincipal(identity);
+    }
+
+    private static Task WriteChallengeAsync(JwtBearerChallengeContext context)
+    {
+        context.HandleResponse();
+        context.Response.Headers.WWWAuthenticate = "Bearer";
+        var detail = context.AuthenticateFailure switch
+        {
+            null => "Authentication is required: send 'Authorization: Bearer <access_token>'.",
+            SecurityTokenExpiredException => "The access token has expired.",
+            { Message: var message } when context.AuthenticateFailure is not SecurityTokenException => message,
+            _ => "The access token is invalid.",
+        };
+        return WriteProblemAsync(context.HttpContext, StatusCodes.Status401Unauthorized, "Unauthorized", detail);
+    }
+
+    private static async Task WriteProblemAsync(HttpContext http, int status, string title, string detail)
+    {
+        http.Response.StatusCode = status;
+        var writer = http.RequestServices.GetRequiredService<IProblemDetailsService>();
+        await writer.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = http,
+            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
+        });
+    }
+}

@@ -1,0 +1,159 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+
+namespace CrmChatbot.Api.Configuration;
+
+/// <summary>A configuration value that stops start-up; the message names the variable.</summary>
+public sealed class SettingsException(string message) : Exception(message);
+
+/// <summary>
+/// Every setting the service reads, from environment variables (a <c>.env</c> file fills in the
+/// ones not set). Parsed once at start-up; any bad value stops the process with one clear line.
+/// </summary>
+public sealed partial record CrmSettings
+{
+    public const string Issuer = "crm-chatbot";
+    public const string Audience = "crm-chatbot-api";
+    public const int MinJwtKeyBytes = 32;
+
+    public string? MongoUrl { get; init; }
+    public string DbName { get; init; } = "crm_db";
+    public required byte[] JwtSecretKey { get; init; }
+    public bool JwtKeyGenerated { get; init; }
+    public int AccessTokenExpireMinutes { get; init; } = 30;
+    public IReadOnlyList<string> CorsOrigins { get; init; } = ["*"];
+    public string Host { get; init; } = "localhost";
+    public int Port { get; init; } = 8000;
+    public string DataDir { get; init; } = "data";
+    public string? AdminEmail { get; init; }
+    public string? AdminPassword { get; init; }
+    public string AdminName { get; init; } = "Administrator";
+    public int SiloPort { get; init; } = 11111;
+    public int GatewayPort { get; init; } = 30000;
+    public int LoginMaxFailures { get; init; } = 5;
+    public int LoginWindowMinutes { get; init; } = 15;
+
+    public static CrmSettings Load(IConfiguration config, IHostEnvironment environment)
+    {
+        var mongoUrl = Optional(config, "MONGO_URL");
+        if (mongoUrl is not null &&
+            !mongoUrl.StartsWith("mongodb://", StringComparison.Ordinal) &&
+            !mongoUrl.StartsWith("mongodb+srv://", StringComparison.Ordinal))
+        {
+            throw new SettingsException("MONGO_URL must start with mongodb:// or mongodb+srv://");
+        }
+
+        var dbName = Optional(config, "DB_NAME") ?? "crm_db";
+        if (!DbNamePattern().IsMatch(dbName))
+        {
+            throw new SettingsException($"DB_NAME '{dbName}' is invalid: use 1-63 letters, digits, '_' or '-'");
+        }
+
+        var (key, generated) = JwtKey(config, environment);
+        var adminEmail = Optional(config, "ADMIN_EMAIL");
+        var adminPassword = Optional(config, "ADMIN_PASSWORD");
+        if ((adminEmail is null) != (adminPassword is null))
+        {
+            throw new SettingsException("ADMIN_EMAIL and ADMIN_PASSWORD must be set together (or neither)");
+        }
+
+        if (adminEmail is not null && !adminEmail.Contains('@', StringComparison.Ordinal))
+        {
+            throw new SettingsException($"ADMIN_EMAIL '{adminEmail}' is not an email address");
+        }
+
+        if (adminPassword is not null && adminPassword.Length < 8)
+        {
+            throw new SettingsException("ADMIN_PASSWORD must be at least 8 characters");
+        }
+
+        var dataDir = Optional(config, "DATA_DIR") ?? "data";
+
+        return new CrmSettings
+        {
+            MongoUrl = mongoUrl,
+            DbName = dbName,
+            JwtSecretKey = key,
+            JwtKeyGenerated = generated,
+            AccessTokenExpireMinutes = Int(config, "ACCESS_TOKEN_EXPIRE_MINUTES", 30, 1, 60 * 24 * 30),
+            CorsOrigins = Origins(Optional(config, "CORS_ORIGINS") ?? "*"),
+            Host = Optional(config, "HOST") ?? "localhost",
+            Port = Int(config, "PORT", 8000, 1, 65535),
+            DataDir = Path.GetFullPath(dataDir),
+            AdminEmail = adminEmail,
+            AdminPassword = adminPassword,
+            AdminName = Optional(config, "ADMIN_NAME") ?? "Administrator",
+            SiloPort = Int(config, "SILO_PORT", 11111, 1, 65535),
+            GatewayPort = Int(config, "GATEWAY_PORT", 30000, 1, 65535),
+            LoginMaxFailures = Int(config, "LOGIN_MAX_FAILURES", 5, 1, 1000),
+            LoginWindowMinutes = Int(config, "LOGIN_WINDOW_MINUTES", 15, 1, 24 * 60),
+        };
+    }
+
+    private static (byte[] Key, bool Generated) JwtKey(IConfiguration config, IHostEnvironment environment)
+    {
+        var secret = Optional(config, "JWT_SECRET_KEY");
+        if (secret is not null && Encoding.UTF8.GetByteCount(secret) >= MinJwtKeyBytes)
+        {
+            return (Encoding.UTF8.GetBytes(secret), false);
+        }
+
+        if (!environment.IsDevelopment())
+        {
+            throw new SettingsException(secret is null
+                ? $"JWT_SECRET_KEY is not set: outside Development it is required (at least {MinJwtKeyBytes} bytes)"
+                : $"JWT_SECRET_KEY is too short: it must be at least {MinJwtKeyBytes} bytes");
+        }
+
+        if (secret is not null)
+        {
+            throw new SettingsException($"JWT_SECRET_KEY is too short: it must be at least {MinJwtKeyBytes} bytes");
+        }
+
+        // Development only: a fresh key per process, so tokens do not survive a restart.
+        return (System.Security.Cryptography.RandomNumberGenerator.GetBytes(64), true);
+    }
+
+    private static string? Optional(IConfiguration config, string name)
+    {
+        var value = config[name]?.Trim();
+        return string.IsNullOrEmpty(value) ? null : value;
+    }
+
+    private static int Int(IConfiguration config, string name, int fallback, int min, int max)
+    {
+        var raw = Optional(config, name);
+        if (raw is null)
+        {
+            return fallback;
+        }
+
+        if (!int.TryParse(raw, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) ||
+            value < min || value > max)
+        {
+            throw new SettingsException($"{name} '{raw}' is invalid: expected a whole number from {min} to {max}");
+        }
+
+        return value;
+    }
+
+    private static string[] Origins(string raw)
+    {
+        var origins = raw.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var origin in origins)
+        {
+            if (origin != "*" &&
+                (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https")))
+            {
+                throw new SettingsException($"CORS_ORIGINS entry '{origin}' is invalid: expected '*' or an http(s) origin such as https://app.example.com");
+            }
+        }
+
+        return origins;
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,63}$")]
+    private static partial Regex DbNamePattern();
+}

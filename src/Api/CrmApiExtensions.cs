@@ -1,0 +1,104 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CrmChatbot.Api.Auth;
+using CrmChatbot.Api.Configuration;
+using CrmChatbot.Api.Health;
+using CrmChatbot.Api.Leads;
+using CrmChatbot.Api.OpenApi;
+using CrmChatbot.Api.Users;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Orleans.Storage;
+
+namespace CrmChatbot.Api;
+
+/// <summary>Cross-cutting setup of the HTTP API, in the spirit of a ServiceDefaults project.</summary>
+public static class CrmApiExtensions
+{
+    public const string CorsPolicy = "crm";
+
+    public static IServiceCollection AddCrmApi(this IServiceCollection services, CrmSettings settings)
+    {
+        services.AddSingleton(settings);
+        services.TryAddSingleton(TimeProvider.System);
+        services.ConfigureHttpJsonOptions(options => Configure(options.SerializerOptions));
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            // Problems carry the request path and a trace id, never exception details.
+            context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
+            context.ProblemDetails.Extensions.TryAdd("trace_id", context.HttpContext.TraceIdentifier);
+        });
+        services.AddCrmAuth();
+        services.AddCrmOpenApi();
+        services.AddCrmHealthChecks();
+        services.AddCors(options => options.AddPolicy(CorsPolicy, policy =>
+        {
+            if (settings.CorsOrigins.Contains("*"))
+            {
+                policy.AllowAnyOrigin();
+            }
+            else
+            {
+                policy.WithOrigins([.. settings.CorsOrigins]).AllowCredentials();
+            }
+
+            policy.AllowAnyHeader().AllowAnyMethod().WithExposedHeaders("Location", "Retry-After");
+        }));
+        return services;
+    }
+
+    /// <summary>snake_case names and enum values, as the original API spoke.</summary>
+    public static void Configure(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+        options.DictionaryKeyPolicy = null;
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+    }
+
+    public static WebApplication MapCrmApi(this WebApplication app)
+    {
+        app.UseExceptionHandler(handler => handler.Run(WriteUnhandledAsync));
+        app.UseStatusCodePages();
+        app.UseCors(CorsPolicy);
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapCrmDocs();
+        app.MapCrmHealth();
+        app.MapAuthEndpoints();
+        app.MapUserEndpoints();
+        app.MapLeadEndpoints();
+        return app;
+    }
+
+    /// <summary>Last resort: a problem without internals. Client mistakes never get here.</summary>
+    private static async Task WriteUnhandledAsync(HttpContext context)
+    {
+        var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        var (status, title, detail) = error switch
+        {
+            BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message),
+            InconsistentStateException => (StatusCodes.Status409Conflict, "Conflict",
+                "The record was changed concurrently; reload it and try again."),
+            _ => (StatusCodes.Status500InternalServerError, "Internal server error",
+                "The server failed to handle the request. It has been logged."),
+        };
+        if (status >= 500)
+        {
+            context.RequestServices.GetRequiredService<ILoggerFactory>()
+                .CreateLogger("CrmChatbot.Api").LogError(error, "Unhandled error on {Path}", context.Request.Path);
+        }
+
+        context.Response.StatusCode = status;
+        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
+        });
+    }
+}

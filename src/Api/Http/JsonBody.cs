@@ -1,0 +1,74 @@
+using System.Buffers;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CrmChatbot.Api.Http;
+
+/// <summary>
+/// Reads a request body as one JSON object, refusing what is not: wrong media type (415), too
+/// large (413), malformed JSON or not an object (400). Bodies are small, so they are buffered.
+/// </summary>
+public static class JsonBody
+{
+    public const int MaxBytes = 1024 * 1024;
+
+    public sealed record Outcome(JsonDocument? Document, ProblemHttpResult? Problem);
+
+    public static async Task<Outcome> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (!request.HasJsonContentType())
+        {
+            return Fail(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
+                "The request body must be JSON, sent with Content-Type: application/json.");
+        }
+
+        if (request.ContentLength > MaxBytes)
+        {
+            return TooLarge();
+        }
+
+        var buffer = new ArrayBufferWriter<byte>();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.WrittenCount + read > MaxBytes)
+            {
+                return TooLarge();
+            }
+
+            buffer.Write(chunk.AsSpan(0, read));
+        }
+
+        if (buffer.WrittenCount == 0)
+        {
+            return Fail(StatusCodes.Status400BadRequest, "Malformed JSON", "The request body is empty; a JSON object is required.");
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(buffer.WrittenMemory, new JsonDocumentOptions { MaxDepth = 32 });
+        }
+        catch (JsonException ex)
+        {
+            var where = ex.LineNumber is { } line ? $" at line {line + 1}, position {ex.BytePositionInLine + 1}" : "";
+            return Fail(StatusCodes.Status400BadRequest, "Malformed JSON", $"The request body is not valid JSON{where}.");
+        }
+
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            document.Dispose();
+            return Fail(StatusCodes.Status400BadRequest, "Malformed JSON", "The request body must be a JSON object.");
+        }
+
+        return new Outcome(document, null);
+    }
+
+    private static Outcome TooLarge() =>
+        Fail(StatusCodes.Status413PayloadTooLarge, "Request body too large", $"The request body must be at most {MaxBytes} bytes.");
+
+    private static Outcome Fail(int status, string title, string detail) =>
+        new(null, TypedResults.Problem(detail, statusCode: status, title: title));
+}

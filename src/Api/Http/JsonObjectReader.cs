@@ -1,0 +1,116 @@
+using System.Text.Json;
+using CrmChatbot.Common;
+
+namespace CrmChatbot.Api.Http;
+
+/// <summary>
+/// Reads the fields of a JSON object strictly: each field must have the expected JSON type (so an
+/// operator object such as <c>{"$gt": ""}</c> where a string belongs is refused), every field must
+/// be known, and every problem is reported against the field's name.
+/// </summary>
+public sealed class JsonObjectReader(JsonElement root, FieldProblems problems)
+{
+    private readonly HashSet<string> _known = new(StringComparer.Ordinal);
+
+    public FieldProblems Problems => problems;
+
+    public bool Has(string field)
+    {
+        _known.Add(field);
+        return root.TryGetProperty(field, out _);
+    }
+
+    /// <summary>A string field; null when absent or null.</summary>
+    public string? String(string field) => StringField(field).Value;
+
+    /// <summary>A string field of a partial update: absent, null, or a value.</summary>
+    public Optional<string> StringField(string field)
+    {
+        if (!TryGet(field, out var value))
+        {
+            return Optional<string>.Absent;
+        }
+
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Null:
+                return Optional<string>.Of(null);
+            case JsonValueKind.String:
+                return Optional<string>.Of(value.GetString());
+            default:
+                problems.Add(field, $"must be a string, not {Describe(value)}");
+                return Optional<string>.Absent;
+        }
+    }
+
+    /// <summary>An enum field given as its snake_case name; null when absent or null.</summary>
+    public Optional<T> EnumField<T>(string field, bool allowNull = true)
+        where T : struct, Enum
+    {
+        if (!TryGet(field, out var value))
+        {
+            return Optional<T>.Absent;
+        }
+
+        if (value.ValueKind == JsonValueKind.Null && allowNull)
+        {
+            return Optional<T>.Absent;
+        }
+
+        if (value.ValueKind == JsonValueKind.String && SnakeCaseEnum.TryParse<T>(value.GetString(), out var parsed))
+        {
+            return Optional<T>.Of(parsed);
+        }
+
+        problems.Add(field, $"must be one of: {string.Join(", ", SnakeCaseEnum.AllNames<T>())}");
+        return Optional<T>.Absent;
+    }
+
+    public Optional<bool> BoolField(string field)
+    {
+        if (!TryGet(field, out var value))
+        {
+            return Optional<bool>.Absent;
+        }
+
+        if (value.ValueKind is JsonValueKind.True or JsonValueKind.False)
+        {
+            return Optional<bool>.Of(value.GetBoolean());
+        }
+
+        problems.Add(field, $"must be true or false, not {Describe(value)}");
+        return Optional<bool>.Absent;
+    }
+
+    /// <summary>Reports every field the endpoint did not ask for.</summary>
+    public void RejectUnknownFields(params string[] readOnlyFields)
+    {
+        foreach (var property in root.EnumerateObject())
+        {
+            if (_known.Contains(property.Name))
+            {
+                continue;
+            }
+
+            problems.Add(property.Name, readOnlyFields.Contains(property.Name, StringComparer.Ordinal)
+                ? "is read-only"
+                : "is not a known field");
+        }
+    }
+
+    private bool TryGet(string field, out JsonElement value)
+    {
+        _known.Add(field);
+        return root.TryGetProperty(field, out value);
+    }
+
+    private static string Describe(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.String => "a string",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        _ => "null",
+    };
+}

@@ -1,0 +1,183 @@
+using System.Security.Claims;
+using CrmChatbot.Api.Auth;
+using CrmChatbot.Api.Http;
+using CrmChatbot.Common;
+using CrmChatbot.Leads;
+using CrmChatbot.Users;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+
+namespace CrmChatbot.Api.Leads;
+
+/// <summary>Documents the body of <c>POST /api/leads</c>.</summary>
+public sealed record CreateLeadRequest(
+    string Name, string? Email, string? Phone, string? Company, LeadStatus? Status, LeadSource? Source,
+    string? Notes, string? OwnerId);
+
+/// <summary>Documents the body of <c>PUT /api/leads/{id}</c>: fields present change, others keep their value.</summary>
+public sealed record UpdateLeadRequest(
+    string? Name, string? Email, string? Phone, string? Company, LeadStatus? Status, LeadSource? Source,
+    string? Notes, string? OwnerId);
+
+/// <summary>Leads, for staff. Writes go through the lead's grain; the list reads the store's documents.</summary>
+public static class LeadEndpoints
+{
+    private static readonly string[] ReadOnlyFields = ["id", "created_at", "updated_at"];
+
+    public static RouteGroupBuilder MapLeadEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/leads").WithTags("Leads").RequireAuthorization(Policies.Staff);
+
+        group.MapGet("/", ListAsync)
+            .WithSummary("List leads: filter by status, source, owner_id, q; sort=-created_at|created_at|updated_at|name; limit and offset")
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapPost("/", CreateAsync).Accepts<CreateLeadRequest>("application/json")
+            .WithSummary("Create a lead")
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapGet("/{id}", GetAsync).WithSummary("Get a lead").ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPut("/{id}", UpdateAsync).Accepts<UpdateLeadRequest>("application/json")
+            .WithSummary("Update a lead (partial: fields present change, others keep their value)")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapPatch("/{id}", UpdateAsync).Accepts<UpdateLeadRequest>("application/json").WithSummary("Same as PUT");
+        group.MapDelete("/{id}", DeleteAsync).WithSummary("Delete a lead").ProducesProblem(StatusCodes.Status404NotFound);
+        return group;
+    }
+
+    private static async Task<Results<Ok<Page<LeadDto>>, ProblemHttpResult>> ListAsync(
+        ILeadQueries queries, CancellationToken cancellationToken,
+        string? status = null, string? source = null, [FromQuery(Name = "owner_id")] string? ownerId = null,
+        string? q = null, string? sort = null, string? limit = null, string? offset = null)
+    {
+        var reader = new QueryReader(new FieldProblems());
+        var query = new LeadListQuery
+        {
+            Status = reader.Enum<LeadStatus>("status", status),
+            Source = reader.Enum<LeadSource>("source", source),
+            OwnerId = reader.Text("owner_id", ownerId, 100),
+            Text = reader.Text("q", q, 200),
+            Sort = reader.Sort(sort, new SortOrder<LeadSortField>(LeadSortField.CreatedAt, Descending: true)),
+            Limit = reader.Limit(limit),
+            Offset = reader.Offset(offset),
+        };
+        if (reader.Problems.Any)
+        {
+            return Problems.Validation(reader.Problems);
+        }
+
+        return TypedResults.Ok(await queries.ListAsync(query, cancellationToken));
+    }
+
+    private static async Task<Results<Created<LeadDto>, ProblemHttpResult>> CreateAsync(
+        HttpRequest request, ClaimsPrincipal principal, IGrainFactory grains, IUserQueries users,
+        CancellationToken cancellationToken)
+    {
+        var body = await JsonBody.ReadAsync(request, cancellationToken);
+        if (body.Problem is not null)
+        {
+            return body.Problem;
+        }
+
+        using var document = body.Document!;
+        var reader = new JsonObjectReader(document.RootElement, new FieldProblems());
+        var patch = ReadFields(reader);
+        if (!patch.Name.HasValue && !reader.Problems.Any)
+        {
+            reader.Problems.Add("name", "is required");
+        }
+
+        if (reader.Problems.Any)
+        {
+            return Problems.Validation(reader.Problems);
+        }
+
+        // A lead nobody owns is a lead nobody follows up: default to its creator.
+        var ownerId = patch.OwnerId.HasValue ? patch.OwnerId.Value : principal.UserId();
+        if (await CheckOwnerAsync(users, ownerId, cancellationToken) is { } ownerProblem)
+        {
+            return ownerProblem;
+        }
+
+        var id = Guid.CreateVersion7().ToString();
+        var result = await grains.GetGrain<ILeadGrain>(id).CreateAsync(new NewLead(
+            patch.Name.Value, patch.Email.Value, patch.Phone.Value, patch.Company.Value,
+            patch.Status.HasValue ? patch.Status.Value : null,
+            patch.Source.HasValue ? patch.Source.Value : null,
+            patch.Notes.Value, ownerId));
+        return result.IsSuccess
+            ? TypedResults.Created($"/api/leads/{id}", result.Value)
+            : Problems.From(result.Error!);
+    }
+
+    private static async Task<Results<Ok<LeadDto>, ProblemHttpResult>> GetAsync(string id, IGrainFactory grains)
+    {
+        var lead = await grains.GetGrain<ILeadGrain>(id).GetAsync();
+        return lead is null ? NotFound(id) : TypedResults.Ok(lead);
+    }
+
+    private static async Task<Results<Ok<LeadDto>, ProblemHttpResult>> UpdateAsync(
+        string id, HttpRequest request, IGrainFactory grains, IUserQueries users, CancellationToken cancellationToken)
+    {
+        var body = await JsonBody.ReadAsync(request, cancellationToken);
+        if (body.Problem is not null)
+        {
+            return body.Problem;
+        }
+
+        using var document = body.Document!;
+        var reader = new JsonObjectReader(document.RootElement, new FieldProblems());
+        var patch = ReadFields(reader);
+        if (reader.Problems.Any)
+        {
+            return Problems.Validation(reader.Problems);
+        }
+
+        if (patch.OwnerId.HasValue && await CheckOwnerAsync(users, patch.OwnerId.Value, cancellationToken) is { } ownerProblem)
+        {
+            return ownerProblem;
+        }
+
+        var result = await grains.GetGrain<ILeadGrain>(id).UpdateAsync(patch);
+        return result.IsSuccess ? TypedResults.Ok(result.Value!) : Problems.From(result.Error!);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, IGrainFactory grains) =>
+        await grains.GetGrain<ILeadGrain>(id).DeleteAsync() ? TypedResults.NoContent() : NotFound(id);
+
+    /// <summary>Reads every writable lead field; the create and update bodies share one shape.</summary>
+    private static LeadPatch ReadFields(JsonObjectReader reader)
+    {
+        var patch = new LeadPatch
+        {
+            Name = reader.StringField("name"),
+            Email = reader.StringField("email"),
+            Phone = reader.StringField("phone"),
+            Company = reader.StringField("company"),
+            Status = reader.EnumField<LeadStatus>("status", allowNull: false),
+            Source = reader.EnumField<LeadSource>("source", allowNull: false),
+            Notes = reader.StringField("notes"),
+            OwnerId = reader.StringField("owner_id"),
+        };
+        reader.RejectUnknownFields(ReadOnlyFields);
+        return patch;
+    }
+
+    /// <summary>An owner must be an active staff account; null clears the owner.</summary>
+    private static async Task<ProblemHttpResult?> CheckOwnerAsync(IUserQueries users, string? ownerId, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(ownerId))
+        {
+            return null;
+        }
+
+        var owner = await users.FindByIdAsync(ownerId.Trim(), cancellationToken);
+        return owner is { IsActive: true } && owner.Role.IsStaff()
+            ? null
+            : Problems.Validation("owner_id", "must be the id of an active agent or admin");
+    }
+
+    private static ProblemHttpResult NotFound(string id) => Problems.NotFound($"Lead '{id}' was not found.");
+}

@@ -1,0 +1,169 @@
+using System.Security.Claims;
+using CrmChatbot.Api.Auth;
+using CrmChatbot.Api.Http;
+using CrmChatbot.Common;
+using CrmChatbot.Users;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+
+namespace CrmChatbot.Api.Users;
+
+/// <summary>Documents the body of <c>POST /api/users</c>.</summary>
+public sealed record CreateUserRequest(string Email, string Password, string Name, UserRole Role);
+
+/// <summary>Documents the body of <c>PUT /api/users/{id}</c>: every field optional.</summary>
+public sealed record UpdateUserRequest(string? Name, UserRole? Role, bool? IsActive);
+
+/// <summary>Account management for admins.</summary>
+public static class UserEndpoints
+{
+    public static RouteGroupBuilder MapUserEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/users").WithTags("Users").RequireAuthorization(Policies.Admin);
+
+        group.MapGet("/", ListAsync).WithSummary("List users (filter by role, is_active, q)")
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapPost("/", CreateAsync).Accepts<CreateUserRequest>("application/json")
+            .WithSummary("Create a user with any role")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapGet("/{id}", GetAsync).WithSummary("Get a user").ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPut("/{id}", UpdateAsync).Accepts<UpdateUserRequest>("application/json")
+            .WithSummary("Change a user's name, role or active flag (partial)")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapPatch("/{id}", UpdateAsync).Accepts<UpdateUserRequest>("application/json")
+            .WithSummary("Same as PUT");
+        group.MapDelete("/{id}", DeleteAsync).WithSummary("Delete a user")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        return group;
+    }
+
+    private static async Task<Results<Ok<Page<UserDto>>, ProblemHttpResult>> ListAsync(
+        IUserQueries queries, CancellationToken cancellationToken,
+        string? role = null, [FromQuery(Name = "is_active")] string? isActive = null, string? q = null,
+        string? limit = null, string? offset = null)
+    {
+        var reader = new QueryReader(new FieldProblems());
+        var query = new UserListQuery
+        {
+            Role = reader.Enum<UserRole>("role", role),
+            IsActive = reader.Bool("is_active", isActive),
+            Text = reader.Text("q", q, 200),
+            Limit = reader.Limit(limit),
+            Offset = reader.Offset(offset),
+        };
+        if (reader.Problems.Any)
+        {
+            return Problems.Validation(reader.Problems);
+        }
+
+        return TypedResults.Ok(await queries.ListAsync(query, cancellationToken));
+    }
+
+    private static async Task<Results<Created<UserDto>, ProblemHttpResult>> CreateAsync(
+        HttpRequest request, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        var body = await JsonBody.ReadAsync(request, cancellationToken);
+        if (body.Problem is not null)
+        {
+            return body.Problem;
+        }
+
+        using var document = body.Document!;
+        var reader = new JsonObjectReader(document.RootElement, new FieldProblems());
+        var email = reader.String("email");
+        var password = reader.String("password");
+        var name = reader.String("name");
+        var role = reader.EnumField<UserRole>("role");
+        reader.RejectUnknownFields("id", "created_at", "updated_at");
+        if (string.IsNullOrWhiteSpace(email) && !reader.Problems.Any)
+        {
+            reader.Problems.Add("email", "is required");
+        }
+
+        if (reader.Problems.Any)
+        {
+            return Problems.Validation(reader.Problems);
+        }
+
+        var result = await grains.GetGrain<IUserGrain>(EmailKey.Normalize(email!))
+            .RegisterAsync(new NewUser(email, password, name, role.HasValue ? role.Value : UserRole.Client));
+        return result.IsSuccess
+            ? TypedResults.Created($"/api/users/{result.Value!.Id}", result.Value)
+            : Problems.From(result.Error!);
+    }
+
+    private static async Task<Results<Ok<UserDto>, ProblemHttpResult>> GetAsync(
+        string id, IUserQueries queries, CancellationToken cancellationToken)
+    {
+        var user = await queries.FindByIdAsync(id, cancellationToken);
+        return user is null ? NotFound(id) : TypedResults.Ok(user);
+    }
+
+    private static async Task<Results<Ok<UserDto>, ProblemHttpResult>> UpdateAsync(
+        string id, HttpRequest request, ClaimsPrincipal principal, IUserQueries queries, IGrainFactory grains,
+        CancellationToken cancellationToken)
+    {
+        var body = await JsonBody.ReadAsync(request, cancellationToken);
+        if (body.Problem is not null)
+        {
+            return body.Problem;
+        }
+
+        using var document = body.Document!;
+        var reader = new JsonObjectReader(document.RootElement, new FieldProblems());
+        var patch = new UserPatch
+        {
+            Name = reader.StringField("name"),
+            Role = reader.EnumField<UserRole>("role", allowNull: false),
+            IsActive = reader.BoolField("is_active"),
+        };
+        reader.RejectUnknownFields("id", "email", "created_at", "updated_at", "password");
+        if (reader.Problems.Any)
+        {
+            return Problems.Validation(reader.Problems);
+        }
+
+        var user = await queries.FindByIdAsync(id, cancellationToken);
+        if (user is null)
+        {
+            return NotFound(id);
+        }
+
+        // An admin cannot lock themselves out: no self-demotion or self-deactivation.
+        if (id == principal.UserId() &&
+            ((patch.Role.HasValue && patch.Role.Value != UserRole.Admin) || (patch.IsActive.HasValue && !patch.IsActive.Value)))
+        {
+            return Problems.Conflict("You cannot demote or deactivate your own account.");
+        }
+
+        var grain = grains.GetGrain<IUserGrain>(EmailKey.Normalize(user.Email));
+        var result = await grain.UpdateAsync(patch);
+        return result.IsSuccess ? TypedResults.Ok(result.Value!) : Problems.From(result.Error!);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
+        string id, ClaimsPrincipal principal, IUserQueries queries, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        if (id == principal.UserId())
+        {
+            return Problems.Conflict("You cannot delete your own account.");
+        }
+
+        var user = await queries.FindByIdAsync(id, cancellationToken);
+        if (user is null || !await grains.GetGrain<IUserGrain>(EmailKey.Normalize(user.Email)).DeleteAsync())
+        {
+            return NotFound(id);
+        }
+
+        return TypedResults.NoContent();
+    }
+
+    private static ProblemHttpResult NotFound(string id) => Problems.NotFound($"User '{id}' was not found.");
+}

@@ -1,0 +1,34 @@
+using CrmChatbot.Api;
+using CrmChatbot.Api.Configuration;
+using CrmChatbot.Api.Http;
+using CrmChatbot.Common;
+using CrmChatbot.Storage.LiteDb;
+using CrmChatbot.Users;
+
+namespace CrmChatbot.Silo;
+
+/// <summary>Composes the one process: Orleans silo, storage, grains and the co-hosted API.</summary>
+public static class SiloHost
+{
+    public static void AddCrmSilo(this WebApplicationBuilder builder, CrmSettings settings)
+    {
+        builder.WebHost.UseUrls($"http://{settings.Host}:{settings.Port}");
+        // Kestrel enforces the body limit too, for requests that do not go through JsonBody.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = JsonBody.MaxBytes);
+
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort);
+            silo.Services.AddLiteDbCrmStorage(settings.DataDir);
+            silo.Services.AddCrmGrains();
+            silo.Services.Configure<LoginThrottleOptions>(options =>
+            {
+                options.MaxFailures = settings.LoginMaxFailures;
+                options.Window = TimeSpan.FromMinutes(settings.LoginWindowMinutes);
+            });
+        });
+
+        builder.Services.AddCrmApi(settings);
+        builder.Services.AddHostedService<AdminBootstrapper>();
+    }
+}
