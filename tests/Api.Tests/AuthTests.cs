@@ -1,0 +1,236 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Claims;
+using System.Text;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace CrmChatbot.Api.Tests;
+
+[Collection(ApiCollection.Name)]
+public class AuthTests(ApiFixture fixture)
+{
+    private static string NewEmail() => $"client-{Guid.NewGuid():N}@crm.test";
+
+    [Fact]
+    public async Task Register_returns_201_with_a_bearer_token_and_a_client_user()
+    {
+        using var http = fixture.Anonymous();
+        var email = NewEmail();
+
+        var response = await http.PostAsJsonAsync("/api/auth/register", new { email, password = "password-123", name = "New Client" });
+
+        var json = await ProblemAssert.JsonAsync(response, HttpStatusCode.Created);
+        Assert.False(string.IsNullOrEmpty(json.GetProperty("access_token").GetString()));
+        Assert.Equal("bearer", json.GetProperty("token_type").GetString());
+        var user = json.GetProperty("user");
+        Assert.Equal(email, user.GetProperty("email").GetString());
+        Assert.Equal("client", user.GetProperty("role").GetString());
+        Assert.True(user.GetProperty("is_active").GetBoolean());
+        Assert.True(user.TryGetProperty("created_at", out _));
+        Assert.False(user.TryGetProperty("password", out _));
+        Assert.False(user.TryGetProperty("password_hash", out _));
+    }
+
+    [Fact]
+    public async Task A_role_in_the_register_body_never_grants_more()
+    {
+        using var http = fixture.Anonymous();
+
+        var response = await http.PostAsJsonAsync("/api/auth/register", new { email = NewEmail(), password = "password-123", name = "Sneaky", role = "admin" });
+
+        var json = await ProblemAssert.JsonAsync(response, HttpStatusCode.Created);
+        Assert.Equal("client", json.GetProperty("user").GetProperty("role").GetString());
+        using var me = fixture.Factory.ClientWithToken(json.GetProperty("access_token").GetString()!);
+        Assert.Equal(HttpStatusCode.Forbidden, (await me.GetAsync("/api/users")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_duplicate_email_in_any_case_is_409_even_when_registrations_race()
+    {
+        using var http = fixture.Anonymous();
+        var email = NewEmail();
+
+        var responses = await Task.WhenAll(new[] { email, email.ToUpperInvariant(), " " + email }.Select(e =>
+            http.PostAsJsonAsync("/api/auth/register", new { email = e, password = "password-123", name = "Racer" })));
+
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Created);
+        foreach (var conflict in responses.Where(r => r.StatusCode != HttpStatusCode.Created))
+        {
+            await ProblemAssert.IsProblemAsync(conflict, HttpStatusCode.Conflict);
+        }
+    }
+
+    [Theory]
+    [InlineData("{\"email\":\"x@crm.test\",\"password\":\"short\",\"name\":\"X\"}", "password")]
+    [InlineData("{\"email\":\"not-an-email\",\"password\":\"password-123\",\"name\":\"X\"}", "email")]
+    [InlineData("{\"password\":\"password-123\",\"name\":\"X\"}", "email")]
+    [InlineData("{\"email\":\"x2@crm.test\",\"password\":\"password-123\"}", "name")]
+    [InlineData("{\"email\":{\"$ne\":null},\"password\":\"password-123\",\"name\":\"X\"}", "email")]
+    [InlineData("{\"email\":\"x3@crm.test\",\"password\":12345678,\"name\":\"X\"}", "password")]
+    public async Task Invalid_registrations_are_422_naming_the_field(string body, string field)
+    {
+        using var http = fixture.Anonymous();
+
+        var response = await http.PostAsync("/api/auth/register", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        await ProblemAssert.NamesFieldsAsync(response, field);
+    }
+
+    [Fact]
+    public async Task Login_accepts_json_and_the_oauth2_password_form()
+    {
+        using var http = fixture.Anonymous();
+
+        var json = await http.PostAsJsonAsync("/api/auth/login", new { email = CrmApiFactory.AdminEmail.ToUpperInvariant(), password = CrmApiFactory.AdminPassword });
+        var form = await http.PostAsync("/api/auth/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "password",
+            ["username"] = CrmApiFactory.AdminEmail,
+            ["password"] = CrmApiFactory.AdminPassword,
+        }));
+
+        var fromJson = await ProblemAssert.JsonAsync(json, HttpStatusCode.OK);
+        var fromForm = await ProblemAssert.JsonAsync(form, HttpStatusCode.OK);
+        Assert.Equal("admin", fromJson.GetProperty("user").GetProperty("role").GetString());
+        Assert.Equal("bearer", fromForm.GetProperty("token_type").GetString());
+        Assert.True(fromForm.GetProperty("expires_in").GetInt32() > 0);
+    }
+
+    [Fact]
+    public async Task Wrong_password_and_unknown_user_get_the_same_401()
+    {
+        using var http = fixture.Anonymous();
+        var (_, _) = await fixture.Factory.CreateUserAsync("agent", "same401@crm.test");
+
+        var wrong = await http.PostAsJsonAsync("/api/auth/login", new { email = "same401@crm.test", password = "not-the-password" });
+        var unknown = await http.PostAsJsonAsync("/api/auth/login", new { email = "nobody@crm.test", password = "not-the-password" });
+
+        var a = await ProblemAssert.IsProblemAsync(wrong, HttpStatusCode.Unauthorized);
+        var b = await ProblemAssert.IsProblemAsync(unknown, HttpStatusCode.Unauthorized);
+        Assert.Equal(a.GetProperty("detail").GetString(), b.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task Repeated_failed_logins_are_throttled_with_retry_after()
+    {
+        using var http = fixture.Anonymous();
+        var email = NewEmail();
+        await http.PostAsJsonAsync("/api/auth/register", new { email, password = "password-123", name = "Throttled" });
+
+        for (var i = 0; i < 3; i++)
+        {
+            var failed = await http.PostAsJsonAsync("/api/auth/login", new { email, password = "wrong-password" });
+            Assert.Equal(HttpStatusCode.Unauthorized, failed.StatusCode);
+        }
+
+        var throttled = await http.PostAsJsonAsync("/api/auth/login", new { email, password = "password-123" });
+
+        await ProblemAssert.IsProblemAsync(throttled, HttpStatusCode.TooManyRequests);
+        Assert.True(throttled.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+    }
+
+    [Fact]
+    public async Task Me_returns_the_signed_in_user()
+    {
+        using var http = fixture.Agent();
+
+        var json = await ProblemAssert.JsonAsync(await http.GetAsync("/api/auth/me"), HttpStatusCode.OK);
+
+        Assert.Equal(fixture.AgentId, json.GetProperty("id").GetString());
+        Assert.Equal("agent", json.GetProperty("role").GetString());
+    }
+
+    [Fact]
+    public async Task Me_without_a_token_is_401_problem()
+    {
+        using var http = fixture.Anonymous();
+
+        var response = await http.GetAsync("/api/auth/me");
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized);
+        Assert.Contains(response.Headers.WwwAuthenticate, h => h.Scheme == "Bearer");
+    }
+
+    public static TheoryData<string> ForgedTokens()
+    {
+        var key = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(CrmApiFactory.JwtKey));
+        var wrongKey = new SymmetricSecurityKey(Encoding.UTF8.GetBytes("another-signing-key-that-is-long-enough-987654321"));
+        var handler = new JsonWebTokenHandler();
+        string Token(SigningCredentials? credentials, DateTime expires, string issuer = "crm-chatbot") =>
+            handler.CreateToken(new SecurityTokenDescriptor
+            {
+                Issuer = issuer,
+                Audience = "crm-chatbot-api",
+                IssuedAt = expires.AddHours(-1),
+                NotBefore = expires.AddHours(-1),
+                Expires = expires,
+                SigningCredentials = credentials,
+                Subject = new ClaimsIdentity([new Claim("sub", "x"), new Claim("email", CrmApiFactory.AdminEmail), new Claim("role", "admin")]),
+            });
+        var future = DateTime.UtcNow.AddHours(1);
+        return new TheoryData<string>
+        {
+            Token(null, future), // alg: none
+            Token(new SigningCredentials(wrongKey, SecurityAlgorithms.HmacSha256), future),
+            Token(new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(CrmApiFactory.JwtKey + CrmApiFactory.JwtKey)), SecurityAlgorithms.HmacSha512), future),
+            Token(new SigningCredentials(key, SecurityAlgorithms.HmacSha256), DateTime.UtcNow.AddMinutes(-5)), // expired
+            Token(new SigningCredentials(key, SecurityAlgorithms.HmacSha256), future, issuer: "someone-else"),
+            "not.a.token",
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(ForgedTokens))]
+    public async Task Forged_expired_and_unsigned_tokens_are_401(string token)
+    {
+        using var http = fixture.Factory.ClientWithToken(token);
+
+        await ProblemAssert.IsProblemAsync(await http.GetAsync("/api/auth/me"), HttpStatusCode.Unauthorized);
+        await ProblemAssert.IsProblemAsync(await http.GetAsync("/api/users"), HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task A_token_signed_with_the_key_but_another_algorithm_is_refused()
+    {
+        // HS384 with the right key: only HS256 is accepted.
+        var handler = new JsonWebTokenHandler();
+        var token = handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = "crm-chatbot",
+            Audience = "crm-chatbot-api",
+            Expires = DateTime.UtcNow.AddHours(1),
+            SigningCredentials = new SigningCredentials(
+                new SymmetricSecurityKey(Encoding.UTF8.GetBytes(CrmApiFactory.JwtKey)), SecurityAlgorithms.HmacSha384),
+            Subject = new ClaimsIdentity([new Claim("sub", "x"), new Claim("email", CrmApiFactory.AdminEmail)]),
+        });
+        using var http = fixture.Factory.ClientWithToken(token);
+
+        await ProblemAssert.IsProblemAsync(await http.GetAsync("/api/auth/me"), HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task A_deactivated_users_token_stops_working_at_once()
+    {
+        var (id, token) = await fixture.Factory.CreateUserAsync("agent");
+        using var agent = fixture.Factory.ClientWithToken(token);
+        Assert.Equal(HttpStatusCode.OK, (await agent.GetAsync("/api/auth/me")).StatusCode);
+
+        using var admin = fixture.Admin();
+        var deactivate = await admin.PutAsJsonAsync($"/api/users/{id}", new { is_active = false });
+        Assert.Equal(HttpStatusCode.OK, deactivate.StatusCode);
+
+        await ProblemAssert.IsProblemAsync(await agent.GetAsync("/api/auth/me"), HttpStatusCode.Unauthorized);
+        await ProblemAssert.IsProblemAsync(await agent.GetAsync("/api/leads"), HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task A_malformed_authorization_header_is_401_not_500()
+    {
+        using var http = fixture.Anonymous();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "%%%");
+
+        await ProblemAssert.IsProblemAsync(await http.GetAsync("/api/leads"), HttpStatusCode.Unauthorized);
+    }
+}

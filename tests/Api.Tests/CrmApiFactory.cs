@@ -1,0 +1,124 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace CrmChatbot.Api.Tests;
+
+/// <summary>
+/// The real Program (silo + API) in a test server, with its own data directory and free Orleans
+/// ports, so several factories can run side by side.
+/// </summary>
+public sealed class CrmApiFactory : WebApplicationFactory<Program>
+{
+    public const string AdminEmail = "admin@crm.test";
+    public const string AdminPassword = "admin-password-1";
+    public const string JwtKey = "test-signing-key-that-is-long-enough-0123456789";
+
+    public string DataDir { get; } = Path.Combine(Path.GetTempPath(), "crm-api-tests-" + Guid.NewGuid().ToString("N"));
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("DATA_DIR", DataDir);
+        builder.UseSetting("JWT_SECRET_KEY", JwtKey);
+        builder.UseSetting("ADMIN_EMAIL", AdminEmail);
+        builder.UseSetting("ADMIN_PASSWORD", AdminPassword);
+        builder.UseSetting("ADMIN_NAME", "Test Admin");
+        builder.UseSetting("SILO_PORT", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("GATEWAY_PORT", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("LOGIN_MAX_FAILURES", "3");
+        builder.UseSetting("CORS_ORIGINS", "https://app.example.com");
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        try
+        {
+            Directory.Delete(DataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>A client carrying a bearer token.</summary>
+    public HttpClient ClientWithToken(string token)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    public async Task<string> LoginAsync(string email, string password)
+    {
+        using var client = CreateClient();
+        var response = await client.PostAsJsonAsync("/api/auth/login", new { email, password });
+        response.EnsureSuccessStatusCode();
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return json.RootElement.GetProperty("access_token").GetString()!;
+    }
+
+    public Task<string> AdminTokenAsync() => LoginAsync(AdminEmail, AdminPassword);
+
+    /// <summary>Creates a user with the given role through the admin API and returns (id, token).</summary>
+    public async Task<(string Id, string Token)> CreateUserAsync(string role, string? email = null)
+    {
+        email ??= $"{role}-{Guid.NewGuid():N}@crm.test";
+        using var admin = ClientWithToken(await AdminTokenAsync());
+        var response = await admin.PostAsJsonAsync("/api/users", new { email, password = "password-123", name = $"Test {role}", role });
+        response.EnsureSuccessStatusCode();
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var id = json.RootElement.GetProperty("id").GetString()!;
+        return (id, await LoginAsync(email, "password-123"));
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ApiCollection : ICollectionFixture<ApiFixture>
+{
+    public const string Name = "api";
+}
+
+/// <summary>One running service shared by the HTTP tests, with an agent and a client ready.</summary>
+public sealed class ApiFixture : IAsyncLifetime
+{
+    public CrmApiFactory Factory { get; } = new();
+
+    public string AdminToken { get; private set; } = "";
+    public string AgentId { get; private set; } = "";
+    public string AgentToken { get; private set; } = "";
+    public string ClientToken { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        AdminToken = await Factory.AdminTokenAsync();
+        (AgentId, AgentToken) = await Factory.CreateUserAsync("agent");
+        (_, ClientToken) = await Factory.CreateUserAsync("client");
+    }
+
+    public Task DisposeAsync()
+    {
+        Factory.Dispose();
+        return Task.CompletedTask;
+    }
+
+    public HttpClient Admin() => Factory.ClientWithToken(AdminToken);
+
+    public HttpClient Agent() => Factory.ClientWithToken(AgentToken);
+
+    public HttpClient Client() => Factory.ClientWithToken(ClientToken);
+
+    public HttpClient Anonymous() => Factory.CreateClient();
+}

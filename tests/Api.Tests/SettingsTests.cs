@@ -1,0 +1,106 @@
+using CrmChatbot.Api.Configuration;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Hosting;
+
+namespace CrmChatbot.Api.Tests;
+
+public class SettingsTests
+{
+    private const string GoodKey = "a-signing-key-of-at-least-thirty-two-bytes";
+
+    private static CrmSettings Load(string environment, params (string Key, string Value)[] values)
+    {
+        var config = new ConfigurationBuilder()
+            .AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value)))
+            .Build();
+        return CrmSettings.Load(config, new Env(environment));
+    }
+
+    [Fact]
+    public void Defaults_match_the_documented_ones()
+    {
+        var settings = Load("Production", ("JWT_SECRET_KEY", GoodKey));
+
+        Assert.Equal("localhost", settings.Host);
+        Assert.Equal(8000, settings.Port);
+        Assert.Equal(Path.GetFullPath("data"), settings.DataDir);
+        Assert.Equal("crm_db", settings.DbName);
+        Assert.Equal(30, settings.AccessTokenExpireMinutes);
+        Assert.Equal(["*"], settings.CorsOrigins);
+        Assert.Null(settings.MongoUrl);
+        Assert.False(settings.JwtKeyGenerated);
+    }
+
+    [Theory]
+    [InlineData("PORT", "eighty")]
+    [InlineData("PORT", "70000")]
+    [InlineData("ACCESS_TOKEN_EXPIRE_MINUTES", "0")]
+    [InlineData("ACCESS_TOKEN_EXPIRE_MINUTES", "-5")]
+    [InlineData("MONGO_URL", "http://localhost:27017")]
+    [InlineData("DB_NAME", "bad name!")]
+    [InlineData("CORS_ORIGINS", "not a url")]
+    [InlineData("ADMIN_EMAIL", "admin-without-password@example.com")]
+    [InlineData("SILO_PORT", "x")]
+    public void A_bad_value_stops_start_up_naming_the_variable(string name, string value)
+    {
+        var ex = Assert.Throws<SettingsException>(() => Load("Production", ("JWT_SECRET_KEY", GoodKey), (name, value)));
+
+        Assert.Contains(name, ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', ex.Message);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("too-short-key")]
+    public void Outside_development_a_missing_or_short_jwt_key_refuses_to_start(string? key)
+    {
+        var values = key is null ? Array.Empty<(string, string)>() : [("JWT_SECRET_KEY", key)];
+
+        var ex = Assert.Throws<SettingsException>(() => Load("Production", values));
+
+        Assert.Contains("JWT_SECRET_KEY", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void In_development_a_missing_key_is_generated()
+    {
+        var a = Load("Development");
+        var b = Load("Development");
+
+        Assert.True(a.JwtKeyGenerated);
+        Assert.True(a.JwtSecretKey.Length >= 32);
+        Assert.NotEqual(a.JwtSecretKey, b.JwtSecretKey);
+    }
+
+    [Fact]
+    public void In_development_a_short_key_is_still_refused()
+    {
+        Assert.Throws<SettingsException>(() => Load("Development", ("JWT_SECRET_KEY", "short")));
+    }
+
+    [Fact]
+    public void Values_are_parsed()
+    {
+        var settings = Load("Production",
+            ("JWT_SECRET_KEY", GoodKey), ("PORT", "9001"), ("HOST", "0.0.0.0"), ("CORS_ORIGINS", "https://a.example.com, http://localhost:3000"),
+            ("ADMIN_EMAIL", "root@example.com"), ("ADMIN_PASSWORD", "long-enough"), ("ACCESS_TOKEN_EXPIRE_MINUTES", "120"),
+            ("MONGO_URL", "mongodb://127.0.0.1:27017"), ("DB_NAME", "crm_test"));
+
+        Assert.Equal(9001, settings.Port);
+        Assert.Equal("0.0.0.0", settings.Host);
+        Assert.Equal(["https://a.example.com", "http://localhost:3000"], settings.CorsOrigins);
+        Assert.Equal("root@example.com", settings.AdminEmail);
+        Assert.Equal(120, settings.AccessTokenExpireMinutes);
+        Assert.Equal("mongodb://127.0.0.1:27017", settings.MongoUrl);
+        Assert.Equal("crm_test", settings.DbName);
+    }
+
+    private sealed class Env(string name) : IHostEnvironment
+    {
+        public string EnvironmentName { get; set; } = name;
+        public string ApplicationName { get; set; } = "tests";
+        public string ContentRootPath { get; set; } = Directory.GetCurrentDirectory();
+        public IFileProvider ContentRootFileProvider { get; set; } = new NullFileProvider();
+    }
+}

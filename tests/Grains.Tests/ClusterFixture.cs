@@ -1,0 +1,55 @@
+using CrmChatbot.Common;
+using CrmChatbot.Storage.LiteDb;
+using CrmChatbot.Users;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
+
+namespace CrmChatbot.Grains.Tests;
+
+/// <summary>
+/// A two-silo TestCluster. Both silos persist into ONE in-memory LiteDB store, as two silos
+/// would share one database file or server: a grain reactivated on either silo sees its state.
+/// </summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    internal static readonly LiteDbStore SharedStore = LiteDbStore.CreateInMemory();
+
+    public TestCluster Cluster { get; } = new TestClusterBuilder(2)
+        .AddSiloBuilderConfigurator<SiloConfigurator>()
+        .Build();
+
+    public IGrainFactory Grains => Cluster.GrainFactory;
+
+    public LiteDbStore Store => SharedStore;
+
+    public Task InitializeAsync() => Cluster.DeployAsync();
+
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+
+    /// <summary>Deactivates every grain, so the next call reloads state from the store.</summary>
+    public async Task DeactivateAllAsync()
+    {
+        var management = Grains.GetGrain<IManagementGrain>(0);
+        await management.ForceActivationCollection(TimeSpan.Zero);
+    }
+
+    private sealed class SiloConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder siloBuilder)
+        {
+            siloBuilder.Services.AddLiteDbCrmStorage(SharedStore);
+            siloBuilder.Services.AddCrmGrains();
+            siloBuilder.Services.Configure<LoginThrottleOptions>(o =>
+            {
+                o.MaxFailures = 3;
+                o.Window = TimeSpan.FromMinutes(5);
+            });
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "cluster";
+}

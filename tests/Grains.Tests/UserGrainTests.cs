@@ -1,0 +1,111 @@
+using CrmChatbot.Common;
+using CrmChatbot.Users;
+
+namespace CrmChatbot.Grains.Tests;
+
+[Collection(ClusterCollection.Name)]
+public class UserGrainTests(ClusterFixture fixture)
+{
+    private static string NewEmail() => $"user-{Guid.NewGuid():N}@example.com";
+
+    private IUserGrain User(string email) => fixture.Grains.GetGrain<IUserGrain>(EmailKey.Normalize(email));
+
+    [Fact]
+    public async Task Racing_registrations_of_one_email_in_any_case_create_exactly_one_account()
+    {
+        var email = NewEmail();
+        var variants = new[] { email, email.ToUpperInvariant(), "  " + email + " ", email.ToUpperInvariant() };
+
+        var results = await Task.WhenAll(variants.Select(v =>
+            User(v).RegisterAsync(new NewUser(v, "correct horse", "Racer"))));
+
+        Assert.Single(results, r => r.IsSuccess);
+        Assert.Equal(3, results.Count(r => r.Error?.Kind == ErrorKind.Conflict));
+    }
+
+    [Fact]
+    public async Task The_password_is_stored_only_as_a_bcrypt_hash()
+    {
+        var email = NewEmail();
+        var created = await User(email).RegisterAsync(new NewUser(email, "correct horse", "Hash Check"));
+
+        var document = fixture.Store.GetCollection(StorageNames.Users).FindById(EmailKey.Normalize(email));
+        var hash = document["state"]["password_hash"].AsString;
+
+        Assert.StartsWith("$2", hash, StringComparison.Ordinal);
+        Assert.DoesNotContain("correct horse", document.ToString(), StringComparison.Ordinal);
+        Assert.Equal(UserRole.Client, created.Value!.Role);
+        Assert.Equal(11, int.Parse(hash.Split('$')[2], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task Login_succeeds_with_the_password_and_fails_alike_for_wrong_password_and_unknown_user()
+    {
+        var email = NewEmail();
+        await User(email).RegisterAsync(new NewUser(email, "correct horse", "Login"));
+
+        var ok = await User(email.ToUpperInvariant()).LoginAsync("correct horse");
+        var wrong = await User(email).LoginAsync("wrong horse");
+        var unknown = await User(NewEmail()).LoginAsync("correct horse");
+
+        Assert.Equal(LoginOutcome.Success, ok.Outcome);
+        Assert.Equal(EmailKey.Normalize(email), ok.User!.Email);
+        Assert.Equal(LoginOutcome.InvalidCredentials, wrong.Outcome);
+        Assert.Equal(wrong, unknown);
+    }
+
+    [Fact]
+    public async Task Repeated_failures_are_throttled_even_for_the_right_password()
+    {
+        var email = NewEmail();
+        var grain = User(email);
+        await grain.RegisterAsync(new NewUser(email, "correct horse", "Throttled"));
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(LoginOutcome.InvalidCredentials, (await grain.LoginAsync("guess " + i)).Outcome);
+        }
+
+        var blocked = await grain.LoginAsync("correct horse");
+
+        Assert.Equal(LoginOutcome.Throttled, blocked.Outcome);
+        Assert.InRange(blocked.RetryAfterSeconds, 1, 300);
+    }
+
+    [Fact]
+    public async Task A_deactivated_account_cannot_log_in_and_updates_persist()
+    {
+        var email = NewEmail();
+        var grain = User(email);
+        await grain.RegisterAsync(new NewUser(email, "correct horse", "Agent Smith"));
+
+        var updated = await grain.UpdateAsync(new UserPatch
+        {
+            Role = Optional<UserRole>.Of(UserRole.Agent),
+            IsActive = Optional<bool>.Of(false),
+            Name = Optional<string>.Of("Agent Jones"),
+        });
+        await fixture.DeactivateAllAsync();
+
+        Assert.True(updated.IsSuccess);
+        var read = await grain.GetAsync();
+        Assert.Equal(UserRole.Agent, read!.Role);
+        Assert.False(read.IsActive);
+        Assert.Equal("Agent Jones", read.Name);
+        Assert.Equal(LoginOutcome.Inactive, (await grain.LoginAsync("correct horse")).Outcome);
+    }
+
+    [Fact]
+    public async Task A_deleted_email_registers_again_as_a_new_user()
+    {
+        var email = NewEmail();
+        var grain = User(email);
+        var first = await grain.RegisterAsync(new NewUser(email, "correct horse", "One"));
+
+        Assert.True(await grain.DeleteAsync());
+        Assert.Null(await grain.GetAsync());
+        var second = await grain.RegisterAsync(new NewUser(email, "correct horse", "Two"));
+
+        Assert.NotEqual(first.Value!.Id, second.Value!.Id);
+    }
+}
