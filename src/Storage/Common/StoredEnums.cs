@@ -1,0 +1,78 @@
+using System.Collections.Frozen;
+using CrmChatbot.Leads;
+using CrmChatbot.Users;
+
+namespace CrmChatbot.Storage;
+
+/// <summary>
+/// Every enum type that appears in a persisted state. Stores write their values as snake_case
+/// strings (<c>LeadStatus.New</c> -> <c>"new"</c>, <c>InProgress</c> -> <c>"in_progress"</c>) and refuse
+/// to map an enum that is not listed here, so a new enum cannot silently be stored another way.
+/// </summary>
+public static class StoredEnums
+{
+    /// <summary>Add one line here when a state gains an enum type.</summary>
+    public static IReadOnlyList<Type> Types { get; } =
+    [
+        typeof(LeadStatus),
+        typeof(LeadSource),
+        typeof(UserRole),
+    ];
+
+    private static readonly FrozenDictionary<Type, EnumNames> Maps =
+        Types.ToFrozenDictionary(type => type, type => new EnumNames(type));
+
+    public static bool IsRegistered(Type enumType) => Maps.ContainsKey(enumType);
+
+    /// <summary>The stored name of a value, e.g. <c>"in_progress"</c>.</summary>
+    public static string ToName(Enum value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return MapOf(value.GetType()).ToName(value);
+    }
+
+    public static string ToName<TEnum>(TEnum value)
+        where TEnum : struct, Enum => ToName((Enum)value);
+
+    /// <summary>Parses a stored name; throws <see cref="FormatException"/> for an unknown one.</summary>
+    public static object Parse(Type enumType, string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return MapOf(enumType).Parse(name);
+    }
+
+    public static TEnum Parse<TEnum>(string name)
+        where TEnum : struct, Enum => (TEnum)Parse(typeof(TEnum), name);
+
+    private static EnumNames MapOf(Type enumType) =>
+        Maps.TryGetValue(enumType, out var map)
+            ? map
+            : throw new InvalidOperationException(
+                $"Enum type {enumType.FullName} is not registered in {nameof(StoredEnums)}.{nameof(Types)}; " +
+                "add it there so every store maps it to snake_case strings.");
+
+    private sealed class EnumNames
+    {
+        private readonly Type _type;
+        private readonly FrozenDictionary<Enum, string> _toName;
+        private readonly FrozenDictionary<string, object> _fromName;
+
+        public EnumNames(Type type)
+        {
+            _type = type;
+            var values = Enum.GetValues(type).Cast<Enum>().Distinct().ToList();
+            _toName = values.ToFrozenDictionary(v => v, v => SnakeCase.Convert(Enum.GetName(type, v)!));
+            _fromName = values.ToFrozenDictionary(v => _toName[v], v => (object)v, StringComparer.Ordinal);
+        }
+
+        public string ToName(Enum value) =>
+            _toName.TryGetValue(value, out var name)
+                ? name
+                : throw new ArgumentOutOfRangeException(nameof(value), value, $"Not a defined {_type.Name} value.");
+
+        public object Parse(string name) =>
+            _fromName.TryGetValue(name, out var value)
+                ? value
+                : throw new FormatException($"'{name}' is not a stored {_type.Name} value (expected one of: {string.Join(", ", _fromName.Keys)}).");
+    }
+}

@@ -1,0 +1,163 @@
+using LiteDB;
+using Orleans.Runtime;
+using Orleans.Storage;
+
+namespace CrmChatbot.Storage.LiteDb;
+
+/// <summary>
+/// Orleans grain storage over <see cref="LiteDbStore"/>. One collection per state name; each grain is
+/// one document <c>{ _id: grain key, etag, state: { snake_case fields } }</c>. Every write is an
+/// atomic compare-and-swap on <c>_id</c> + <c>etag</c>: a stale etag throws
+/// <see cref="InconsistentStateException"/>, never overwrites.
+/// </summary>
+public sealed class LiteDbGrainStorage : IGrainStorage
+{
+    /// <summary>LiteDB's error code for a duplicate key in a unique index (including <c>_id</c>).</summary>
+    internal const int DuplicateKeyErrorCode = 110;
+
+    private readonly LiteDbStore _store;
+
+    public LiteDbGrainStorage(LiteDbStore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        _store = store;
+    }
+
+    /// <summary>The document id of a grain: its key string.</summary>
+    public static string DocumentId(GrainId grainId) => grainId.Key.ToString()!;
+
+    // LiteDB is synchronous; Task.Run keeps lock waits and disk I/O off the caller's thread.
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        ArgumentNullException.ThrowIfNull(grainState);
+        return Task.Run(() => Read(stateName, grainId, grainState));
+    }
+
+    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        ArgumentNullException.ThrowIfNull(grainState);
+        return Task.Run(() => Write(stateName, grainId, grainState));
+    }
+
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        ArgumentNullException.ThrowIfNull(grainState);
+        return Task.Run(() => Clear(stateName, grainId, grainState));
+    }
+
+    private void Read<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        var id = DocumentId(grainId);
+        BsonDocument? doc = _store.GetCollection(stateName).FindById(id);
+        if (doc is null)
+        {
+            Reset(grainState);
+            return;
+        }
+
+        var state = doc[DocumentFields.State];
+        grainState.State = state.IsNull ? NewState<T>() : (T)_store.Mapper.Deserialize(typeof(T), state);
+        grainState.ETag = doc[DocumentFields.ETag].AsString;
+        grainState.RecordExists = true;
+    }
+
+    private void Write<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        var id = DocumentId(grainId);
+        var collection = _store.GetCollection(stateName);
+        var state = _store.Mapper.Serialize(typeof(T), grainState.State);
+        var newETag = ETags.New();
+        var expected = grainState.ETag;
+
+        if (expected is null)
+        {
+            try
+            {
+                collection.Insert(new BsonDocument
+                {
+                    [DocumentFields.Id] = id,
+                    [DocumentFields.ETag] = newETag,
+                    [DocumentFields.State] = state,
+                });
+            }
+            catch (LiteException e) when (e.ErrorCode == DuplicateKeyErrorCode && collection.Exists(IdIs(id)))
+            {
+                // Otherwise the duplicate is in another unique index (e.g. users.user_id): rethrown as is.
+                throw Conflict("write", stateName, id, StoredETag(collection, id), expected, e);
+            }
+        }
+        else
+        {
+            // UpdateMany EXTENDs the document shallowly with the transform's fields: "state" is
+            // replaced as a whole, so fields absent or null in the new state do not survive.
+            var transform = BsonExpression.Create(
+                $"{{ {DocumentFields.State}: @0, {DocumentFields.ETag}: @1 }}", state, newETag);
+            if (collection.UpdateMany(transform, IdAndETagAre(id, expected)) == 0)
+            {
+                throw Conflict("write", stateName, id, StoredETag(collection, id), expected, null);
+            }
+        }
+
+        grainState.ETag = newETag;
+        grainState.RecordExists = true;
+    }
+
+    private void Clear<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        var id = DocumentId(grainId);
+        var collection = _store.GetCollection(stateName);
+        var expected = grainState.ETag;
+
+        if (expected is null)
+        {
+            // The caller believes there is no record: deleting one it never read would be a lost update.
+            if (collection.Exists(IdIs(id)))
+            {
+                throw Conflict("clear", stateName, id, StoredETag(collection, id), expected, null);
+            }
+        }
+        else if (collection.DeleteMany(IdAndETagAre(id, expected)) == 0)
+        {
+            var stored = StoredETag(collection, id);
+            if (stored is not null)
+            {
+                throw Conflict("clear", stateName, id, stored, expected, null);
+            }
+
+            // Already gone: the outcome the caller asked for.
+        }
+
+        Reset(grainState);
+    }
+
+    private static BsonExpression IdIs(string id) => BsonExpression.Create($"{DocumentFields.Id} = @0", id);
+
+    private static BsonExpression IdAndETagAre(string id, string etag) =>
+        BsonExpression.Create($"{DocumentFields.Id} = @0 AND {DocumentFields.ETag} = @1", id, etag);
+
+    private static string? StoredETag(ILiteCollection<BsonDocument> collection, string id)
+    {
+        BsonDocument? doc = collection.FindById(id);
+        return doc?[DocumentFields.ETag].AsString;
+    }
+
+    private static InconsistentStateException Conflict(
+        string operation, string stateName, string id, string? stored, string? given, Exception? inner)
+    {
+        var message =
+            $"ETag mismatch on {operation} of '{stateName}/{id}': stored etag {stored ?? "<none: no record>"}, " +
+            $"given etag {given ?? "<none: expected no record>"}.";
+        return inner is null
+            ? new InconsistentStateException(message, stored ?? "", given ?? "")
+            : new InconsistentStateException(message, stored ?? "", given ?? "", inner);
+    }
+
+    private static void Reset<T>(IGrainState<T> grainState)
+    {
+        grainState.State = NewState<T>();
+        grainState.ETag = null;
+        grainState.RecordExists = false;
+    }
+
+    private static T NewState<T>() => Activator.CreateInstance<T>();
+}

@@ -1,0 +1,161 @@
+using System.Globalization;
+using System.Text;
+using CrmChatbot.Common;
+using LiteDB;
+
+namespace CrmChatbot.Storage.LiteDb;
+
+/// <summary>
+/// The process-wide LiteDB database: <c>&lt;dataDir&gt;/crm.db</c> opened in Direct mode with the binary
+/// collation and UTC dates, guarded by an exclusive lock file so that no second process (or second
+/// store in this process) opens the same file. Create ONE per process and share it.
+/// </summary>
+public sealed class LiteDbStore : IDisposable
+{
+    public const string DatabaseFileName = "crm.db";
+    public const string LockFileName = "crm.db.lock";
+
+    private readonly FileStream? _lockFile;
+    private int _disposed;
+
+    /// <summary>Opens (or creates) the database in <paramref name="dataDirectory"/>, creating the directory if needed.</summary>
+    /// <exception cref="DataDirectoryInUseException">Another process holds the data directory.</exception>
+    public LiteDbStore(string dataDirectory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
+        DataDirectory = Path.GetFullPath(dataDirectory);
+        Directory.CreateDirectory(DataDirectory);
+        FilePath = Path.Combine(DataDirectory, DatabaseFileName);
+        _lockFile = AcquireLock(DataDirectory);
+        try
+        {
+            Mapper = LiteDbMapping.CreateMapper();
+            Database = Open(
+                new ConnectionString { Filename = FilePath, Connection = ConnectionType.Direct, Collation = Collation.Binary },
+                Mapper,
+                FilePath);
+        }
+        catch
+        {
+            _lockFile.Dispose();
+            throw;
+        }
+    }
+
+    private LiteDbStore(BsonMapper mapper)
+    {
+        Mapper = mapper;
+        Database = Open(new ConnectionString { Filename = ":memory:", Collation = Collation.Binary }, mapper, "in-memory database");
+    }
+
+    /// <summary>An in-memory store (LiteDB over a MemoryStream), for tests.</summary>
+    public static LiteDbStore CreateInMemory() => new(LiteDbMapping.CreateMapper());
+
+    public LiteDatabase Database { get; }
+
+    public BsonMapper Mapper { get; }
+
+    /// <summary>The absolute data directory, or null for an in-memory store.</summary>
+    public string? DataDirectory { get; }
+
+    /// <summary>The absolute database file path, or null for an in-memory store.</summary>
+    public string? FilePath { get; }
+
+    public string Description => FilePath is null ? "LiteDB in memory" : $"LiteDB file {FilePath}";
+
+    public ILiteCollection<BsonDocument> GetCollection(string name)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        return Database.GetCollection(name);
+    }
+
+    /// <summary>A path in a collection's documents, e.g. <c>$.state.owner_id</c>.</summary>
+    public static string StatePath(string field) => $"$.{DocumentFields.State}.{field}";
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        Database.Dispose();
+        _lockFile?.Dispose();
+    }
+
+    private static FileStream AcquireLock(string dataDirectory)
+    {
+        var path = Path.Combine(dataDirectory, LockFileName);
+        FileStream stream;
+        try
+        {
+            // FileShare.None takes an exclusive advisory lock (flock on Unix), which the OS drops when
+            // the process dies. The file itself is never deleted: deleting it would let two processes
+            // each lock a different inode.
+            stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e) when (e is not DirectoryNotFoundException and not PathTooLongException)
+        {
+            throw new DataDirectoryInUseException(dataDirectory, path, e);
+        }
+
+        try
+        {
+            var owner = Encoding.UTF8.GetBytes(
+                string.Create(CultureInfo.InvariantCulture, $"pid {Environment.ProcessId} since {DateTime.UtcNow:O}\n"));
+            stream.SetLength(0);
+            stream.Write(owner);
+            stream.Flush(flushToDisk: true);
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+
+        return stream;
+    }
+
+    private static LiteDatabase Open(ConnectionString connectionString, BsonMapper mapper, string where)
+    {
+        var db = new LiteDatabase(connectionString, mapper);
+        try
+        {
+            if (db.Collation.SortOptions != CompareOptions.Ordinal)
+            {
+                throw new InvalidOperationException(
+                    $"{where} was created with collation '{db.Collation}', not the binary collation: ids and " +
+                    "comparisons would be case-insensitive. Export the data and recreate the file.");
+            }
+
+            if (!db.UtcDate)
+            {
+                db.UtcDate = true;
+            }
+
+            EnsureIndexes(db);
+            return db;
+        }
+        catch
+        {
+            db.Dispose();
+            throw;
+        }
+    }
+
+    private static void EnsureIndexes(LiteDatabase db)
+    {
+        var leads = db.GetCollection(StorageNames.Leads);
+        leads.EnsureIndex(LeadFields.Status, StatePath(LeadFields.Status));
+        leads.EnsureIndex(LeadFields.Source, StatePath(LeadFields.Source));
+        leads.EnsureIndex(LeadFields.OwnerId, StatePath(LeadFields.OwnerId));
+        leads.EnsureIndex(LeadFields.CreatedAt, StatePath(LeadFields.CreatedAt));
+        leads.EnsureIndex(LeadFields.UpdatedAt, StatePath(LeadFields.UpdatedAt));
+        leads.EnsureIndex("name_lower", $"LOWER({StatePath(LeadFields.Name)})");
+
+        var users = db.GetCollection(StorageNames.Users);
+        users.EnsureIndex(UserFields.UserId, StatePath(UserFields.UserId), unique: true);
+        users.EnsureIndex(UserFields.Role, StatePath(UserFields.Role));
+        users.EnsureIndex(UserFields.CreatedAt, StatePath(UserFields.CreatedAt));
+    }
+}
