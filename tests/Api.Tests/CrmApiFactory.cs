@@ -16,7 +16,7 @@ public sealed class CrmApiFactory : WebApplicationFactory<Program>
 {
     public const string AdminEmail = "admin@crm.test";
     public const string AdminPassword = "admin-password-1";
-    public const string JwtKey = "test-signing-key-that-is-long-enough-0123456789";
+    public const string JwtKey = "test-signing-key-long-enough-for-hs512-too-0123456789abcdefghijklmnop";
 
     public string DataDir { get; } = Path.Combine(Path.GetTempPath(), "crm-api-tests-" + Guid.NewGuid().ToString("N"));
 
