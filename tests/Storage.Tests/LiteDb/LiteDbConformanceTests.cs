@@ -1,0 +1,74 @@
+using CrmChatbot.Common;
+using CrmChatbot.Leads;
+using CrmChatbot.Storage.LiteDb;
+using CrmChatbot.Storage.Tests.Conformance;
+using CrmChatbot.Users;
+using Orleans.Storage;
+
+namespace CrmChatbot.Storage.Tests.LiteDb;
+
+public sealed class LiteDbInMemoryGrainStorageTests : GrainStorageConformance, IDisposable
+{
+    private readonly LiteDbStore _store = LiteDbStore.CreateInMemory();
+
+    public LiteDbInMemoryGrainStorageTests() => Storage = new LiteDbGrainStorage(_store);
+
+    protected override IGrainStorage Storage { get; }
+
+    public void Dispose() => _store.Dispose();
+}
+
+/// <summary>The same contract against a database file in a temp directory.</summary>
+public sealed class LiteDbFileGrainStorageTests : GrainStorageConformance, IDisposable
+{
+    private readonly TempDirectory _dir = new();
+    private readonly LiteDbStore _store;
+
+    public LiteDbFileGrainStorageTests()
+    {
+        _store = new LiteDbStore(_dir.Path);
+        Storage = new LiteDbGrainStorage(_store);
+    }
+
+    protected override IGrainStorage Storage { get; }
+
+    public void Dispose()
+    {
+        _store.Dispose();
+        _dir.Dispose();
+    }
+}
+
+public sealed class LiteDbLeadQueryTests : LeadQueryConformance, IDisposable
+{
+    private readonly LiteDbStore _store = LiteDbStore.CreateInMemory();
+
+    public LiteDbLeadQueryTests()
+    {
+        Storage = new LiteDbGrainStorage(_store);
+        Queries = new LiteDbLeadQueries(_store);
+    }
+
+    protected override IGrainStorage Storage { get; }
+
+    protected override ILeadQueries Queries { get; }
+
+    public void Dispose() => _store.Dispose();
+}
+
+public sealed class LiteDbUserQueryTests : UserQueryConformance, IDisposable
+{
+    private readonly LiteDbStore _store = LiteDbStore.CreateInMemory();
+
+    public LiteDbUserQueryTests()
+    {
+        Storage = new LiteDbGrainStorage(_store);
+        Queries = new LiteDbUserQueries(_store);
+    }
+
+    protected override IGrainStorage Storage { get; }
+
+    protected override IUserQueries Queries { get; }
+
+    public void Dispose() => _store.Dispose();
+}
