@@ -1,0 +1,206 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+
+namespace CrmChatbot.EndToEnd.Tests;
+
+/// <summary>The real Silo executable, started with <c>dotnet CrmChatbot.Silo.dll</c> on loopback ports.</summary>
+public sealed class SiloProcess : IAsyncDisposable
+{
+    public const string AdminEmail = "admin@e2e.test";
+    public const string AdminPassword = "admin-password-e2e";
+
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private SiloProcess(Process process, int port)
+    {
+        _process = process;
+        Port = port;
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public int Port { get; }
+
+    public HttpClient Http { get; }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>Environment for a production-like run in <paramref name="dataDir"/> on free ports.</summary>
+    public static Dictionary<string, string?> Environment(string dataDir) => new()
+    {
+        ["ASPNETCORE_ENVIRONMENT"] = "Production",
+        ["DATA_DIR"] = dataDir,
+        ["HOST"] = "127.0.0.1",
+        ["PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["SILO_PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["GATEWAY_PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["JWT_SECRET_KEY"] = "end-to-end-signing-key-0123456789-abcdefghij",
+        ["ADMIN_EMAIL"] = AdminEmail,
+        ["ADMIN_PASSWORD"] = AdminPassword,
+    };
+
+    public static SiloProcess Start(IReadOnlyDictionary<string, string?> environment)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { SiloDll() },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            // A temp folder: no stray .env is picked up.
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        foreach (var name in new[] { "MONGO_URL", "ASPNETCORE_URLS", "DOTNET_ENVIRONMENT" })
+        {
+            info.Environment.Remove(name);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        // A test may pass a deliberately bad PORT; the client then simply has nowhere to go.
+        _ = int.TryParse(environment["PORT"], System.Globalization.CultureInfo.InvariantCulture, out var port);
+        var process = new Process { StartInfo = info };
+        var silo = new SiloProcess(process, port);
+        process.OutputDataReceived += (_, e) => silo.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => silo.Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return silo;
+    }
+
+    public async Task WaitReadyAsync(TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(90));
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The silo exited with {_process.ExitCode}:\n{Output}");
+            }
+
+            try
+            {
+                using var response = await Http.GetAsync("/health/ready");
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"The silo was not ready in time:\n{Output}");
+    }
+
+    /// <summary>SIGTERM, as a service manager would send it; waits for a clean exit.</summary>
+    public async Task<int> StopAsync()
+    {
+        if (!_process.HasExited)
+        {
+            using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await kill.WaitForExitAsync();
+        }
+
+        return await WaitForExitAsync(TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>kill -9: no chance to flush or clean up.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        return _process.ExitCode;
+    }
+
+    public async Task<string> LoginAsync(string email, string password)
+    {
+        var response = await Http.PostAsJsonAsync("/api/auth/login", new { email, password });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, body);
+        return JsonDocument.Parse(body).RootElement.GetProperty("access_token").GetString()!;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        Http.Dispose();
+        _process.Dispose();
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>The Silo build of the same configuration as this test assembly.</summary>
+    private static string SiloDll()
+    {
+        var testDir = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var framework = testDir.Name;                  // net10.0
+        var configuration = testDir.Parent!.Name;      // Debug | Release
+        var root = testDir;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "CrmChatbot.sln")))
+        {
+            root = root.Parent;
+        }
+
+        if (root is null)
+        {
+            throw new InvalidOperationException("CrmChatbot.sln not found above " + AppContext.BaseDirectory);
+        }
+
+        var dll = Path.Combine(root.FullName, "src", "Silo", "bin", configuration, framework, "CrmChatbot.Silo.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException("Build the Silo first", dll);
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+}
