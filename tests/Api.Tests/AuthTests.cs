@@ -132,6 +132,26 @@ public class AuthTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task Oversized_emails_are_422_before_any_account_is_touched()
+    {
+        using var http = fixture.Anonymous();
+        var huge = new string('a', 300) + "@crm.test";
+
+        await ProblemAssert.NamesFieldsAsync(await http.PostAsJsonAsync("/api/auth/register", new { email = huge, password = "password-123", name = "X" }), "email");
+        await ProblemAssert.NamesFieldsAsync(await http.PostAsJsonAsync("/api/auth/login", new { email = huge, password = "password-123" }), "email");
+    }
+
+    [Fact]
+    public async Task Login_with_missing_fields_is_422_naming_them()
+    {
+        using var http = fixture.Anonymous();
+
+        await ProblemAssert.NamesFieldsAsync(await http.PostAsJsonAsync("/api/auth/login", new { }), "email", "password");
+        await ProblemAssert.NamesFieldsAsync(
+            await http.PostAsync("/api/auth/login", new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = "a@b.c" })), "password");
+    }
+
+    [Fact]
     public async Task Me_returns_the_signed_in_user()
     {
         using var http = fixture.Agent();

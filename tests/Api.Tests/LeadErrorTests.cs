@@ -143,6 +143,19 @@ public class LeadErrorTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task Ids_we_could_never_have_issued_are_404_not_500()
+    {
+        using var agent = fixture.Agent();
+        var huge = new string('x', 5000);
+
+        await ProblemAssert.IsProblemAsync(await agent.GetAsync($"/api/leads/{huge}"), HttpStatusCode.NotFound);
+        await ProblemAssert.IsProblemAsync(await agent.PutAsJsonAsync($"/api/leads/{huge}", new { name = "x" }), HttpStatusCode.NotFound);
+        await ProblemAssert.IsProblemAsync(await agent.DeleteAsync($"/api/leads/{huge}"), HttpStatusCode.NotFound);
+        await ProblemAssert.IsProblemAsync(await agent.GetAsync("/api/leads/a%20b%2Fc"), HttpStatusCode.NotFound);
+        await ProblemAssert.NamesFieldsAsync(await agent.PostAsJsonAsync("/api/leads", new { name = "x", owner_id = huge }), "owner_id");
+    }
+
+    [Fact]
     public async Task Unknown_routes_and_methods_are_problems_too()
     {
         using var agent = fixture.Agent();

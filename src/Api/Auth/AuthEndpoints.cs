@@ -35,32 +35,23 @@ public static class AuthEndpoints
     private static async Task<Results<Created<TokenResponse>, ProblemHttpResult>> RegisterAsync(
         HttpRequest request, IGrainFactory grains, JwtTokens tokens, CancellationToken cancellationToken)
     {
-        var body = await JsonBody.ReadAsync(request, cancellationToken);
+        var body = await JsonBody.ReadAsync(request, reader =>
+        {
+            var user = new NewUser(reader.String("email"), reader.String("password"), reader.String("name"), UserRole.Client);
+            // Self-registration always creates a client: a role in the body is accepted and ignored.
+            reader.Has("role");
+            reader.RejectUnknownFields();
+            reader.RequireEmailKey(user.Email);
+
+            return user;
+        }, cancellationToken);
         if (body.Problem is not null)
         {
             return body.Problem;
         }
 
-        using var document = body.Document!;
-        var reader = new JsonObjectReader(document.RootElement, new FieldProblems());
-        var email = reader.String("email");
-        var password = reader.String("password");
-        var name = reader.String("name");
-        // Self-registration always creates a client: a role in the body is accepted and ignored.
-        reader.Has("role");
-        reader.RejectUnknownFields();
-        if (reader.Problems.Any)
-        {
-            return Problems.Validation(reader.Problems);
-        }
-
-        if (string.IsNullOrWhiteSpace(email))
-        {
-            return Problems.Validation("email", "is required");
-        }
-
-        var result = await grains.GetGrain<IUserGrain>(EmailKey.Normalize(email))
-            .RegisterAsync(new NewUser(email, password, name, UserRole.Client));
+        var user = body.Value!;
+        var result = await grains.GetGrain<IUserGrain>(EmailKey.Normalize(user.Email!)).RegisterAsync(user);
         if (!result.IsSuccess)
         {
             return Problems.From(result.Error!);
@@ -77,33 +68,43 @@ public static class AuthEndpoints
         if (request.HasFormContentType)
         {
             // OAuth2 password grant, as the docs page's Authorize button sends it.
-            var form = await request.ReadFormAsync(cancellationToken);
+            IFormCollection form;
+            try
+            {
+                form = await request.ReadFormAsync(cancellationToken);
+            }
+            catch (InvalidDataException)
+            {
+                return TypedResults.Problem("The form body is malformed or too large.", statusCode: StatusCodes.Status400BadRequest, title: "Bad request");
+            }
+
             email = form["username"].FirstOrDefault() ?? form["email"].FirstOrDefault();
             password = form["password"].FirstOrDefault();
         }
         else
         {
-            var body = await JsonBody.ReadAsync(request, cancellationToken);
+            var body = await JsonBody.ReadAsync(request, reader =>
+            {
+                var login = (Email: reader.String("email") ?? reader.String("username"), Password: reader.String("password"));
+                reader.RejectUnknownFields();
+                return login;
+            }, cancellationToken);
             if (body.Problem is not null)
             {
                 return body.Problem;
             }
 
-            using var document = body.Document!;
-            var reader = new JsonObjectReader(document.RootElement, new FieldProblems());
-            email = reader.String("email") ?? (reader.Has("username") ? reader.String("username") : null);
-            password = reader.String("password");
-            reader.RejectUnknownFields();
-            if (reader.Problems.Any)
-            {
-                return Problems.Validation(reader.Problems);
-            }
+            (email, password) = body.Value;
         }
 
         var missing = new FieldProblems();
         if (string.IsNullOrWhiteSpace(email))
         {
             missing.Add("email", "is required");
+        }
+        else if (email.Length > 254)
+        {
+            missing.Add("email", "must be at most 254 characters");
         }
 
         if (string.IsNullOrEmpty(password))

@@ -82,6 +82,27 @@ public sealed class JsonObjectReader(JsonElement root, FieldProblems problems)
         return Optional<bool>.Absent;
     }
 
+    /// <summary>
+    /// An account email is also a grain key: it must be present and of sane length before any grain
+    /// is addressed with it. Its format is checked by the user grain.
+    /// </summary>
+    public void RequireEmailKey(string? email)
+    {
+        if (problems.Has("email"))
+        {
+            return;
+        }
+
+        if (string.IsNullOrWhiteSpace(email))
+        {
+            problems.Add("email", "is required");
+        }
+        else if (email.Trim().Length > 254)
+        {
+            problems.Add("email", "must be at most 254 characters");
+        }
+    }
+
     /// <summary>Reports every field the endpoint did not ask for.</summary>
     public void RejectUnknownFields(params string[] readOnlyFields)
     {

@@ -75,25 +75,22 @@ public static class LeadEndpoints
         HttpRequest request, ClaimsPrincipal principal, IGrainFactory grains, IUserQueries users,
         CancellationToken cancellationToken)
     {
-        var body = await JsonBody.ReadAsync(request, cancellationToken);
+        var body = await JsonBody.ReadAsync(request, reader =>
+        {
+            var fields = ReadFields(reader);
+            if (!fields.Name.HasValue && !reader.Problems.Any)
+            {
+                reader.Problems.Add("name", "is required");
+            }
+
+            return fields;
+        }, cancellationToken);
         if (body.Problem is not null)
         {
             return body.Problem;
         }
 
-        using var document = body.Document!;
-        var reader = new JsonObjectReader(document.RootElement, new FieldProblems());
-        var patch = ReadFields(reader);
-        if (!patch.Name.HasValue && !reader.Problems.Any)
-        {
-            reader.Problems.Add("name", "is required");
-        }
-
-        if (reader.Problems.Any)
-        {
-            return Problems.Validation(reader.Problems);
-        }
-
+        var patch = body.Value!;
         // A lead nobody owns is a lead nobody follows up: default to its creator.
         var ownerId = patch.OwnerId.HasValue ? patch.OwnerId.Value : principal.UserId();
         if (await CheckOwnerAsync(users, ownerId, cancellationToken) is { } ownerProblem)
@@ -114,30 +111,28 @@ public static class LeadEndpoints
 
     private static async Task<Results<Ok<LeadDto>, ProblemHttpResult>> GetAsync(string id, IGrainFactory grains)
     {
-        var lead = await grains.GetGrain<ILeadGrain>(id).GetAsync();
+        var lead = EntityIds.IsPlausible(id) ? await grains.GetGrain<ILeadGrain>(id).GetAsync() : null;
         return lead is null ? NotFound(id) : TypedResults.Ok(lead);
     }
 
     private static async Task<Results<Ok<LeadDto>, ProblemHttpResult>> UpdateAsync(
         string id, HttpRequest request, IGrainFactory grains, IUserQueries users, CancellationToken cancellationToken)
     {
-        var body = await JsonBody.ReadAsync(request, cancellationToken);
+        var body = await JsonBody.ReadAsync(request, ReadFields, cancellationToken);
         if (body.Problem is not null)
         {
             return body.Problem;
         }
 
-        using var document = body.Document!;
-        var reader = new JsonObjectReader(document.RootElement, new FieldProblems());
-        var patch = ReadFields(reader);
-        if (reader.Problems.Any)
-        {
-            return Problems.Validation(reader.Problems);
-        }
-
+        var patch = body.Value!;
         if (patch.OwnerId.HasValue && await CheckOwnerAsync(users, patch.OwnerId.Value, cancellationToken) is { } ownerProblem)
         {
             return ownerProblem;
+        }
+
+        if (!EntityIds.IsPlausible(id))
+        {
+            return NotFound(id);
         }
 
         var result = await grains.GetGrain<ILeadGrain>(id).UpdateAsync(patch);
@@ -145,7 +140,7 @@ public static class LeadEndpoints
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, IGrainFactory grains) =>
-        await grains.GetGrain<ILeadGrain>(id).DeleteAsync() ? TypedResults.NoContent() : NotFound(id);
+        EntityIds.IsPlausible(id) && await grains.GetGrain<ILeadGrain>(id).DeleteAsync() ? TypedResults.NoContent() : NotFound(id);
 
     /// <summary>Reads every writable lead field; the create and update bodies share one shape.</summary>
     private static LeadPatch ReadFields(JsonObjectReader reader)
@@ -173,11 +168,12 @@ public static class LeadEndpoints
             return null;
         }
 
-        var owner = await users.FindByIdAsync(ownerId.Trim(), cancellationToken);
+        var owner = EntityIds.IsPlausible(ownerId.Trim()) ? await users.FindByIdAsync(ownerId.Trim(), cancellationToken) : null;
         return owner is { IsActive: true } && owner.Role.IsStaff()
             ? null
             : Problems.Validation("owner_id", "must be the id of an active agent or admin");
     }
 
-    private static ProblemHttpResult NotFound(string id) => Problems.NotFound($"Lead '{id}' was not found.");
+    private static ProblemHttpResult NotFound(string id) => Problems.NotFound(
+        EntityIds.IsPlausible(id) ? $"Lead '{id}' was not found." : "No lead has this id.");
 }

@@ -69,31 +69,22 @@ public static class UserEndpoints
     private static async Task<Results<Created<UserDto>, ProblemHttpResult>> CreateAsync(
         HttpRequest request, IGrainFactory grains, CancellationToken cancellationToken)
     {
-        var body = await JsonBody.ReadAsync(request, cancellationToken);
+        var body = await JsonBody.ReadAsync(request, reader =>
+        {
+            var user = new NewUser(reader.String("email"), reader.String("password"), reader.String("name"),
+                reader.EnumField<UserRole>("role").Or(UserRole.Client));
+            reader.RejectUnknownFields("id", "created_at", "updated_at");
+            reader.RequireEmailKey(user.Email);
+
+            return user;
+        }, cancellationToken);
         if (body.Problem is not null)
         {
             return body.Problem;
         }
 
-        using var document = body.Document!;
-        var reader = new JsonObjectReader(document.RootElement, new FieldProblems());
-        var email = reader.String("email");
-        var password = reader.String("password");
-        var name = reader.String("name");
-        var role = reader.EnumField<UserRole>("role");
-        reader.RejectUnknownFields("id", "created_at", "updated_at");
-        if (string.IsNullOrWhiteSpace(email) && !reader.Problems.Any)
-        {
-            reader.Problems.Add("email", "is required");
-        }
-
-        if (reader.Problems.Any)
-        {
-            return Problems.Validation(reader.Problems);
-        }
-
-        var result = await grains.GetGrain<IUserGrain>(EmailKey.Normalize(email!))
-            .RegisterAsync(new NewUser(email, password, name, role.HasValue ? role.Value : UserRole.Client));
+        var user = body.Value!;
+        var result = await grains.GetGrain<IUserGrain>(EmailKey.Normalize(user.Email!)).RegisterAsync(user);
         return result.IsSuccess
             ? TypedResults.Created($"/api/users/{result.Value!.Id}", result.Value)
             : Problems.From(result.Error!);
@@ -102,7 +93,7 @@ public static class UserEndpoints
     private static async Task<Results<Ok<UserDto>, ProblemHttpResult>> GetAsync(
         string id, IUserQueries queries, CancellationToken cancellationToken)
     {
-        var user = await queries.FindByIdAsync(id, cancellationToken);
+        var user = EntityIds.IsPlausible(id) ? await queries.FindByIdAsync(id, cancellationToken) : null;
         return user is null ? NotFound(id) : TypedResults.Ok(user);
     }
 
@@ -110,27 +101,24 @@ public static class UserEndpoints
         string id, HttpRequest request, ClaimsPrincipal principal, IUserQueries queries, IGrainFactory grains,
         CancellationToken cancellationToken)
     {
-        var body = await JsonBody.ReadAsync(request, cancellationToken);
+        var body = await JsonBody.ReadAsync(request, reader =>
+        {
+            var patch = new UserPatch
+            {
+                Name = reader.StringField("name"),
+                Role = reader.EnumField<UserRole>("role", allowNull: false),
+                IsActive = reader.BoolField("is_active"),
+            };
+            reader.RejectUnknownFields("id", "email", "created_at", "updated_at", "password");
+            return patch;
+        }, cancellationToken);
         if (body.Problem is not null)
         {
             return body.Problem;
         }
 
-        using var document = body.Document!;
-        var reader = new JsonObjectReader(document.RootElement, new FieldProblems());
-        var patch = new UserPatch
-        {
-            Name = reader.StringField("name"),
-            Role = reader.EnumField<UserRole>("role", allowNull: false),
-            IsActive = reader.BoolField("is_active"),
-        };
-        reader.RejectUnknownFields("id", "email", "created_at", "updated_at", "password");
-        if (reader.Problems.Any)
-        {
-            return Problems.Validation(reader.Problems);
-        }
-
-        var user = await queries.FindByIdAsync(id, cancellationToken);
+        var patch = body.Value!;
+        var user = EntityIds.IsPlausible(id) ? await queries.FindByIdAsync(id, cancellationToken) : null;
         if (user is null)
         {
             return NotFound(id);
@@ -156,7 +144,7 @@ public static class UserEndpoints
             return Problems.Conflict("You cannot delete your own account.");
         }
 
-        var user = await queries.FindByIdAsync(id, cancellationToken);
+        var user = EntityIds.IsPlausible(id) ? await queries.FindByIdAsync(id, cancellationToken) : null;
         if (user is null || !await grains.GetGrain<IUserGrain>(EmailKey.Normalize(user.Email)).DeleteAsync())
         {
             return NotFound(id);
@@ -165,5 +153,6 @@ public static class UserEndpoints
         return TypedResults.NoContent();
     }
 
-    private static ProblemHttpResult NotFound(string id) => Problems.NotFound($"User '{id}' was not found.");
+    private static ProblemHttpResult NotFound(string id) => Problems.NotFound(
+        EntityIds.IsPlausible(id) ? $"User '{id}' was not found." : "No user has this id.");
 }
