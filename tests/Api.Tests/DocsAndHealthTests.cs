@@ -23,6 +23,10 @@ public class DocsAndHealthTests(ApiFixture fixture)
         Assert.Equal("bearer", schemes.GetProperty("Bearer").GetProperty("scheme").GetString());
         Assert.True(paths.GetProperty("/api/leads").GetProperty("get").TryGetProperty("security", out _));
         Assert.False(paths.GetProperty("/api/auth/login").GetProperty("post").TryGetProperty("security", out _));
+        var create = doc.GetProperty("components").GetProperty("schemas").GetProperty("CreateLeadRequest");
+        Assert.Equal(["name"], create.GetProperty("required").EnumerateArray().Select(e => e.GetString()));
+        var statuses = paths.GetProperty("/api/leads").GetProperty("post").GetProperty("responses").EnumerateObject().Select(r => r.Name);
+        Assert.Equal(["201", "400", "401", "403", "413", "415", "422"], statuses.Order(StringComparer.Ordinal));
     }
 
     [Fact]

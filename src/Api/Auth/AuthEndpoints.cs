@@ -1,4 +1,5 @@
 using CrmChatbot.Api.Http;
+using CrmChatbot.Api.OpenApi;
 using CrmChatbot.Users;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -14,10 +15,9 @@ public static class AuthEndpoints
         var group = routes.MapGroup("/api/auth").WithTags("Auth");
 
         group.MapPost("/register", RegisterAsync)
-            .Accepts<RegisterRequest>("application/json")
+            .AcceptsJson<RegisterRequest>()
             .WithSummary("Register a client account and get an access token")
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
         group.MapPost("/login", LoginAsync)
             .Accepts<LoginRequest>("application/json", "application/x-www-form-urlencoded")
@@ -27,6 +27,7 @@ public static class AuthEndpoints
 
         group.MapGet("/me", MeAsync)
             .RequireAuthorization()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
             .WithSummary("The signed-in user");
 
         return group;

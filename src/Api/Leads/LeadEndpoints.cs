@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using CrmChatbot.Api.Auth;
 using CrmChatbot.Api.Http;
+using CrmChatbot.Api.OpenApi;
 using CrmChatbot.Common;
 using CrmChatbot.Leads;
 using CrmChatbot.Users;
@@ -14,13 +15,13 @@ namespace CrmChatbot.Api.Leads;
 
 /// <summary>Documents the body of <c>POST /api/leads</c>.</summary>
 public sealed record CreateLeadRequest(
-    string Name, string? Email, string? Phone, string? Company, LeadStatus? Status, LeadSource? Source,
-    string? Notes, string? OwnerId);
+    string Name, string? Email = null, string? Phone = null, string? Company = null, LeadStatus? Status = null,
+    LeadSource? Source = null, string? Notes = null, string? OwnerId = null);
 
 /// <summary>Documents the body of <c>PUT /api/leads/{id}</c>: fields present change, others keep their value.</summary>
 public sealed record UpdateLeadRequest(
-    string? Name, string? Email, string? Phone, string? Company, LeadStatus? Status, LeadSource? Source,
-    string? Notes, string? OwnerId);
+    string? Name = null, string? Email = null, string? Phone = null, string? Company = null, LeadStatus? Status = null,
+    LeadSource? Source = null, string? Notes = null, string? OwnerId = null);
 
 /// <summary>Leads, for staff. Writes go through the lead's grain; the list reads the store's documents.</summary>
 public static class LeadEndpoints
@@ -29,20 +30,18 @@ public static class LeadEndpoints
 
     public static RouteGroupBuilder MapLeadEndpoints(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/leads").WithTags("Leads").RequireAuthorization(Policies.Staff);
+        var group = routes.MapGroup("/api/leads").WithTags("Leads").RequireAuthorization(Policies.Staff).ProducesAuthProblems();
 
         group.MapGet("/", ListAsync)
             .WithSummary("List leads: filter by status, source, owner_id, q; sort=-created_at|created_at|updated_at|name; limit and offset")
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        group.MapPost("/", CreateAsync).Accepts<CreateLeadRequest>("application/json")
-            .WithSummary("Create a lead")
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapPost("/", CreateAsync).AcceptsJson<CreateLeadRequest>()
+            .WithSummary("Create a lead");
         group.MapGet("/{id}", GetAsync).WithSummary("Get a lead").ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapPut("/{id}", UpdateAsync).Accepts<UpdateLeadRequest>("application/json")
+        group.MapPut("/{id}", UpdateAsync).AcceptsJson<UpdateLeadRequest>()
             .WithSummary("Update a lead (partial: fields present change, others keep their value)")
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        group.MapPatch("/{id}", UpdateAsync).Accepts<UpdateLeadRequest>("application/json").WithSummary("Same as PUT");
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPatch("/{id}", UpdateAsync).AcceptsJson<UpdateLeadRequest>().WithSummary("Same as PUT");
         group.MapDelete("/{id}", DeleteAsync).WithSummary("Delete a lead").ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }

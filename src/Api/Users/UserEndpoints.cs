@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using CrmChatbot.Api.Auth;
 using CrmChatbot.Api.Http;
+using CrmChatbot.Api.OpenApi;
 using CrmChatbot.Common;
 using CrmChatbot.Users;
 using Microsoft.AspNetCore.Builder;
@@ -12,31 +13,29 @@ using Microsoft.AspNetCore.Routing;
 namespace CrmChatbot.Api.Users;
 
 /// <summary>Documents the body of <c>POST /api/users</c>.</summary>
-public sealed record CreateUserRequest(string Email, string Password, string Name, UserRole Role);
+public sealed record CreateUserRequest(string Email, string Password, string Name, UserRole Role = UserRole.Client);
 
 /// <summary>Documents the body of <c>PUT /api/users/{id}</c>: every field optional.</summary>
-public sealed record UpdateUserRequest(string? Name, UserRole? Role, bool? IsActive);
+public sealed record UpdateUserRequest(string? Name = null, UserRole? Role = null, bool? IsActive = null);
 
 /// <summary>Account management for admins.</summary>
 public static class UserEndpoints
 {
     public static RouteGroupBuilder MapUserEndpoints(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/users").WithTags("Users").RequireAuthorization(Policies.Admin);
+        var group = routes.MapGroup("/api/users").WithTags("Users").RequireAuthorization(Policies.Admin).ProducesAuthProblems();
 
         group.MapGet("/", ListAsync).WithSummary("List users (filter by role, is_active, q)")
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        group.MapPost("/", CreateAsync).Accepts<CreateUserRequest>("application/json")
+        group.MapPost("/", CreateAsync).AcceptsJson<CreateUserRequest>()
             .WithSummary("Create a user with any role")
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/{id}", GetAsync).WithSummary("Get a user").ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapPut("/{id}", UpdateAsync).Accepts<UpdateUserRequest>("application/json")
+        group.MapPut("/{id}", UpdateAsync).AcceptsJson<UpdateUserRequest>()
             .WithSummary("Change a user's name, role or active flag (partial)")
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        group.MapPatch("/{id}", UpdateAsync).Accepts<UpdateUserRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPatch("/{id}", UpdateAsync).AcceptsJson<UpdateUserRequest>()
             .WithSummary("Same as PUT");
         group.MapDelete("/{id}", DeleteAsync).WithSummary("Delete a user")
             .ProducesProblem(StatusCodes.Status404NotFound)
