@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using CrmChatbot.Common;
 using Orleans.Storage;
 
 namespace CrmChatbot.Api;
@@ -76,14 +77,40 @@ public static class CrmApiExtensions
         return app;
     }
 
+    private const string StorageRetryAfterSeconds = "5";
+
+    /// <summary>Orleans may wrap storage exceptions; the cause decides the status.</summary>
+    private static T? Find<T>(Exception? error)
+        where T : Exception
+    {
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            if (e is T match)
+            {
+                return match;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Last resort: a problem without internals. Client mistakes never get here.</summary>
     private static async Task WriteUnhandledAsync(HttpContext context)
     {
         var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        if (Find<StorageUnavailableException>(error) is not null)
+        {
+            // The store is down or slow: a retryable condition, not a server bug.
+            context.Response.Headers.RetryAfter = StorageRetryAfterSeconds;
+            error = Find<StorageUnavailableException>(error);
+        }
+
         var (status, title, detail) = error switch
         {
+            StorageUnavailableException => (StatusCodes.Status503ServiceUnavailable, "Service unavailable",
+                "The data store is unreachable or did not answer in time; the change may not have been applied. Retry later."),
             BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message),
-            InconsistentStateException => (StatusCodes.Status409Conflict, "Conflict",
+            _ when Find<InconsistentStateException>(error) is not null => (StatusCodes.Status409Conflict, "Conflict",
                 "The record was changed concurrently; reload it and try again."),
             _ => (StatusCodes.Status500InternalServerError, "Internal server error",
                 "The server failed to handle the request. It has been logged."),

@@ -1,7 +1,6 @@
 using CrmChatbot.Api;
 using CrmChatbot.Api.Configuration;
 using CrmChatbot.Silo;
-using CrmChatbot.Storage.LiteDb;
 
 // A .env file in the working directory fills in variables the environment does not set.
 var dotEnv = Path.Combine(Directory.GetCurrentDirectory(), ".env");
@@ -10,11 +9,13 @@ if (File.Exists(dotEnv))
     DotNetEnv.Env.NoClobber().Load(dotEnv);
 }
 
-var builder = WebApplication.CreateBuilder(args);
+// `check-db` is a command, not a configuration argument.
+var checkDb = args.Length > 0 && args[0] == "check-db";
+var builder = WebApplication.CreateBuilder(checkDb ? args[1..] : args);
 CrmSettings settings;
 try
 {
-    settings = CrmSettings.Load(builder.Configuration, builder.Environment);
+    settings = CrmSettings.Load(builder.Configuration, builder.Environment, requireSigningKey: !checkDb);
 }
 catch (SettingsException ex)
 {
@@ -22,25 +23,20 @@ catch (SettingsException ex)
     return 2;
 }
 
-if (settings.MongoUrl is not null)
+if (checkDb)
 {
-    await Console.Error.WriteLineAsync(
-        "error: MONGO_URL is set, but this build has only the embedded store; unset MONGO_URL to store data under DATA_DIR");
-    return 2;
+    return await DbCheckCommand.RunAsync(settings, Console.Out, Console.Error);
 }
 
 builder.AddCrmSilo(settings);
 var app = builder.Build();
 var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CrmChatbot");
 
-try
+// Open the store before the silo starts, so a locked DATA_DIR or an unreachable MongoDB stops
+// start-up with one clear line instead of a stack trace.
+if (await StoreStartup.OpenAsync(app.Services, settings, logger, app.Lifetime.ApplicationStopping) is { } failure)
 {
-    // Open the store now, so a locked or unreadable DATA_DIR fails start-up with one clear line.
-    app.Services.GetRequiredService<LiteDbStore>();
-}
-catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
-{
-    await Console.Error.WriteLineAsync($"error: DATA_DIR {settings.DataDir}: {ex.Message}");
+    await Console.Error.WriteLineAsync($"error: {failure}");
     return 1;
 }
 
@@ -51,7 +47,8 @@ if (settings.JwtKeyGenerated)
 
 app.MapCrmApi();
 app.Lifetime.ApplicationStarted.Register(() => logger.LogInformation(
-    "CrmChatbot is serving http://{Host}:{Port} (docs: /docs), data in {DataDir}", settings.Host, settings.Port, settings.DataDir));
+    "CrmChatbot is serving http://{Host}:{Port} (docs: /docs), store: {Store}", settings.Host, settings.Port,
+    settings.MongoUrl is null ? settings.DataDir : "MongoDB " + settings.DbName));
 await app.RunAsync();
 return 0;
 

@@ -3,6 +3,7 @@ using CrmChatbot.Api.Configuration;
 using CrmChatbot.Api.Http;
 using CrmChatbot.Common;
 using CrmChatbot.Storage.LiteDb;
+using CrmChatbot.Storage.Mongo;
 using CrmChatbot.Users;
 
 namespace CrmChatbot.Silo;
@@ -25,7 +26,15 @@ public static class SiloHost
         builder.UseOrleans(silo =>
         {
             silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort);
-            silo.Services.AddLiteDbCrmStorage(settings.DataDir);
+            if (settings.MongoUrl is null)
+            {
+                silo.Services.AddLiteDbCrmStorage(settings.DataDir);
+            }
+            else
+            {
+                silo.Services.AddMongoCrmStorage(StoreStartup.MongoOptions(settings));
+            }
+
             silo.Services.AddCrmGrains();
             silo.Services.Configure<LoginThrottleOptions>(options =>
             {

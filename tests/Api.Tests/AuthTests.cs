@@ -8,8 +8,7 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace CrmChatbot.Api.Tests;
 
-[Collection(ApiCollection.Name)]
-public class AuthTests(ApiFixture fixture)
+public abstract class AuthTests(ApiFixture fixture)
 {
     private static string NewEmail() => $"client-{Guid.NewGuid():N}@crm.test";
 
@@ -202,7 +201,7 @@ public class AuthTests(ApiFixture fixture)
     }
 
     [Theory]
-    [MemberData(nameof(ForgedTokens))]
+    [MemberData(nameof(ForgedTokens), MemberType = typeof(AuthTests))]
     public async Task Forged_expired_and_unsigned_tokens_are_401(string token)
     {
         using var http = fixture.Factory.ClientWithToken(token);
@@ -235,3 +234,9 @@ public class AuthTests(ApiFixture fixture)
         await ProblemAssert.IsProblemAsync(await http.GetAsync("/api/leads"), HttpStatusCode.Unauthorized);
     }
 }
+
+[Collection(LiteDbApiCollection.Name)]
+public sealed class AuthTestsOnLiteDb(LiteDbApiFixture fixture) : AuthTests(fixture);
+
+[Collection(MongoApiCollection.Name)]
+public sealed class AuthTestsOnMongo(MongoApiFixture fixture) : AuthTests(fixture);

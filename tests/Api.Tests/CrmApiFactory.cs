@@ -20,10 +20,18 @@ public sealed class CrmApiFactory : WebApplicationFactory<Program>
 
     public string DataDir { get; } = Path.Combine(Path.GetTempPath(), "crm-api-tests-" + Guid.NewGuid().ToString("N"));
 
+    /// <summary>Null: the embedded store. Set before the first client is created.</summary>
+    public string? MongoUrl { get; set; }
+
+    public string? DbName { get; set; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("DATA_DIR", DataDir);
+        // Empty overrides a MONGO_URL from the environment: this factory decides the store.
+        builder.UseSetting("MONGO_URL", MongoUrl ?? "");
+        builder.UseSetting("DB_NAME", DbName ?? "crm_db");
         builder.UseSetting("JWT_SECRET_KEY", JwtKey);
         builder.UseSetting("ADMIN_EMAIL", AdminEmail);
         builder.UseSetting("ADMIN_PASSWORD", AdminPassword);
@@ -86,13 +94,33 @@ public sealed class CrmApiFactory : WebApplicationFactory<Program>
 }
 
 [CollectionDefinition(Name)]
-public sealed class ApiCollection : ICollectionFixture<ApiFixture>
+public sealed class LiteDbApiCollection : ICollectionFixture<LiteDbApiFixture>
 {
-    public const string Name = "api";
+    public const string Name = "api-litedb";
 }
 
-/// <summary>One running service shared by the HTTP tests, with an agent and a client ready.</summary>
-public sealed class ApiFixture : IAsyncLifetime
+[CollectionDefinition(Name)]
+public sealed class MongoApiCollection : ICollectionFixture<MongoApiFixture>
+{
+    public const string Name = "api-mongo";
+}
+
+/// <summary>The service on the embedded LiteDB store.</summary>
+public sealed class LiteDbApiFixture : ApiFixture;
+
+/// <summary>The same service on MongoDB (the jongodb test server, or MONGO_URL when set).</summary>
+public sealed class MongoApiFixture : ApiFixture
+{
+    protected override async Task ConfigureAsync(CrmApiFactory factory)
+    {
+        var server = await MongoTestServer.SharedAsync();
+        factory.MongoUrl = server.ConnectionString;
+        factory.DbName = server.NewDatabaseName("api");
+    }
+}
+
+/// <summary>One running service shared by the HTTP tests of a store, with an agent and a client ready.</summary>
+public abstract class ApiFixture : IAsyncLifetime
 {
     public CrmApiFactory Factory { get; } = new();
 
@@ -103,10 +131,13 @@ public sealed class ApiFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        await ConfigureAsync(Factory);
         AdminToken = await Factory.AdminTokenAsync();
         (AgentId, AgentToken) = await Factory.CreateUserAsync("agent");
         (_, ClientToken) = await Factory.CreateUserAsync("client");
     }
+
+    protected virtual Task ConfigureAsync(CrmApiFactory factory) => Task.CompletedTask;
 
     public Task DisposeAsync()
     {

@@ -2,8 +2,7 @@ using System.Net;
 
 namespace CrmChatbot.Api.Tests;
 
-[Collection(ApiCollection.Name)]
-public class DocsAndHealthTests(ApiFixture fixture)
+public abstract class DocsAndHealthTests(ApiFixture fixture)
 {
     [Fact]
     public async Task The_openapi_document_lists_every_endpoint_and_the_auth_schemes()
@@ -72,3 +71,9 @@ public class DocsAndHealthTests(ApiFixture fixture)
         Assert.False(no.Headers.Contains("Access-Control-Allow-Origin"));
     }
 }
+
+[Collection(LiteDbApiCollection.Name)]
+public sealed class DocsAndHealthTestsOnLiteDb(LiteDbApiFixture fixture) : DocsAndHealthTests(fixture);
+
+[Collection(MongoApiCollection.Name)]
+public sealed class DocsAndHealthTestsOnMongo(MongoApiFixture fixture) : DocsAndHealthTests(fixture);

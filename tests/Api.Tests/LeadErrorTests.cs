@@ -5,8 +5,7 @@ using System.Text;
 namespace CrmChatbot.Api.Tests;
 
 /// <summary>Every class of bad input: a clear 4xx problem naming the field, and nothing stored.</summary>
-[Collection(ApiCollection.Name)]
-public class LeadErrorTests(ApiFixture fixture)
+public abstract class LeadErrorTests(ApiFixture fixture)
 {
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
@@ -164,3 +163,9 @@ public class LeadErrorTests(ApiFixture fixture)
         await ProblemAssert.IsProblemAsync(await agent.PostAsync("/api/leads/some-id", Json("{}")), HttpStatusCode.MethodNotAllowed);
     }
 }
+
+[Collection(LiteDbApiCollection.Name)]
+public sealed class LeadErrorTestsOnLiteDb(LiteDbApiFixture fixture) : LeadErrorTests(fixture);
+
+[Collection(MongoApiCollection.Name)]
+public sealed class LeadErrorTestsOnMongo(MongoApiFixture fixture) : LeadErrorTests(fixture);

@@ -4,8 +4,7 @@ using System.Text.Json;
 
 namespace CrmChatbot.Api.Tests;
 
-[Collection(ApiCollection.Name)]
-public class LeadTests(ApiFixture fixture)
+public abstract class LeadTests(ApiFixture fixture)
 {
     private static async Task<JsonElement> CreateAsync(HttpClient http, object body) =>
         await ProblemAssert.JsonAsync(await http.PostAsJsonAsync("/api/leads", body), HttpStatusCode.Created);
@@ -166,3 +165,9 @@ public class LeadTests(ApiFixture fixture)
         Assert.Equal(fixture.AgentId, ok.GetProperty("owner_id").GetString());
     }
 }
+
+[Collection(LiteDbApiCollection.Name)]
+public sealed class LeadTestsOnLiteDb(LiteDbApiFixture fixture) : LeadTests(fixture);
+
+[Collection(MongoApiCollection.Name)]
+public sealed class LeadTestsOnMongo(MongoApiFixture fixture) : LeadTests(fixture);

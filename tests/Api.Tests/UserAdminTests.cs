@@ -4,8 +4,7 @@ using System.Text;
 
 namespace CrmChatbot.Api.Tests;
 
-[Collection(ApiCollection.Name)]
-public class UserAdminTests(ApiFixture fixture)
+public abstract class UserAdminTests(ApiFixture fixture)
 {
     [Fact]
     public async Task Admin_creates_reads_updates_lists_and_deletes_a_user()
@@ -133,3 +132,9 @@ public class UserAdminTests(ApiFixture fixture)
         await ProblemAssert.IsProblemAsync(await admin.PutAsJsonAsync("/api/users/no-such-user", new { name = "X" }), HttpStatusCode.NotFound);
     }
 }
+
+[Collection(LiteDbApiCollection.Name)]
+public sealed class UserAdminTestsOnLiteDb(LiteDbApiFixture fixture) : UserAdminTests(fixture);
+
+[Collection(MongoApiCollection.Name)]
+public sealed class UserAdminTestsOnMongo(MongoApiFixture fixture) : UserAdminTests(fixture);

@@ -30,7 +30,7 @@ public sealed class RestartTests : IDisposable
         await using (var first = SiloProcess.Start(environment))
         {
             await first.WaitReadyAsync();
-            var http = await AgentClientAsync(first);
+            var http = await SiloProcess.AgentClientAsync(first);
             for (var i = 0; i < 20; i++)
             {
                 var created = await http.PostAsJsonAsync("/api/leads", new { name = $"Lead {i:00}", company = "Restart Co", source = "referral" });
@@ -49,7 +49,7 @@ public sealed class RestartTests : IDisposable
         await using var second = SiloProcess.Start(environment);
         await second.WaitReadyAsync();
         // The agent account and its password survived too.
-        var again = await AgentClientAsync(second, create: false);
+        var again = await SiloProcess.AgentClientAsync(second, create: false);
 
         var list = JsonDocument.Parse(await again.GetStringAsync("/api/leads?q=restart%20co&limit=200&sort=name")).RootElement;
         Assert.Equal(19, list.GetProperty("total").GetInt32());
@@ -70,7 +70,7 @@ public sealed class RestartTests : IDisposable
         await using (var first = SiloProcess.Start(environment))
         {
             await first.WaitReadyAsync();
-            var http = await AgentClientAsync(first);
+            var http = await SiloProcess.AgentClientAsync(first);
             for (var i = 0; i < 25; i++)
             {
                 var created = await http.PostAsJsonAsync("/api/leads", new { name = $"Crash {i}" });
@@ -83,7 +83,7 @@ public sealed class RestartTests : IDisposable
 
         await using var second = SiloProcess.Start(environment);
         await second.WaitReadyAsync();
-        var again = await AgentClientAsync(second, create: false);
+        var again = await SiloProcess.AgentClientAsync(second, create: false);
         foreach (var id in ids)
         {
             Assert.Equal(HttpStatusCode.OK, (await again.GetAsync($"/api/leads/{id}")).StatusCode);
@@ -122,28 +122,5 @@ public sealed class RestartTests : IDisposable
         var lines = silo.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var error = Assert.Single(lines);
         Assert.StartsWith("error: " + named, error, StringComparison.Ordinal);
-    }
-
-    /// <summary>Logs in as admin and, the first time, creates an agent; returns a client for that agent.</summary>
-    private static async Task<HttpClient> AgentClientAsync(SiloProcess silo, bool create = true)
-    {
-        const string email = "agent@e2e.test";
-        const string password = "agent-password-1";
-        if (create)
-        {
-            var admin = await silo.LoginAsync(SiloProcess.AdminEmail, SiloProcess.AdminPassword);
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/users")
-            {
-                Content = JsonContent.Create(new { email, password, name = "E2E Agent", role = "agent" }),
-            };
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", admin);
-            var created = await silo.Http.SendAsync(request);
-            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        }
-
-        var token = await silo.LoginAsync(email, password);
-        var http = new HttpClient { BaseAddress = silo.Http.BaseAddress };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return http;
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
@@ -56,7 +57,7 @@ public sealed class SiloProcess : IAsyncDisposable
         ["ADMIN_PASSWORD"] = AdminPassword,
     };
 
-    public static SiloProcess Start(IReadOnlyDictionary<string, string?> environment)
+    public static SiloProcess Start(IReadOnlyDictionary<string, string?> environment, params string[] arguments)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -67,6 +68,11 @@ public sealed class SiloProcess : IAsyncDisposable
             // A temp folder: no stray .env is picked up.
             WorkingDirectory = Path.GetTempPath(),
         };
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
         foreach (var name in new[] { "MONGO_URL", "ASPNETCORE_URLS", "DOTNET_ENVIRONMENT" })
         {
             info.Environment.Remove(name);
@@ -149,6 +155,29 @@ public sealed class SiloProcess : IAsyncDisposable
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, body);
         return JsonDocument.Parse(body).RootElement.GetProperty("access_token").GetString()!;
+    }
+
+/// <summary>Logs in as admin and, the first time, creates an agent; returns a client for that agent.</summary>
+    public static async Task<HttpClient> AgentClientAsync(SiloProcess silo, bool create = true)
+    {
+        const string email = "agent@e2e.test";
+        const string password = "agent-password-1";
+        if (create)
+        {
+            var admin = await silo.LoginAsync(SiloProcess.AdminEmail, SiloProcess.AdminPassword);
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/users")
+            {
+                Content = JsonContent.Create(new { email, password, name = "E2E Agent", role = "agent" }),
+            };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", admin);
+            var created = await silo.Http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        var token = await silo.LoginAsync(email, password);
+        var http = new HttpClient { BaseAddress = silo.Http.BaseAddress };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return http;
     }
 
     public async ValueTask DisposeAsync()

@@ -35,7 +35,14 @@ public sealed partial record CrmSettings
     public int LoginMaxFailures { get; init; } = 5;
     public int LoginWindowMinutes { get; init; } = 15;
 
-    public static CrmSettings Load(IConfiguration config, IHostEnvironment environment)
+    /// <summary>Connect, server-selection and socket timeout of MongoDB operations.</summary>
+    public int MongoTimeoutSeconds { get; init; } = 5;
+
+    /// <summary>How long start-up keeps retrying an unreachable MongoDB before giving up.</summary>
+    public int MongoStartupTimeoutSeconds { get; init; } = 30;
+
+    /// <param name="requireSigningKey">False for tools (such as check-db) that issue no tokens.</param>
+    public static CrmSettings Load(IConfiguration config, IHostEnvironment environment, bool requireSigningKey = true)
     {
         var mongoUrl = Optional(config, "MONGO_URL");
         if (mongoUrl is not null &&
@@ -51,7 +58,7 @@ public sealed partial record CrmSettings
             throw new SettingsException($"DB_NAME '{dbName}' is invalid: use 1-63 letters, digits, '_' or '-'");
         }
 
-        var (key, generated) = JwtKey(config, environment);
+        var (key, generated) = JwtKey(config, environment, requireSigningKey);
         var adminEmail = Optional(config, "ADMIN_EMAIL");
         var adminPassword = Optional(config, "ADMIN_PASSWORD");
         if ((adminEmail is null) != (adminPassword is null))
@@ -89,10 +96,12 @@ public sealed partial record CrmSettings
             GatewayPort = Int(config, "GATEWAY_PORT", 30000, 1, 65535),
             LoginMaxFailures = Int(config, "LOGIN_MAX_FAILURES", 5, 1, 1000),
             LoginWindowMinutes = Int(config, "LOGIN_WINDOW_MINUTES", 15, 1, 24 * 60),
+            MongoTimeoutSeconds = Int(config, "MONGO_TIMEOUT_SECONDS", 5, 1, 300),
+            MongoStartupTimeoutSeconds = Int(config, "MONGO_STARTUP_TIMEOUT_SECONDS", 30, 0, 3600),
         };
     }
 
-    private static (byte[] Key, bool Generated) JwtKey(IConfiguration config, IHostEnvironment environment)
+    private static (byte[] Key, bool Generated) JwtKey(IConfiguration config, IHostEnvironment environment, bool required)
     {
         var secret = Optional(config, "JWT_SECRET_KEY");
         if (secret is not null && Encoding.UTF8.GetByteCount(secret) >= MinJwtKeyBytes)
@@ -100,7 +109,7 @@ public sealed partial record CrmSettings
             return (Encoding.UTF8.GetBytes(secret), false);
         }
 
-        if (!environment.IsDevelopment())
+        if (!environment.IsDevelopment() && required)
         {
             throw new SettingsException(secret is null
                 ? $"JWT_SECRET_KEY is not set: outside Development it is required (at least {MinJwtKeyBytes} bytes)"

@@ -1,0 +1,163 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CrmChatbot.TestSupport;
+using MongoDB.Bson;
+using MongoDB.Driver;
+
+namespace CrmChatbot.EndToEnd.Tests;
+
+/// <summary>The real process on MongoDB: durability across restarts, native documents, outages, check-db.</summary>
+public sealed class MongoProcessTests
+{
+    private static async Task<Dictionary<string, string?>> MongoEnvironmentAsync(string connectionString, string database)
+    {
+        await Task.CompletedTask;
+        var environment = SiloProcess.Environment(Path.Combine(Path.GetTempPath(), "crm-e2e-unused-" + Guid.NewGuid().ToString("N")));
+        environment["MONGO_URL"] = connectionString;
+        environment["DB_NAME"] = database;
+        return environment;
+    }
+
+    [Fact]
+    public async Task Data_survives_a_restart_and_is_stored_as_native_documents()
+    {
+        var server = await MongoTestServer.SharedAsync();
+        var database = server.NewDatabaseName("e2e");
+        var environment = await MongoEnvironmentAsync(server.ConnectionString, database);
+        string leadId;
+        await using (var first = SiloProcess.Start(environment))
+        {
+            await first.WaitReadyAsync();
+            using var agent = await SiloProcess.AgentClientAsync(first);
+            var created = await agent.PostAsJsonAsync("/api/leads", new { name = "Mongo Lead", email = "m@example.com", source = "event" });
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            leadId = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+            Assert.Equal(HttpStatusCode.OK, (await agent.PutAsJsonAsync($"/api/leads/{leadId}", new { status = "qualified" })).StatusCode);
+            Assert.Equal(0, await first.StopAsync());
+        }
+
+        await using (var second = SiloProcess.Start(environment))
+        {
+            await second.WaitReadyAsync();
+            using var agent = await SiloProcess.AgentClientAsync(second, create: false);
+            var lead = JsonDocument.Parse(await agent.GetStringAsync($"/api/leads/{leadId}")).RootElement;
+            Assert.Equal("qualified", lead.GetProperty("status").GetString());
+            Assert.Equal("event", lead.GetProperty("source").GetString());
+            var list = JsonDocument.Parse(await agent.GetStringAsync("/api/leads?status=qualified")).RootElement;
+            Assert.Equal(1, list.GetProperty("total").GetInt32());
+        }
+
+        // Operators can read the data with any MongoDB tool: native fields, no blobs.
+        var db = new MongoClient(server.ConnectionString).GetDatabase(database);
+        var document = await db.GetCollection<BsonDocument>("leads").Find(new BsonDocument("_id", leadId)).SingleAsync();
+        var state = document["state"].AsBsonDocument;
+        Assert.IsType<BsonString>(document["etag"]);
+        Assert.Equal("Mongo Lead", state["name"].AsString);
+        Assert.Equal("qualified", state["status"].AsString);
+        Assert.Equal("event", state["source"].AsString);
+        Assert.Equal(BsonType.DateTime, state["created_at"].BsonType);
+        Assert.DoesNotContain(state.Elements, e => e.Value.BsonType == BsonType.Binary);
+        var user = await db.GetCollection<BsonDocument>("users").Find(new BsonDocument("_id", SiloProcess.AdminEmail)).SingleAsync();
+        Assert.Equal("admin", user["state"]["role"].AsString);
+        Assert.StartsWith("$2", user["state"]["password_hash"].AsString, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_database_outage_gives_503s_and_the_service_recovers_by_itself()
+    {
+        // A private server: this test freezes it.
+        await using var server = await MongoTestServer.StartPrivateAsync();
+        var environment = await MongoEnvironmentAsync(server.ConnectionString, server.NewDatabaseName("outage"));
+        environment["MONGO_TIMEOUT_SECONDS"] = "1";
+        await using var silo = SiloProcess.Start(environment);
+        await silo.WaitReadyAsync();
+        using var agent = await SiloProcess.AgentClientAsync(silo);
+        var created = await agent.PostAsJsonAsync("/api/leads", new { name = "Before outage" });
+        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString();
+
+        server.Pause();
+        try
+        {
+            var write = await agent.PostAsJsonAsync("/api/leads", new { name = "During outage" });
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, write.StatusCode);
+            Assert.Equal("application/problem+json", write.Content.Headers.ContentType?.MediaType);
+            Assert.True(write.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+            var list = await agent.GetAsync("/api/leads");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, list.StatusCode);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, (await silo.Http.GetAsync("/health/ready")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await silo.Http.GetAsync("/health/live")).StatusCode);
+        }
+        finally
+        {
+            server.Resume();
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await silo.Http.GetAsync("/health/ready")).StatusCode != HttpStatusCode.OK)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "not ready again within 30 s");
+            await Task.Delay(250);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await agent.GetAsync($"/api/leads/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await agent.PostAsJsonAsync("/api/leads", new { name = "After outage" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await agent.GetAsync("/api/leads")).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_unreachable_database_at_start_up_exits_with_one_line_naming_host_and_reason()
+    {
+        var port = SiloProcess.FreePort();
+        var environment = await MongoEnvironmentAsync($"mongodb://127.0.0.1:{port}/", "crm_db");
+        environment["MONGO_STARTUP_TIMEOUT_SECONDS"] = "2";
+        environment["MONGO_TIMEOUT_SECONDS"] = "1";
+
+        await using var silo = SiloProcess.Start(environment);
+        var exit = await silo.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.NotEqual(0, exit);
+        var error = Assert.Single(silo.Output.Split('\n'), l => l.StartsWith("error:", StringComparison.Ordinal));
+        Assert.Contains($"127.0.0.1:{port}", error, StringComparison.Ordinal);
+        Assert.Contains("not reachable", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Check_db_reports_server_database_and_collections()
+    {
+        var server = await MongoTestServer.SharedAsync();
+        var database = server.NewDatabaseName("checkdb");
+        var environment = await MongoEnvironmentAsync(server.ConnectionString, database);
+        await using (var silo = SiloProcess.Start(environment))
+        {
+            await silo.WaitReadyAsync();
+            Assert.Equal(0, await silo.StopAsync());
+        }
+
+        await using var check = SiloProcess.Start(environment, "check-db");
+        var exit = await check.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.True(exit == 0, check.Output);
+        Assert.Contains("version:", check.Output, StringComparison.Ordinal);
+        Assert.Contains($"database: {database}", check.Output, StringComparison.Ordinal);
+        Assert.Contains("users: 1 documents", check.Output, StringComparison.Ordinal);
+        Assert.Contains("OK", check.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("mongodb://", "malformed URL")]
+    [InlineData("mongodb://127.0.0.1:1/", "connection refused")]
+    public async Task Check_db_exits_1_with_the_failure_class(string url, string reason)
+    {
+        var environment = await MongoEnvironmentAsync(url, "crm_db");
+        environment["MONGO_TIMEOUT_SECONDS"] = "2";
+
+        await using var check = SiloProcess.Start(environment, "check-db");
+        var exit = await check.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(1, exit);
+        var error = Assert.Single(check.Output.Split('\n'), l => l.StartsWith("error:", StringComparison.Ordinal));
+        Assert.Contains(reason, error, StringComparison.Ordinal);
+    }
+}
