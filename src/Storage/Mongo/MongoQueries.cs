@@ -50,7 +50,7 @@ public sealed class MongoLeadQueries : ILeadQueries
 
         if (QueryRules.NormalizeText(query.Text) is { } text)
         {
-            filters.Add(MongoQuerying.ContainsText(text, LeadFields.Name, LeadFields.Email, LeadFields.Company));
+            filters.Add(MongoQuerying.ContainsText(text));
         }
 
         return MongoQuerying.PageAsync(
@@ -95,7 +95,7 @@ public sealed class MongoUserQueries : IUserQueries
 
         if (QueryRules.NormalizeText(query.Text) is { } text)
         {
-            filters.Add(MongoQuerying.ContainsText(text, UserFields.Name, UserFields.Email));
+            filters.Add(MongoQuerying.ContainsText(text));
         }
 
         return MongoQuerying.PageAsync(
@@ -130,15 +130,13 @@ internal static class MongoQuerying
         filters.Count == 0 ? Builders<BsonDocument>.Filter.Empty : Builders<BsonDocument>.Filter.And(filters);
 
     /// <summary>
-    /// Case-insensitive literal substring over several state fields: the needle is regex-escaped, so
-    /// <c>%</c>, <c>_</c>, <c>.</c> and quotes are plain characters. A missing or null field never matches.
+    /// Case-insensitive literal substring over the collection's text fields (<see cref="MongoStore.TextFields"/>):
+    /// the lower-cased needle is matched, regex-escaped, against the lower-cased values in
+    /// <see cref="MongoStore.SearchLowerField"/>, so <c>%</c>, <c>_</c>, <c>.</c> and quotes are plain
+    /// characters and case folding is .NET's invariant one on every server. A null field never matches.
     /// </summary>
-    public static FilterDefinition<BsonDocument> ContainsText(string loweredNeedle, params string[] fields)
-    {
-        var regex = new BsonRegularExpression(Regex.Escape(loweredNeedle), "i");
-        var f = Builders<BsonDocument>.Filter;
-        return f.Or(fields.Select(field => f.Regex(MongoStore.StatePath(field), regex)));
-    }
+    public static FilterDefinition<BsonDocument> ContainsText(string loweredNeedle) =>
+        Builders<BsonDocument>.Filter.Regex(MongoStore.SearchLowerField, new BsonRegularExpression(Regex.Escape(loweredNeedle)));
 
     /// <summary>Sort by the key, then by <c>_id</c> in the same direction, so that ties are stable.</summary>
     public static SortDefinition<BsonDocument> WithIdTieBreaker(string key, bool descending)

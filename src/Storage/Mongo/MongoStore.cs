@@ -17,6 +17,21 @@ public sealed class MongoStore : IDisposable
     /// <summary>Helper field of lead documents: the invariant lower-case name, for the case-insensitive name sort.</summary>
     public const string NameLowerField = "name_lower";
 
+    /// <summary>
+    /// Helper field of lead and user documents: the invariant lower-case values of the text-searchable
+    /// state fields (an array), matched with a case-sensitive escaped regex. This is exactly LiteDB's
+    /// <c>INDEXOF(LOWER(field), needle)</c>, and does not depend on the server's regex case folding
+    /// (jongodb folds ASCII only).
+    /// </summary>
+    public const string SearchLowerField = "search_lower";
+
+    /// <summary>The text-searchable state fields of each collection.</summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<string>> TextFields { get; } = new Dictionary<string, IReadOnlyList<string>>
+    {
+        [StorageNames.Leads] = [LeadFields.Name, LeadFields.Email, LeadFields.Company],
+        [StorageNames.Users] = [UserFields.Name, UserFields.Email],
+    };
+
     private readonly MongoClient _client;
     private int _disposed;
 
@@ -124,18 +139,27 @@ public sealed class MongoStore : IDisposable
 
     /// <summary>
     /// Helper fields written next to <c>state</c> for a collection, derived from the state only
-    /// (lead documents get <see cref="NameLowerField"/>). Empty for other collections.
+    /// (leads: <see cref="NameLowerField"/> and <see cref="SearchLowerField"/>; users: <see cref="SearchLowerField"/>).
+    /// Empty for other collections.
     /// </summary>
     public static IEnumerable<BsonElement> HelperFields(string stateName, BsonValue state)
     {
+        var doc = state as BsonDocument;
         if (stateName == StorageNames.Leads)
         {
-            var name = state is BsonDocument doc && doc.TryGetValue(LeadFields.Name, out var value) && value.IsString
-                ? (BsonValue)value.AsString.ToLowerInvariant()
-                : BsonNull.Value;
-            yield return new BsonElement(NameLowerField, name);
+            yield return new BsonElement(NameLowerField, LowerString(doc, LeadFields.Name) is { } name ? name : BsonNull.Value);
+        }
+
+        if (TextFields.TryGetValue(stateName, out var fields))
+        {
+            yield return new BsonElement(
+                SearchLowerField,
+                new BsonArray(fields.Select(f => LowerString(doc, f)).OfType<string>()));
         }
     }
+
+    private static string? LowerString(BsonDocument? doc, string field) =>
+        doc is not null && doc.TryGetValue(field, out var value) && value.IsString ? value.AsString.ToLowerInvariant() : null;
 
     public void Dispose()
     {
