@@ -4,6 +4,7 @@ using CrmChatbot.Api.Http;
 using CrmChatbot.Common;
 using CrmChatbot.Storage.LiteDb;
 using CrmChatbot.Storage.Mongo;
+using CrmChatbot.Storage.Reminders;
 using CrmChatbot.Users;
 
 namespace CrmChatbot.Silo;
@@ -29,6 +30,7 @@ public static class SiloHost
             if (settings.MongoUrl is null)
             {
                 silo.Services.AddLiteDbCrmStorage(settings.DataDir);
+                silo.Services.AddLiteDbCrmReminders();
             }
             else
             {

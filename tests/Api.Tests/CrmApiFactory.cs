@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
+using CrmChatbot.TestSupport;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace CrmChatbot.Api.Tests;
@@ -115,7 +116,7 @@ public sealed class MongoApiFixture : ApiFixture
     {
         var server = await MongoTestServer.SharedAsync();
         factory.MongoUrl = server.ConnectionString;
-        factory.DbName = server.NewDatabaseName("api");
+        factory.DbName = MongoTestServer.NewDatabaseName("api");
     }
 }
 

@@ -24,7 +24,7 @@ public sealed class MongoProcessTests
     public async Task Data_survives_a_restart_and_is_stored_as_native_documents()
     {
         var server = await MongoTestServer.SharedAsync();
-        var database = server.NewDatabaseName("e2e");
+        var database = MongoTestServer.NewDatabaseName("e2e");
         var environment = await MongoEnvironmentAsync(server.ConnectionString, database);
         string leadId;
         await using (var first = SiloProcess.Start(environment))
@@ -68,8 +68,8 @@ public sealed class MongoProcessTests
     public async Task A_database_outage_gives_503s_and_the_service_recovers_by_itself()
     {
         // A private server: this test freezes it.
-        await using var server = await MongoTestServer.StartPrivateAsync();
-        var environment = await MongoEnvironmentAsync(server.ConnectionString, server.NewDatabaseName("outage"));
+        await using var server = await MongoTestServer.StartAsync();
+        var environment = await MongoEnvironmentAsync(server.ConnectionString, MongoTestServer.NewDatabaseName("outage"));
         environment["MONGO_TIMEOUT_SECONDS"] = "1";
         await using var silo = SiloProcess.Start(environment);
         await silo.WaitReadyAsync();
@@ -127,7 +127,7 @@ public sealed class MongoProcessTests
     public async Task Check_db_reports_server_database_and_collections()
     {
         var server = await MongoTestServer.SharedAsync();
-        var database = server.NewDatabaseName("checkdb");
+        var database = MongoTestServer.NewDatabaseName("checkdb");
         var environment = await MongoEnvironmentAsync(server.ConnectionString, database);
         await using (var silo = SiloProcess.Start(environment))
         {

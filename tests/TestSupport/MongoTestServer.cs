@@ -115,6 +115,29 @@ public sealed partial class MongoTestServer : IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>Freezes the server (SIGSTOP): connections stay open but nothing answers, like a hung host.</summary>
+    public void Pause() => SignalServer("STOP");
+
+    /// <summary>Thaws a paused server (SIGCONT); its data is intact.</summary>
+    public void Resume() => SignalServer("CONT");
+
+    private void SignalServer(string signal)
+    {
+        if (_process is null)
+        {
+            throw new InvalidOperationException("Only a server started by the tests can be paused (MONGO_URL is set).");
+        }
+
+        // jongodb runs as the child of the shell wrapper.
+        using var pkill = Process.Start("pkill", ["-" + signal, "-P", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+            ?? throw new InvalidOperationException("pkill could not be started.");
+        pkill.WaitForExit();
+        if (pkill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"pkill -{signal} found no jongodb process under {_process.Id}.");
+        }
+    }
+
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0 || _process is null)
