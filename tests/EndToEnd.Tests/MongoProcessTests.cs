@@ -67,8 +67,8 @@ public sealed class MongoProcessTests
     [Fact]
     public async Task A_database_outage_gives_503s_and_the_service_recovers_by_itself()
     {
-        // A private server: this test freezes it.
-        await using var server = await MongoTestServer.StartAsync();
+        // A server of its own, whatever MONGO_URL says: this test freezes its process.
+        await using var server = await MongoTestServer.StartOwnAsync();
         var environment = await MongoEnvironmentAsync(server.ConnectionString, MongoTestServer.NewDatabaseName("outage"));
         environment["MONGO_TIMEOUT_SECONDS"] = "1";
         await using var silo = SiloProcess.Start(environment);

@@ -54,6 +54,15 @@ public sealed partial class MongoTestServer : IAsyncDisposable, IDisposable
             return new MongoTestServer(url.Trim(), isExternal: true, process: null);
         }
 
+        return await StartOwnAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Starts a jongodb owned by the caller even when MONGO_URL is set: for tests that must control
+    /// the server's process (<see cref="Pause"/>, <see cref="Resume"/>).
+    /// </summary>
+    public static async Task<MongoTestServer> StartOwnAsync()
+    {
         var binary = await EnsureJongodbAsync().ConfigureAwait(false);
         return await StartJongodbAsync(binary).ConfigureAwait(false);
     }
