@@ -1,0 +1,72 @@
+namespace CrmChatbot.Storage.Queries;
+
+/// <summary>How a <see cref="FieldFilter"/> compares a document field with its value.</summary>
+public enum FilterOp
+{
+    /// <summary>Equal. For an array field: the array contains the value.</summary>
+    Eq,
+
+    /// <summary>One of the values (Value is an IReadOnlyList&lt;object&gt;).</summary>
+    In,
+
+    Gt,
+    Gte,
+    Lt,
+    Lte,
+
+    /// <summary>Not equal (documents missing the field or holding null match too).</summary>
+    Ne,
+}
+
+/// <summary>
+/// One condition of a list query. <see cref="Field"/> is a snake_case state field (<c>status</c>,
+/// <c>created_at</c>) or a computed field the collection's <see cref="CollectionSchema"/> declares.
+/// Values are plain CLR values: string, bool, int, long, double, decimal, DateTime (UTC), an enum
+/// (stored as its snake_case name), or null.
+/// </summary>
+public sealed record FieldFilter(string Field, FilterOp Op, object? Value)
+{
+    public static FieldFilter Eq(string field, object? value) => new(field, FilterOp.Eq, value);
+
+    public static FieldFilter In(string field, IEnumerable<object> values) => new(field, FilterOp.In, values.ToArray());
+}
+
+/// <summary>
+/// A store-neutral list query: filters (all must hold), an optional text search over the
+/// collection's search fields, one sort key with the document id as tie-breaker, and a page.
+/// Executed by <see cref="IDocumentQueries"/> on LiteDB and MongoDB with the same results.
+/// </summary>
+public sealed record DocumentQuery
+{
+    public IReadOnlyList<FieldFilter> Filters { get; init; } = [];
+
+    /// <summary>Case-insensitive substring over the schema's search fields; null or blank = no search.</summary>
+    public string? Text { get; init; }
+
+    /// <summary>A state field or computed field; ties are broken by <c>_id</c> in the same direction.</summary>
+    public string SortField { get; init; } = "created_at";
+
+    public bool Descending { get; init; } = true;
+
+    public int Limit { get; init; } = 50;
+
+    public int Offset { get; init; }
+}
+
+/// <summary>One stored entity: its id (the grain key) and its state.</summary>
+public sealed record StoredDocument<TState>(string Id, TState State);
+
+public sealed record DocumentPage<TState>(IReadOnlyList<StoredDocument<TState>> Items, long Total, int? Next);
+
+/// <summary>Runs list queries over the documents grain storage wrote. Never activates grains.</summary>
+public interface IDocumentQueries
+{
+    Task<DocumentPage<TState>> QueryAsync<TState>(string collection, DocumentQuery query, CancellationToken cancellationToken = default)
+        where TState : class, new();
+
+    /// <summary>The first document matching every filter (by <c>_id</c> ascending), or null.</summary>
+    Task<StoredDocument<TState>?> FindOneAsync<TState>(string collection, IReadOnlyList<FieldFilter> filters, CancellationToken cancellationToken = default)
+        where TState : class, new();
+
+    Task<long> CountAsync(string collection, IReadOnlyList<FieldFilter> filters, CancellationToken cancellationToken = default);
+}
