@@ -5,6 +5,7 @@ using CrmChatbot.Common;
 using CrmChatbot.Storage.LiteDb;
 using CrmChatbot.Storage.Mongo;
 using CrmChatbot.Storage.Reminders;
+using CrmChatbot.Storage.Timeline;
 using CrmChatbot.Users;
 
 namespace CrmChatbot.Silo;
@@ -31,10 +32,12 @@ public static class SiloHost
             {
                 silo.Services.AddLiteDbCrmStorage(settings.DataDir);
                 silo.Services.AddLiteDbCrmReminders();
+                silo.Services.AddLiteDbCrmTimeline();
             }
             else
             {
                 silo.Services.AddMongoCrmStorage(StoreStartup.MongoOptions(settings));
+                silo.Services.AddMongoCrmTimeline();
             }
 
             silo.Services.AddCrmGrains();

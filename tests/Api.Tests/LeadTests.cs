@@ -164,6 +164,57 @@ public abstract class LeadTests(ApiFixture fixture)
         var ok = await CreateAsync(agent, new { name = "X", owner_id = fixture.AgentId });
         Assert.Equal(fixture.AgentId, ok.GetProperty("owner_id").GetString());
     }
+
+    [Fact]
+    public async Task Entity_responses_carry_an_etag_and_if_match_guards_updates()
+    {
+        using var agent = fixture.Agent();
+        var created = await agent.PostAsJsonAsync("/api/leads", new { name = "Etag" });
+        var etag = created.Headers.ETag?.Tag;
+        var id = (await ProblemAssert.JsonAsync(created, HttpStatusCode.Created)).GetProperty("id").GetString();
+        Assert.Equal("\"1\"", etag);
+
+        using var first = new HttpRequestMessage(HttpMethod.Put, $"/api/leads/{id}") { Content = JsonContent.Create(new { notes = "one" }) };
+        first.Headers.TryAddWithoutValidation("If-Match", etag);
+        var ok = await agent.SendAsync(first);
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        Assert.Equal("\"2\"", ok.Headers.ETag?.Tag);
+
+        using var stale = new HttpRequestMessage(HttpMethod.Put, $"/api/leads/{id}") { Content = JsonContent.Create(new { notes = "two" }) };
+        stale.Headers.TryAddWithoutValidation("If-Match", etag);
+        await ProblemAssert.IsProblemAsync(await agent.SendAsync(stale), HttpStatusCode.PreconditionFailed);
+
+        using var staleDelete = new HttpRequestMessage(HttpMethod.Delete, $"/api/leads/{id}");
+        staleDelete.Headers.TryAddWithoutValidation("If-Match", "W/\"2\"");
+        await ProblemAssert.IsProblemAsync(await agent.SendAsync(staleDelete), HttpStatusCode.PreconditionFailed);
+
+        var read = await agent.GetAsync($"/api/leads/{id}");
+        Assert.Equal("\"2\"", read.Headers.ETag?.Tag);
+        Assert.Equal("one", (await ProblemAssert.JsonAsync(read, HttpStatusCode.OK)).GetProperty("notes").GetString());
+    }
+
+    [Fact]
+    public async Task The_timeline_shows_who_changed_which_fields_newest_first()
+    {
+        using var agent = fixture.Agent();
+        var id = (await CreateAsync(agent, new { name = "Timeline", status = "new" })).GetProperty("id").GetString();
+        await agent.PutAsJsonAsync($"/api/leads/{id}", new { status = "qualified", company = "Acme" });
+
+        var page = await ProblemAssert.JsonAsync(await agent.GetAsync($"/api/leads/{id}/timeline"), HttpStatusCode.OK);
+
+        Assert.Equal(2, page.GetProperty("total").GetInt32());
+        var latest = page.GetProperty("items")[0];
+        Assert.Equal("updated", latest.GetProperty("action").GetString());
+        Assert.Equal(fixture.AgentId, latest.GetProperty("actor").GetProperty("id").GetString());
+        Assert.Equal("user", latest.GetProperty("actor").GetProperty("kind").GetString());
+        var status = latest.GetProperty("changes").EnumerateArray().Single(c => c.GetProperty("field").GetString() == "status");
+        Assert.Equal("new", status.GetProperty("from").GetString());
+        Assert.Equal("qualified", status.GetProperty("to").GetString());
+        Assert.Equal("created", page.GetProperty("items")[1].GetProperty("action").GetString());
+        await ProblemAssert.IsProblemAsync(await agent.GetAsync("/api/leads/nope/timeline"), HttpStatusCode.NotFound);
+        using var client = fixture.Client();
+        await ProblemAssert.IsProblemAsync(await client.GetAsync($"/api/leads/{id}/timeline"), HttpStatusCode.Forbidden);
+    }
 }
 
 [Collection(LiteDbApiCollection.Name)]

@@ -1,5 +1,6 @@
 using CrmChatbot.Common;
 using CrmChatbot.Storage.LiteDb;
+using CrmChatbot.Storage.Timeline;
 using CrmChatbot.Users;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
@@ -38,6 +39,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         public void Configure(ISiloBuilder siloBuilder)
         {
             siloBuilder.Services.AddLiteDbCrmStorage(SharedStore);
+            siloBuilder.Services.AddLiteDbCrmTimeline();
             siloBuilder.Services.AddCrmGrains();
             siloBuilder.Services.Configure<LoginThrottleOptions>(o =>
             {

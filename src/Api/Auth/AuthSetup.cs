@@ -70,8 +70,9 @@ public static class AuthSetup
         }
 
         var identity = new ClaimsIdentity(
-            principal!.Claims.Where(c => c.Type != JwtTokens.RoleClaim)
-                .Append(new Claim(JwtTokens.RoleClaim, user.Role.ToClaim())),
+            principal!.Claims.Where(c => c.Type is not JwtTokens.RoleClaim and not JwtTokens.NameClaim)
+                .Append(new Claim(JwtTokens.RoleClaim, user.Role.ToClaim()))
+                .Append(new Claim(JwtTokens.NameClaim, user.Name)),
             JwtBearerDefaults.AuthenticationScheme, JwtTokens.SubjectClaim, JwtTokens.RoleClaim);
         context.Principal = new ClaimsPrincipal(identity);
     }

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using CrmChatbot.Api.Configuration;
+using CrmChatbot.Common;
 using CrmChatbot.Users;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -12,6 +13,7 @@ public sealed class JwtTokens(CrmSettings settings, TimeProvider clock)
     public const string RoleClaim = "role";
     public const string EmailClaim = "email";
     public const string SubjectClaim = "sub";
+    public const string NameClaim = "name";
 
     private readonly JsonWebTokenHandler _handler = new();
 
@@ -35,6 +37,7 @@ public sealed class JwtTokens(CrmSettings settings, TimeProvider clock)
                 new Claim(SubjectClaim, user.Id),
                 new Claim(EmailClaim, user.Email),
                 new Claim(RoleClaim, user.Role.ToClaim()),
+                new Claim(NameClaim, user.Name),
                 new Claim(JwtRegisteredClaimNames.Jti, Guid.NewGuid().ToString("N")),
             ]),
         });
@@ -66,4 +69,15 @@ public static class ClaimsPrincipalExtensions
 
     public static string Email(this ClaimsPrincipal principal) =>
         principal.FindFirstValue(JwtTokens.EmailClaim) ?? throw new InvalidOperationException("No email claim.");
+
+    /// <summary>The signed-in user as the author of a change (role as the account has it now).</summary>
+    public static Actor ToActor(this ClaimsPrincipal principal) =>
+        Actor.User(principal.UserId(), principal.Role(), principal.FindFirstValue(JwtTokens.NameClaim));
+
+    public static UserRole Role(this ClaimsPrincipal principal) => principal.FindFirstValue(JwtTokens.RoleClaim) switch
+    {
+        UserRoles.Admin => UserRole.Admin,
+        UserRoles.Agent => UserRole.Agent,
+        _ => UserRole.Client,
+    };
 }

@@ -39,6 +39,7 @@ public static class Problems
         ErrorKind.NotFound => NotFound(error.Message),
         ErrorKind.Conflict => Conflict(error.Message),
         ErrorKind.Forbidden => Forbidden(error.Message),
+        ErrorKind.PreconditionFailed => TypedResults.Problem(error.Message, statusCode: StatusCodes.Status412PreconditionFailed, title: "Precondition failed"),
         ErrorKind.Throttled => TypedResults.Problem(error.Message, statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests"),
         _ => TypedResults.Problem(error.Message, statusCode: StatusCodes.Status400BadRequest),
     };

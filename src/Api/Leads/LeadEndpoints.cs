@@ -2,6 +2,7 @@ using System.Security.Claims;
 using CrmChatbot.Api.Auth;
 using CrmChatbot.Api.Http;
 using CrmChatbot.Api.OpenApi;
+using CrmChatbot.Api.Timeline;
 using CrmChatbot.Common;
 using CrmChatbot.Leads;
 using CrmChatbot.Users;
@@ -30,7 +31,8 @@ public static class LeadEndpoints
 
     public static RouteGroupBuilder MapLeadEndpoints(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/leads").WithTags("Leads").RequireAuthorization(Policies.Staff).ProducesAuthProblems();
+        var group = routes.MapGroup("/api/leads").WithTags("Leads").RequireAuthorization(Policies.Staff).ProducesAuthProblems()
+            .AddEndpointFilter<ETagFilter>();
 
         group.MapGet("/", ListAsync)
             .WithSummary("List leads: filter by status, source, owner_id, q; sort=-created_at|created_at|updated_at|name; limit and offset")
@@ -39,10 +41,15 @@ public static class LeadEndpoints
             .WithSummary("Create a lead");
         group.MapGet("/{id}", GetAsync).WithSummary("Get a lead").ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPut("/{id}", UpdateAsync).AcceptsJson<UpdateLeadRequest>()
-            .WithSummary("Update a lead (partial: fields present change, others keep their value)")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithSummary("Update a lead (partial: fields present change, others keep their value; If-Match supported)")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
         group.MapPatch("/{id}", UpdateAsync).AcceptsJson<UpdateLeadRequest>().WithSummary("Same as PUT");
-        group.MapDelete("/{id}", DeleteAsync).WithSummary("Delete a lead").ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapDelete("/{id}", DeleteAsync).WithSummary("Delete a lead (If-Match supported)")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        group.MapGet("/{id}/timeline", TimelineAsync).WithSummary("The lead's history, newest first")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 
@@ -98,11 +105,13 @@ public static class LeadEndpoints
         }
 
         var id = Guid.CreateVersion7().ToString();
-        var result = await grains.GetGrain<ILeadGrain>(id).CreateAsync(new NewLead(
-            patch.Name.Value, patch.Email.Value, patch.Phone.Value, patch.Company.Value,
-            patch.Status.HasValue ? patch.Status.Value : null,
-            patch.Source.HasValue ? patch.Source.Value : null,
-            patch.Notes.Value, ownerId));
+        var result = await grains.GetGrain<ILeadGrain>(id).CreateAsync(
+            new NewLead(
+                patch.Name.Value, patch.Email.Value, patch.Phone.Value, patch.Company.Value,
+                patch.Status.HasValue ? patch.Status.Value : null,
+                patch.Source.HasValue ? patch.Source.Value : null,
+                patch.Notes.Value, ownerId),
+            principal.ToActor());
         return result.IsSuccess
             ? TypedResults.Created($"/api/leads/{id}", result.Value)
             : Problems.From(result.Error!);
@@ -115,7 +124,8 @@ public static class LeadEndpoints
     }
 
     private static async Task<Results<Ok<LeadDto>, ProblemHttpResult>> UpdateAsync(
-        string id, HttpRequest request, IGrainFactory grains, IUserQueries users, CancellationToken cancellationToken)
+        string id, HttpRequest request, ClaimsPrincipal principal, IGrainFactory grains, IUserQueries users,
+        CancellationToken cancellationToken)
     {
         var body = await JsonBody.ReadAsync(request, ReadFields, cancellationToken);
         if (body.Problem is not null)
@@ -134,12 +144,33 @@ public static class LeadEndpoints
             return NotFound(id);
         }
 
-        var result = await grains.GetGrain<ILeadGrain>(id).UpdateAsync(patch);
+        var result = await grains.GetGrain<ILeadGrain>(id).UpdateAsync(patch, principal.ToActor(), Versions.IfMatch(request));
         return result.IsSuccess ? TypedResults.Ok(result.Value!) : Problems.From(result.Error!);
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, IGrainFactory grains) =>
-        EntityIds.IsPlausible(id) && await grains.GetGrain<ILeadGrain>(id).DeleteAsync() ? TypedResults.NoContent() : NotFound(id);
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
+        string id, HttpRequest request, ClaimsPrincipal principal, IGrainFactory grains)
+    {
+        if (!EntityIds.IsPlausible(id))
+        {
+            return NotFound(id);
+        }
+
+        var error = await grains.GetGrain<ILeadGrain>(id).DeleteAsync(principal.ToActor(), Versions.IfMatch(request));
+        return error is null ? TypedResults.NoContent() : Problems.From(error);
+    }
+
+    private static async Task<Results<Ok<Page<TimelineEntryDto>>, ProblemHttpResult>> TimelineAsync(
+        string id, IGrainFactory grains, ITimelineStore timeline, CancellationToken cancellationToken,
+        string? limit = null, string? offset = null)
+    {
+        if (!EntityIds.IsPlausible(id) || await grains.GetGrain<ILeadGrain>(id).GetAsync() is null)
+        {
+            return NotFound(id);
+        }
+
+        return await TimelineEndpoints.ListAsync(timeline, "lead", id, limit, offset, cancellationToken);
+    }
 
     /// <summary>Reads every writable lead field; the create and update bodies share one shape.</summary>
     private static LeadPatch ReadFields(JsonObjectReader reader)

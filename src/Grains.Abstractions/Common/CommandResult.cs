@@ -8,6 +8,9 @@ public enum ErrorKind
     Conflict,
     Forbidden,
     Throttled,
+
+    /// <summary>An If-Match version that is no longer current (HTTP 412).</summary>
+    PreconditionFailed,
 }
 
 /// <summary>A refused command: a message, and for validation the offending fields.</summary>
@@ -21,6 +24,9 @@ public sealed record CommandError(
     public static CommandError NotFound(string message) => new(ErrorKind.NotFound, message);
 
     public static CommandError Conflict(string message) => new(ErrorKind.Conflict, message);
+
+    public static CommandError Stale(long current) =>
+        new(ErrorKind.PreconditionFailed, $"The entity has changed (current version {current}); reload it and retry.");
 
     public static CommandError Invalid(IReadOnlyDictionary<string, string[]> fields) =>
         new(ErrorKind.Validation, "One or more fields are invalid.", fields);

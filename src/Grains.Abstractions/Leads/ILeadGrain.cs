@@ -9,18 +9,19 @@ public interface ILeadGrain : IGrainWithStringKey
 {
     /// <summary>Creates the lead; a conflict if this id already holds one.</summary>
     [Alias("Create")]
-    Task<CommandResult<LeadDto>> CreateAsync(NewLead lead);
+    Task<CommandResult<LeadDto>> CreateAsync(NewLead lead, Actor actor);
 
     /// <summary>The lead, or null when it does not exist.</summary>
     [Alias("Get"), ReadOnly]
     Task<LeadDto?> GetAsync();
 
+    /// <summary>Applies a partial update; with <paramref name="expectedVersion"/>, only if it is current (If-Match).</summary>
     [Alias("Update")]
-    Task<CommandResult<LeadDto>> UpdateAsync(LeadPatch patch);
+    Task<CommandResult<LeadDto>> UpdateAsync(LeadPatch patch, Actor actor, long? expectedVersion = null);
 
-    /// <summary>Deletes the lead; false when there was none.</summary>
+    /// <summary>Deletes the lead; an error when there is none or the version is stale.</summary>
     [Alias("Delete")]
-    Task<bool> DeleteAsync();
+    Task<CommandError?> DeleteAsync(Actor actor, long? expectedVersion = null);
 }
 
 /// <summary>Reads lead documents straight from the store, with indexes; never activates grains.</summary>

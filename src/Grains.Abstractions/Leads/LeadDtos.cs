@@ -15,7 +15,8 @@ public sealed record LeadDto(
     [property: Id(7)] string? Notes,
     [property: Id(8)] string? OwnerId,
     [property: Id(9)] DateTime CreatedAt,
-    [property: Id(10)] DateTime UpdatedAt);
+    [property: Id(10)] DateTime UpdatedAt,
+    [property: Id(11)] long Version) : IVersioned;
 
 /// <summary>The fields of a new lead. Status and source fall back to their defaults when null.</summary>
 [GenerateSerializer, Immutable, Alias("crm.new-lead")]

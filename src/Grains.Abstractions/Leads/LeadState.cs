@@ -1,3 +1,5 @@
+using CrmChatbot.Common;
+
 namespace CrmChatbot.Leads;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace CrmChatbot.Leads;
 /// repeated here. Stores map it to a native document with snake_case fields.
 /// </summary>
 [GenerateSerializer, Alias("crm.lead-state")]
-public sealed class LeadState
+public sealed class LeadState : IEntityState
 {
     [Id(0)] public string Name { get; set; } = "";
     [Id(1)] public string? Email { get; set; }
@@ -17,7 +19,9 @@ public sealed class LeadState
     [Id(7)] public string? OwnerId { get; set; }
     [Id(8)] public DateTime CreatedAt { get; set; }
     [Id(9)] public DateTime UpdatedAt { get; set; }
+    [Id(10)] public long Version { get; set; }
+    [Id(11)] public List<TimelineEntry> PendingTimeline { get; set; } = [];
 
     public LeadDto ToDto(string id) =>
-        new(id, Name, Email, Phone, Company, Status, Source, Notes, OwnerId, CreatedAt, UpdatedAt);
+        new(id, Name, Email, Phone, Company, Status, Source, Notes, OwnerId, CreatedAt, UpdatedAt, Version);
 }

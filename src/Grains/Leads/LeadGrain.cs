@@ -1,60 +1,75 @@
 using CrmChatbot.Common;
+using Microsoft.Extensions.Logging;
 
 namespace CrmChatbot.Leads;
 
 /// <summary>The single writer of one lead. Every change is validated here and persisted before it is acknowledged.</summary>
 public sealed class LeadGrain(
     [PersistentState(StorageNames.Leads, StorageNames.Crm)] IPersistentState<LeadState> lead,
-    TimeProvider clock) : Grain, ILeadGrain
+    ITimelineStore timeline,
+    TimeProvider clock,
+    ILogger<LeadGrain> logger) : EntityGrain<LeadState>(lead, timeline, clock, logger), ILeadGrain
 {
-    private string Id => this.GetPrimaryKeyString();
+    protected override string EntityKind => "lead";
 
-    public async Task<CommandResult<LeadDto>> CreateAsync(NewLead input)
+    public async Task<CommandResult<LeadDto>> CreateAsync(NewLead input, Actor actor)
     {
-        if (lead.RecordExists)
+        if (Exists)
         {
             return CommandError.Conflict($"Lead '{Id}' already exists.");
         }
 
-        var created = LeadRules.Create(input, Timestamps.Now(clock));
+        var created = LeadRules.Create(input, Timestamps.Now(Clock));
         if (!created.IsSuccess)
         {
             return created.Error!;
         }
 
-        await lead.ReplaceAsync(created.Value!, DeactivateOnIdle);
-        return CommandResult<LeadDto>.Ok(lead.State.ToDto(Id));
+        await CommitAsync(created.Value!, actor, "created");
+        return CommandResult<LeadDto>.Ok(Current.ToDto(Id));
     }
 
-    public Task<LeadDto?> GetAsync() =>
-        Task.FromResult(lead.RecordExists ? lead.State.ToDto(Id) : null);
+    public Task<LeadDto?> GetAsync() => Task.FromResult(Exists ? Current.ToDto(Id) : null);
 
-    public async Task<CommandResult<LeadDto>> UpdateAsync(LeadPatch patch)
+    public async Task<CommandResult<LeadDto>> UpdateAsync(LeadPatch patch, Actor actor, long? expectedVersion = null)
     {
-        if (!lead.RecordExists)
+        if (!Exists)
         {
             return CommandError.NotFound($"Lead '{Id}' was not found.");
         }
 
-        var updated = LeadRules.Apply(lead.State, patch, Timestamps.Now(clock));
+        if (CheckVersion(expectedVersion) is { } stale)
+        {
+            return stale;
+        }
+
+        var updated = LeadRules.Apply(Current, patch, Timestamps.Now(Clock));
         if (!updated.IsSuccess)
         {
             return updated.Error!;
         }
 
-        await lead.ReplaceAsync(updated.Value!, DeactivateOnIdle);
-        return CommandResult<LeadDto>.Ok(lead.State.ToDto(Id));
-    }
-
-    public async Task<bool> DeleteAsync()
-    {
-        if (!lead.RecordExists)
+        if (Differs(updated.Value!))
         {
-            return false;
+            await CommitAsync(updated.Value!, actor, "updated");
         }
 
-        await lead.ClearStateAsync();
-        DeactivateOnIdle();
-        return true;
+        return CommandResult<LeadDto>.Ok(Current.ToDto(Id));
+    }
+
+    public async Task<CommandError?> DeleteAsync(Actor actor, long? expectedVersion = null)
+    {
+        if (!Exists)
+        {
+            return CommandError.NotFound($"Lead '{Id}' was not found.");
+        }
+
+        if (CheckVersion(expectedVersion) is { } stale)
+        {
+            return stale;
+        }
+
+        await DeleteEntityAsync(actor);
+        return null;
     }
 }

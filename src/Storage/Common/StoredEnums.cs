@@ -6,23 +6,26 @@ namespace CrmChatbot.Storage;
 
 /// <summary>
 /// Every enum type that appears in a persisted state. Stores write their values as snake_case
-/// strings (<c>LeadStatus.New</c> -> <c>"new"</c>, <c>InProgress</c> -> <c>"in_progress"</c>) and refuse
-/// to map an enum that is not listed here, so a new enum cannot silently be stored another way.
+/// strings (<c>LeadStatus.New</c> -> <c>"new"</c>, <c>InProgress</c> -> <c>"in_progress"</c>). Every enum
+/// declared in a CrmChatbot namespace qualifies; any other enum is refused, so a foreign enum cannot
+/// silently be stored another way.
 /// </summary>
 public static class StoredEnums
 {
-    /// <summary>Add one line here when a state gains an enum type.</summary>
+    /// <summary>Enums known up front (others from CrmChatbot namespaces are mapped on first use).</summary>
     public static IReadOnlyList<Type> Types { get; } =
     [
         typeof(LeadStatus),
         typeof(LeadSource),
         typeof(UserRole),
+        typeof(CrmChatbot.Common.ActorKind),
     ];
 
-    private static readonly FrozenDictionary<Type, EnumNames> Maps =
-        Types.ToFrozenDictionary(type => type, type => new EnumNames(type));
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, EnumNames> Maps =
+        new(Types.Select(type => KeyValuePair.Create(type, new EnumNames(type))));
 
-    public static bool IsRegistered(Type enumType) => Maps.ContainsKey(enumType);
+    public static bool IsRegistered(Type enumType) =>
+        enumType.IsEnum && (Maps.ContainsKey(enumType) || enumType.Namespace?.StartsWith("CrmChatbot", StringComparison.Ordinal) == true);
 
     /// <summary>The stored name of a value, e.g. <c>"in_progress"</c>.</summary>
     public static string ToName(Enum value)
@@ -47,9 +50,10 @@ public static class StoredEnums
     private static EnumNames MapOf(Type enumType) =>
         Maps.TryGetValue(enumType, out var map)
             ? map
-            : throw new InvalidOperationException(
-                $"Enum type {enumType.FullName} is not registered in {nameof(StoredEnums)}.{nameof(Types)}; " +
-                "add it there so every store maps it to snake_case strings.");
+            : IsRegistered(enumType)
+                ? Maps.GetOrAdd(enumType, type => new EnumNames(type))
+                : throw new InvalidOperationException(
+                    $"Enum type {enumType.FullName} is not a CrmChatbot enum; only those are stored (as snake_case strings).");
 
     private sealed class EnumNames
     {

@@ -12,7 +12,8 @@ public enum ProbeStage
 
 public sealed class UnregisteredEnumState
 {
-    public ProbeStage Stage { get; set; }
+    // Not a CrmChatbot enum: stores refuse it.
+    public DayOfWeek Stage { get; set; }
 }
 
 public sealed class MappingTests
@@ -54,7 +55,7 @@ public sealed class MappingTests
     {
         Assert.Throws<FormatException>(() => StoredEnums.Parse<LeadStatus>("New"));
         Assert.Throws<FormatException>(() => StoredEnums.Parse<LeadStatus>("bogus"));
-        Assert.Throws<InvalidOperationException>(() => StoredEnums.ToName(ProbeStage.InProgress));
+        Assert.Throws<InvalidOperationException>(() => StoredEnums.ToName(DayOfWeek.Monday));
         Assert.Throws<ArgumentOutOfRangeException>(() => StoredEnums.ToName((LeadStatus)42));
     }
 

@@ -1,0 +1,67 @@
+namespace CrmChatbot.Common;
+
+/// <summary>One field of a change: its value before and after, as compact JSON (null when absent).</summary>
+[GenerateSerializer, Alias("crm.field-change")]
+public sealed class FieldChange
+{
+    public FieldChange()
+    {
+    }
+
+    public FieldChange(string field, string? from, string? to)
+    {
+        Field = field;
+        From = from;
+        To = to;
+    }
+
+    [Id(0)] public string Field { get; set; } = "";
+    [Id(1)] public string? From { get; set; }
+    [Id(2)] public string? To { get; set; }
+}
+
+/// <summary>
+/// One entry of an entity's history: who did what, when, and which fields changed. Entries are
+/// written by the entity's grain and are immutable; <see cref="Id"/> makes appending idempotent.
+/// </summary>
+[GenerateSerializer, Alias("crm.timeline-entry")]
+public sealed class TimelineEntry
+{
+    [Id(0)] public string Id { get; set; } = "";
+    [Id(1)] public string EntityKind { get; set; } = "";
+    [Id(2)] public string EntityId { get; set; } = "";
+    [Id(3)] public long Version { get; set; }
+    [Id(4)] public DateTime At { get; set; }
+    [Id(5)] public ActorKind ActorKind { get; set; }
+    [Id(6)] public string? ActorId { get; set; }
+    [Id(7)] public string? ActorName { get; set; }
+
+    /// <summary>What happened: created, updated, deleted, or a workflow verb (converted, commented...).</summary>
+    [Id(8)] public string Action { get; set; } = "";
+
+    [Id(9)] public List<FieldChange> Changes { get; set; } = [];
+
+    /// <summary>Free text for actions that are more than field changes (a comment excerpt, a reason).</summary>
+    [Id(10)] public string? Note { get; set; }
+}
+
+/// <summary>
+/// State of a grain-backed entity: a version (the HTTP ETag, bumped by every change) and an outbox
+/// of timeline entries persisted atomically with the state and appended to the timeline afterwards.
+/// </summary>
+public interface IEntityState
+{
+    long Version { get; set; }
+
+    List<TimelineEntry> PendingTimeline { get; set; }
+}
+
+/// <summary>Append-only store of timeline entries, one collection for every entity kind.</summary>
+public interface ITimelineStore
+{
+    /// <summary>Appends entries; an entry whose id is already stored is left as it is (idempotent).</summary>
+    Task AppendAsync(IReadOnlyList<TimelineEntry> entries, CancellationToken cancellationToken = default);
+
+    /// <summary>An entity's history, newest first.</summary>
+    Task<Page<TimelineEntry>> ListAsync(string entityKind, string entityId, int limit, int offset, CancellationToken cancellationToken = default);
+}

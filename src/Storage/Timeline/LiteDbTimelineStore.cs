@@ -1,0 +1,60 @@
+using CrmChatbot.Common;
+using CrmChatbot.Storage.LiteDb;
+using LiteDB;
+
+namespace CrmChatbot.Storage.Timeline;
+
+/// <summary>Timeline entries in the embedded store, indexed by entity and time.</summary>
+public sealed class LiteDbTimelineStore : ITimelineStore
+{
+    private readonly LiteDbStore _store;
+
+    public LiteDbTimelineStore(LiteDbStore store)
+    {
+        _store = store;
+        var collection = store.GetCollection(TimelineDocuments.Collection);
+        collection.EnsureIndex(TimelineDocuments.EntityKey, $"$.{TimelineDocuments.EntityKey}");
+    }
+
+    public Task AppendAsync(IReadOnlyList<TimelineEntry> entries, CancellationToken cancellationToken = default) =>
+        Task.Run(
+            () =>
+            {
+                var collection = _store.GetCollection(TimelineDocuments.Collection);
+                foreach (var entry in entries)
+                {
+                    var document = _store.Mapper.ToDocument(entry);
+                    document.Remove("id");
+                    document["_id"] = entry.Id;
+                    document[TimelineDocuments.EntityKey] = TimelineDocuments.KeyOf(entry.EntityKind, entry.EntityId);
+                    // Entries are immutable: storing one again changes nothing.
+                    collection.Upsert(document);
+                }
+            },
+            cancellationToken);
+
+    public Task<Page<TimelineEntry>> ListAsync(
+        string entityKind, string entityId, int limit, int offset, CancellationToken cancellationToken = default) =>
+        Task.Run(
+            () =>
+            {
+                QueryRules.ValidatePaging(limit, offset);
+                var collection = _store.GetCollection(TimelineDocuments.Collection);
+                var filter = BsonExpression.Create(
+                    $"$.{TimelineDocuments.EntityKey} = @0", TimelineDocuments.KeyOf(entityKind, entityId));
+                var total = collection.Count(filter);
+                var items = collection.Query().Where(filter)
+                    .OrderByDescending(BsonExpression.Create($"[$.{TimelineDocuments.At}, $._id]"))
+                    .Skip(offset).Limit(limit).ToList()
+                    .Select(ToEntry).ToList();
+                return new Page<TimelineEntry>(items, total, QueryRules.NextOffset(offset, limit, total));
+            },
+            cancellationToken);
+
+    private TimelineEntry ToEntry(BsonDocument document)
+    {
+        var entry = _store.Mapper.ToObject<TimelineEntry>(document);
+        entry.Id = document["_id"].AsString;
+        return entry;
+    }
+}

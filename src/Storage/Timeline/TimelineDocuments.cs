@@ -1,0 +1,15 @@
+namespace CrmChatbot.Storage.Timeline;
+
+/// <summary>The <c>timeline</c> collection: one document per entry, <c>_id</c> = entry id.</summary>
+public static class TimelineDocuments
+{
+    public const string Collection = "timeline";
+    public const string EntityKind = "entity_kind";
+    public const string EntityId = "entity_id";
+    public const string At = "at";
+
+    /// <summary>"kind/id": one indexed key per entity (LiteDB indexes single values only).</summary>
+    public const string EntityKey = "entity_key";
+
+    public static string KeyOf(string entityKind, string entityId) => $"{entityKind}/{entityId}";
+}
