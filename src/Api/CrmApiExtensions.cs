@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using CrmChatbot.Api.Auth;
 using CrmChatbot.Api.Configuration;
 using CrmChatbot.Api.Health;
+using CrmChatbot.Api.Http;
 using CrmChatbot.Api.Leads;
 using CrmChatbot.Api.OpenApi;
 using CrmChatbot.Api.Users;
@@ -48,7 +49,7 @@ public static class CrmApiExtensions
                 policy.WithOrigins([.. settings.CorsOrigins]).AllowCredentials();
             }
 
-            policy.AllowAnyHeader().AllowAnyMethod().WithExposedHeaders("Location", "Retry-After");
+            policy.AllowAnyHeader().AllowAnyMethod().WithExposedHeaders("Location", "Retry-After", "ETag", IdempotencyMiddleware.ReplayedHeader);
         }));
         return services;
     }
@@ -68,6 +69,7 @@ public static class CrmApiExtensions
         app.UseCors(CorsPolicy);
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMiddleware<IdempotencyMiddleware>();
 
         app.MapCrmDocs();
         app.MapCrmHealth();

@@ -1,0 +1,158 @@
+using System.Security.Cryptography;
+using System.Text;
+using CrmChatbot.Api.Auth;
+using CrmChatbot.Idempotency;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CrmChatbot.Api.Http;
+
+/// <summary>
+/// <c>Idempotency-Key</c> on POST: the first successful response for a key (per caller and route)
+/// is stored, and a repeat of the same request gets that response again instead of running twice;
+/// the same key with a different body is 422, and a repeat while the first still runs is 409.
+/// </summary>
+public sealed class IdempotencyMiddleware(RequestDelegate next)
+{
+    public const string Header = "Idempotency-Key";
+    public const string ReplayedHeader = "Idempotent-Replayed";
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var request = context.Request;
+        if (!HttpMethods.IsPost(request.Method) || !request.Headers.TryGetValue(Header, out var values) ||
+            !request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
+        {
+            await next(context);
+            return;
+        }
+
+        var key = values.ToString();
+        if (key.Length is 0 or > 255 || key.Any(c => c < 0x21 || c > 0x7e))
+        {
+            await WriteProblemAsync(context, StatusCodes.Status400BadRequest, "Invalid Idempotency-Key",
+                "Idempotency-Key must be 1 to 255 visible ASCII characters.");
+            return;
+        }
+
+        request.EnableBuffering(JsonBody.MaxBytes);
+        var fingerprint = await FingerprintAsync(request, context.RequestAborted);
+        if (fingerprint is null)
+        {
+            await next(context); // too large: the endpoint answers 413
+            return;
+        }
+
+        var scope = context.User.Identity?.IsAuthenticated == true ? context.User.UserId() : "anonymous";
+        var grain = context.RequestServices.GetRequiredService<IGrainFactory>()
+            .GetGrain<IIdempotencyGrain>(Hash($"{scope}\n{request.Method} {request.Path}\n{key}"));
+        var decision = await grain.BeginAsync(fingerprint);
+        switch (decision.Outcome)
+        {
+            case IdempotencyOutcome.Replay:
+                await ReplayAsync(context, decision.Response!);
+                return;
+            case IdempotencyOutcome.InProgress:
+                await WriteProblemAsync(context, StatusCodes.Status409Conflict, "Request in progress",
+                    "A request with this Idempotency-Key is still being processed; retry shortly.");
+                return;
+            case IdempotencyOutcome.Mismatch:
+                await WriteProblemAsync(context, StatusCodes.Status422UnprocessableEntity, "Idempotency-Key reused",
+                    "This Idempotency-Key was already used with a different request.");
+                return;
+        }
+
+        var original = context.Response.Body;
+        using var buffer = new MemoryStream();
+        context.Response.Body = buffer;
+        try
+        {
+            await next(context);
+        }
+        catch
+        {
+            await grain.AbandonAsync(fingerprint);
+            throw;
+        }
+        finally
+        {
+            context.Response.Body = original;
+        }
+
+        var response = context.Response;
+        if (response.StatusCode is >= 200 and < 300)
+        {
+            await grain.CompleteAsync(fingerprint, new StoredResponse(
+                response.StatusCode, response.ContentType, Encoding.UTF8.GetString(buffer.ToArray()),
+                response.Headers.Location.ToString() is { Length: > 0 } location ? location : null,
+                response.Headers.ETag.ToString() is { Length: > 0 } etag ? etag : null));
+        }
+        else
+        {
+            // Failures changed nothing: the client may fix the request and use the key again.
+            await grain.AbandonAsync(fingerprint);
+        }
+
+        buffer.Position = 0;
+        await buffer.CopyToAsync(original, context.RequestAborted);
+    }
+
+    private static async Task<string?> FingerprintAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(Encoding.UTF8.GetBytes((request.ContentType ?? "") + "\n"));
+        var chunk = new byte[16 * 1024];
+        long total = 0;
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            total += read;
+            if (total > JsonBody.MaxBytes)
+            {
+                request.Body.Position = 0;
+                return null;
+            }
+
+            sha.AppendData(chunk, 0, read);
+        }
+
+        request.Body.Position = 0;
+        return Convert.ToHexString(sha.GetHashAndReset());
+    }
+
+    private static string Hash(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text))).ToLowerInvariant();
+
+    private static async Task ReplayAsync(HttpContext context, StoredResponse stored)
+    {
+        var response = context.Response;
+        response.StatusCode = stored.Status;
+        response.Headers[ReplayedHeader] = "true";
+        if (stored.Location is not null)
+        {
+            response.Headers.Location = stored.Location;
+        }
+
+        if (stored.ETag is not null)
+        {
+            response.Headers.ETag = stored.ETag;
+        }
+
+        if (stored.ContentType is not null)
+        {
+            response.ContentType = stored.ContentType;
+        }
+
+        await response.WriteAsync(stored.Body, context.RequestAborted);
+    }
+
+    private static async Task WriteProblemAsync(HttpContext context, int status, string title, string detail)
+    {
+        context.Response.StatusCode = status;
+        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
+        });
+    }
+}
