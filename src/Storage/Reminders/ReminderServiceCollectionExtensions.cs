@@ -1,4 +1,5 @@
 using CrmChatbot.Storage.LiteDb;
+using CrmChatbot.Storage.Mongo;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans;
@@ -22,6 +23,22 @@ public static class ReminderServiceCollectionExtensions
     /// <inheritdoc cref="AddLiteDbCrmReminders(ISiloBuilder)"/>
     public static IServiceCollection AddLiteDbCrmReminders(this IServiceCollection services) =>
         services.AddCrmReminderTable(sp => new LiteDbReminderTable(sp.GetRequiredService<LiteDbStore>()));
+
+    /// <summary>
+    /// Enables Orleans reminders on the silo, stored in the MongoDB store's <c>reminders</c> collection
+    /// (same document layout as LiteDB; indexes created when the reminder service starts the table).
+    /// Needs the <see cref="MongoStore"/> that <c>AddMongoCrmStorage</c> registers.
+    /// </summary>
+    public static ISiloBuilder AddMongoCrmReminders(this ISiloBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddMongoCrmReminders();
+        return builder;
+    }
+
+    /// <inheritdoc cref="AddMongoCrmReminders(ISiloBuilder)"/>
+    public static IServiceCollection AddMongoCrmReminders(this IServiceCollection services) =>
+        services.AddCrmReminderTable(sp => new MongoReminderTable(sp.GetRequiredService<MongoStore>()));
 
     /// <summary>
     /// Enables Orleans reminders (the silo's reminder service) over <paramref name="tableFactory"/>'s
