@@ -37,6 +37,7 @@ public static class SiloHost
             else
             {
                 silo.Services.AddMongoCrmStorage(StoreStartup.MongoOptions(settings));
+                silo.Services.AddMongoCrmReminders();
                 silo.Services.AddMongoCrmTimeline();
             }
 
