@@ -14,7 +14,8 @@ namespace CrmChatbot.Storage.Tests.Mongo;
 /// <summary>An unreachable server: every operation fails fast with StorageUnavailableException.</summary>
 public sealed class MongoUnavailableTests : IDisposable
 {
-    private static readonly TimeSpan Quick = TimeSpan.FromSeconds(5);
+    // Well under the driver's 30 s default, with room for a loaded 2-core CI machine.
+    private static readonly TimeSpan Quick = TimeSpan.FromSeconds(20);
 
     private readonly MongoStore _store;
 
