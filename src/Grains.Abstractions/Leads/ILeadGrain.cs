@@ -19,6 +19,13 @@ public interface ILeadGrain : IGrainWithStringKey
     [Alias("Update")]
     Task<CommandResult<LeadDto>> UpdateAsync(LeadPatch patch, Actor actor, long? expectedVersion = null);
 
+    /// <summary>
+    /// A meeting with this lead was booked (or, with <paramref name="booked"/> false, cancelled or
+    /// removed): engagement that counts toward the score. Idempotent per meeting id.
+    /// </summary>
+    [Alias("RecordMeeting")]
+    Task<CommandError?> RecordMeetingAsync(string meetingId, bool booked, Actor actor);
+
     /// <summary>Deletes the lead; an error when there is none or the version is stale.</summary>
     [Alias("Delete")]
     Task<CommandError?> DeleteAsync(Actor actor, long? expectedVersion = null);

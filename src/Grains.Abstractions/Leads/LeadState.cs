@@ -22,6 +22,9 @@ public sealed class LeadState : IEntityState
     [Id(10)] public long Version { get; set; }
     [Id(11)] public List<TimelineEntry> PendingTimeline { get; set; } = [];
 
+    /// <summary>Ids of meetings booked with this lead (engagement, for scoring).</summary>
+    [Id(12)] public List<string> MeetingIds { get; set; } = [];
+
     public LeadDto ToDto(string id) =>
         new(id, Name, Email, Phone, Company, Status, Source, Notes, OwnerId, CreatedAt, UpdatedAt, Version);
 }

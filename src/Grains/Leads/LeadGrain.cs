@@ -57,6 +57,25 @@ public sealed class LeadGrain(
         return CommandResult<LeadDto>.Ok(Current.ToDto(Id));
     }
 
+    public async Task<CommandError?> RecordMeetingAsync(string meetingId, bool booked, Actor actor)
+    {
+        if (!Exists)
+        {
+            return CommandError.NotFound($"Lead '{Id}' was not found.");
+        }
+
+        if (Current.MeetingIds.Contains(meetingId) == booked)
+        {
+            return null; // already recorded
+        }
+
+        var next = LeadRules.Copy(Current);
+        next.MeetingIds = booked ? [.. Current.MeetingIds, meetingId] : [.. Current.MeetingIds.Where(m => m != meetingId)];
+        next.UpdatedAt = Timestamps.Now(Clock);
+        await CommitAsync(next, actor, booked ? "meeting_booked" : "meeting_removed", note: meetingId);
+        return null;
+    }
+
     public async Task<CommandError?> DeleteAsync(Actor actor, long? expectedVersion = null)
     {
         if (!Exists)

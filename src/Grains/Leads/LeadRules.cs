@@ -29,6 +29,22 @@ public static class LeadRules
         return Normalize(state);
     }
 
+    /// <summary>A copy of the state to change (states are replaced, never mutated in place).</summary>
+    public static LeadState Copy(LeadState current) => new()
+    {
+        Name = current.Name,
+        Email = current.Email,
+        Phone = current.Phone,
+        Company = current.Company,
+        Status = current.Status,
+        Source = current.Source,
+        Notes = current.Notes,
+        OwnerId = current.OwnerId,
+        CreatedAt = current.CreatedAt,
+        UpdatedAt = current.UpdatedAt,
+        MeetingIds = [.. current.MeetingIds],
+    };
+
     /// <summary>Applies the present fields of a patch to a copy of the current state.</summary>
     public static CommandResult<LeadState> Apply(LeadState current, LeadPatch patch, DateTime now)
     {
@@ -44,6 +60,7 @@ public static class LeadRules
             OwnerId = patch.OwnerId.Or(current.OwnerId),
             CreatedAt = current.CreatedAt,
             UpdatedAt = now,
+            MeetingIds = [.. current.MeetingIds],
         };
         return Normalize(next);
     }

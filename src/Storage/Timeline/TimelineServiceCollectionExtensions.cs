@@ -5,11 +5,13 @@ namespace CrmChatbot.Storage.Timeline;
 
 public static class TimelineServiceCollectionExtensions
 {
-    /// <summary>Entity timelines in the embedded store (needs AddLiteDbCrmStorage).</summary>
+    /// <summary>Entity timelines and the entity directory in the embedded store (needs AddLiteDbCrmStorage).</summary>
     public static IServiceCollection AddLiteDbCrmTimeline(this IServiceCollection services) =>
-        services.AddSingleton<ITimelineStore, LiteDbTimelineStore>();
+        services.AddSingleton<ITimelineStore, LiteDbTimelineStore>()
+            .AddSingleton<IEntityDirectory, CrmChatbot.Storage.LiteDb.LiteDbEntityDirectory>();
 
-    /// <summary>Entity timelines in MongoDB (needs AddMongoCrmStorage).</summary>
+    /// <summary>Entity timelines and the entity directory in MongoDB (needs AddMongoCrmStorage).</summary>
     public static IServiceCollection AddMongoCrmTimeline(this IServiceCollection services) =>
-        services.AddSingleton<ITimelineStore, MongoTimelineStore>();
+        services.AddSingleton<ITimelineStore, MongoTimelineStore>()
+            .AddSingleton<IEntityDirectory, CrmChatbot.Storage.Mongo.MongoEntityDirectory>();
 }
