@@ -1,3 +1,4 @@
+using CrmChatbot.Storage.Queries;
 using CrmChatbot.Common;
 using CrmChatbot.Leads;
 using CrmChatbot.Storage.LiteDb;
@@ -107,7 +108,7 @@ public sealed class LiteDbStoreTests : IDisposable
         Assert.Contains(("leads", "owner_id", "$.state.owner_id", false), indexes);
         Assert.Contains(("leads", "created_at", "$.state.created_at", false), indexes);
         Assert.Contains(("leads", "updated_at", "$.state.updated_at", false), indexes);
-        Assert.Contains(("leads", "name_lower", "LOWER($.state.name)", false), indexes);
+        Assert.Contains(("leads", "name_lower", "$.name_lower", false), indexes);
         Assert.Contains(("users", "user_id", "$.state.user_id", true), indexes);
         Assert.Contains(("users", "role", "$.state.role", false), indexes);
         Assert.Contains(("users", "created_at", "$.state.created_at", false), indexes);
@@ -124,7 +125,9 @@ public sealed class LiteDbStoreTests : IDisposable
 
         BsonDocument doc = store.GetCollection("leads").FindById("Doc-1");
 
-        Assert.Equal(["_id", "etag", "state"], doc.Keys.OrderBy(k => k, StringComparer.Ordinal));
+        Assert.Equal(["_id", "etag", "name_lower", "search_lower", "state"], doc.Keys.OrderBy(k => k, StringComparer.Ordinal));
+        Assert.Equal(new BsonArray { "ada lovelace", "ada@example.com", "analytical engines" }, doc["search_lower"]);
+        Assert.Equal("ada lovelace", doc["name_lower"].AsString);
         Assert.Equal(state.ETag, doc["etag"].AsString);
         var s = doc["state"].AsDocument;
         Assert.Equal(
@@ -227,8 +230,9 @@ public sealed class LiteDbStoreTests : IDisposable
 
         Assert.Same(store, provider.GetRequiredService<LiteDbStore>());
         Assert.IsType<LiteDbGrainStorage>(provider.GetRequiredKeyedService<IGrainStorage>(StorageNames.Crm));
-        Assert.IsType<LiteDbLeadQueries>(provider.GetRequiredService<ILeadQueries>());
-        Assert.IsType<LiteDbUserQueries>(provider.GetRequiredService<IUserQueries>());
+        Assert.IsType<LiteDbDocumentQueries>(provider.GetRequiredService<IDocumentQueries>());
+        Assert.IsType<LeadQueries>(provider.GetRequiredService<ILeadQueries>());
+        Assert.IsType<UserQueries>(provider.GetRequiredService<IUserQueries>());
         Assert.IsType<LiteDbStorageHealth>(provider.GetRequiredService<IStorageHealth>());
     }
 
