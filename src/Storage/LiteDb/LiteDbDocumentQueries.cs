@@ -9,6 +9,8 @@ namespace CrmChatbot.Storage.LiteDb;
 /// </summary>
 public sealed class LiteDbDocumentQueries : IDocumentQueries
 {
+    private static readonly BsonExpression IdOrder = BsonExpression.Create($"[$.{DocumentFields.Id}]");
+
     private readonly LiteDbStore _store;
 
     public LiteDbDocumentQueries(LiteDbStore store)
@@ -25,8 +27,11 @@ public sealed class LiteDbDocumentQueries : IDocumentQueries
         var schema = CollectionSchemas.For(collection, typeof(TState));
         var where = Where(schema, query.Filters, query.Text);
         var sort = SchemaModel.SortField(schema, query.SortField);
+        // LiteDB 5 orders by one expression; an array compares element by element, so [key, _id] sorts by
+        // key with the id as tie-breaker in the same direction. Never a bare index expression: with an
+        // IN filter on that same index, the planner returns the IN list's order instead of sorting.
         var orderBy = sort.Location == FieldLocation.Id
-            ? BsonExpression.Create(LiteDbDocuments.Path(sort))
+            ? IdOrder
             : BsonExpression.Create($"[{LiteDbDocuments.Path(sort)}, $.{DocumentFields.Id}]");
 
         return Task.Run(
@@ -55,7 +60,7 @@ public sealed class LiteDbDocumentQueries : IDocumentQueries
         return Task.Run(
             () =>
             {
-                var doc = Filtered(collection, where).OrderBy(BsonExpression.Create($"$.{DocumentFields.Id}"), Query.Ascending).FirstOrDefault();
+                var doc = Filtered(collection, where).OrderBy(IdOrder, Query.Ascending).FirstOrDefault();
                 return doc is null ? null : ToDocument<TState>(doc);
             },
             cancellationToken);
