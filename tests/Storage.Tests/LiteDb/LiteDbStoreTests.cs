@@ -115,6 +115,35 @@ public sealed class LiteDbStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Reopening_a_file_from_before_the_schemas_backfills_helper_fields_and_replaces_the_legacy_index()
+    {
+        using (var store = new LiteDbStore(_dir.Path))
+        {
+            IGrainState<LeadState> state = new GrainState<LeadState>(Samples.Lead("Old Timer"));
+            await new LiteDbGrainStorage(store).WriteStateAsync(StorageNames.Leads, Lead("old-1"), state);
+
+            // What the previous version left: no helper fields, name_lower indexed as LOWER($.state.name).
+            var leads = store.GetCollection("leads");
+            BsonDocument doc = leads.FindById("old-1");
+            doc.Remove("name_lower");
+            doc.Remove("search_lower");
+            leads.Update(doc);
+            leads.DropIndex("name_lower");
+            leads.EnsureIndex("name_lower", "LOWER($.state.name)");
+        }
+
+        using var reopened = new LiteDbStore(_dir.Path);
+        BsonDocument backfilled = reopened.GetCollection("leads").FindById("old-1");
+        Assert.Equal("old timer", backfilled["name_lower"].AsString);
+        Assert.Equal(new BsonArray { "old timer", "ada@example.com", "analytical engines" }, backfilled["search_lower"]);
+        var page = await new LeadQueries(new LiteDbDocumentQueries(reopened)).ListAsync(new LeadListQuery { Text = "TIMER" });
+        Assert.Equal("old-1", Assert.Single(page.Items).Id);
+        var index = reopened.Database.GetCollection("$indexes")
+            .FindOne(BsonExpression.Create("collection = 'leads' AND name = 'name_lower'"));
+        Assert.Equal("$.name_lower", index["expression"].AsString);
+    }
+
+    [Fact]
     public async Task Documents_are_native_snake_case_sub_documents()
     {
         using var store = LiteDbStore.CreateInMemory();
