@@ -1,3 +1,4 @@
+using CrmChatbot.Storage.Queries;
 using LiteDB;
 using Orleans.Runtime;
 using Orleans.Storage;
@@ -66,6 +67,7 @@ public sealed class LiteDbGrainStorage : IGrainStorage
         var id = DocumentId(grainId);
         var collection = _store.GetCollection(stateName);
         var state = _store.Mapper.Serialize(typeof(T), grainState.State);
+        var helpers = LiteDbDocuments.HelperFields(CollectionSchemas.For(stateName, typeof(T)), grainState.State);
         var newETag = ETags.New();
         var expected = grainState.ETag;
 
@@ -73,12 +75,18 @@ public sealed class LiteDbGrainStorage : IGrainStorage
         {
             try
             {
-                collection.Insert(new BsonDocument
+                var doc = new BsonDocument
                 {
                     [DocumentFields.Id] = id,
                     [DocumentFields.ETag] = newETag,
                     [DocumentFields.State] = state,
-                });
+                };
+                foreach (var (name, value) in helpers)
+                {
+                    doc[name] = value;
+                }
+
+                collection.Insert(doc);
             }
             catch (LiteException e) when (e.ErrorCode == DuplicateKeyErrorCode && collection.Exists(IdIs(id)))
             {
@@ -89,9 +97,12 @@ public sealed class LiteDbGrainStorage : IGrainStorage
         else
         {
             // UpdateMany EXTENDs the document shallowly with the transform's fields: "state" is
-            // replaced as a whole, so fields absent or null in the new state do not survive.
+            // replaced as a whole, so fields absent or null in the new state do not survive. The helper
+            // fields (validated identifiers from the schema) are rewritten beside it.
             var transform = BsonExpression.Create(
-                $"{{ {DocumentFields.State}: @0, {DocumentFields.ETag}: @1 }}", state, newETag);
+                $"{{ {DocumentFields.State}: @0, {DocumentFields.ETag}: @1" +
+                string.Concat(helpers.Select((h, i) => $", {h.Key}: @{i + 2}")) + " }",
+                [state, newETag, .. helpers.Select(h => h.Value)]);
             if (collection.UpdateMany(transform, IdAndETagAre(id, expected)) == 0)
             {
                 throw Conflict("write", stateName, id, StoredETag(collection, id), expected, null);

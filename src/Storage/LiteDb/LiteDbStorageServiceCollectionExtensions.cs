@@ -1,5 +1,7 @@
 using CrmChatbot.Common;
 using CrmChatbot.Leads;
+using CrmChatbot.Storage.Queries;
+using CrmChatbot.Storage.Schemas;
 using CrmChatbot.Users;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Hosting;
@@ -11,8 +13,8 @@ public static class LiteDbStorageServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the LiteDB store for <paramref name="dataDirectory"/> (opened on first use, disposed
-    /// with the container), the grain storage <see cref="StorageNames.Crm"/>, the lead and user
-    /// queries and the storage health check. Call once per process.
+    /// with the container), the grain storage <see cref="StorageNames.Crm"/>, the document queries
+    /// (<see cref="IDocumentQueries"/>) with the lead and user queries over them and the storage health check. Call once per process.
     /// </summary>
     public static IServiceCollection AddLiteDbCrmStorage(this IServiceCollection services, string dataDirectory)
     {
@@ -51,8 +53,10 @@ public static class LiteDbStorageServiceCollectionExtensions
     private static IServiceCollection AddLiteDbCrmStorageServices(this IServiceCollection services)
     {
         services.AddGrainStorage(StorageNames.Crm, (sp, _) => new LiteDbGrainStorage(sp.GetRequiredService<LiteDbStore>()));
-        services.AddSingleton<ILeadQueries, LiteDbLeadQueries>();
-        services.AddSingleton<IUserQueries, LiteDbUserQueries>();
+        KnownSchemas.Register();
+        services.AddSingleton<IDocumentQueries, LiteDbDocumentQueries>();
+        services.AddSingleton<ILeadQueries, LeadQueries>();
+        services.AddSingleton<IUserQueries, UserQueries>();
         services.AddSingleton<IStorageHealth, LiteDbStorageHealth>();
         return services;
     }

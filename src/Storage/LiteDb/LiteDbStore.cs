@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
-using CrmChatbot.Common;
+using CrmChatbot.Storage.Queries;
+using CrmChatbot.Storage.Schemas;
 using LiteDB;
 
 namespace CrmChatbot.Storage.LiteDb;
@@ -69,6 +70,16 @@ public sealed class LiteDbStore : IDisposable
         return Database.GetCollection(name);
     }
 
+    /// <summary>
+    /// Creates the indexes (and backfills the helper fields) of every registered schema: the known
+    /// schemas at open, and schemas registered later (e.g. by tests) when called again. Idempotent.
+    /// </summary>
+    public void EnsureIndexes()
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        EnsureIndexes(Database, Mapper);
+    }
+
     /// <summary>A path in a collection's documents, e.g. <c>$.state.owner_id</c>.</summary>
     public static string StatePath(string field) => $"$.{DocumentFields.State}.{field}";
 
@@ -133,7 +144,7 @@ public sealed class LiteDbStore : IDisposable
                 db.UtcDate = true;
             }
 
-            EnsureIndexes(db);
+            EnsureIndexes(db, mapper);
             return db;
         }
         catch
@@ -143,19 +154,13 @@ public sealed class LiteDbStore : IDisposable
         }
     }
 
-    private static void EnsureIndexes(LiteDatabase db)
+    private static void EnsureIndexes(LiteDatabase db, BsonMapper mapper)
     {
-        var leads = db.GetCollection(StorageNames.Leads);
-        leads.EnsureIndex(LeadFields.Status, StatePath(LeadFields.Status));
-        leads.EnsureIndex(LeadFields.Source, StatePath(LeadFields.Source));
-        leads.EnsureIndex(LeadFields.OwnerId, StatePath(LeadFields.OwnerId));
-        leads.EnsureIndex(LeadFields.CreatedAt, StatePath(LeadFields.CreatedAt));
-        leads.EnsureIndex(LeadFields.UpdatedAt, StatePath(LeadFields.UpdatedAt));
-        leads.EnsureIndex("name_lower", $"LOWER({StatePath(LeadFields.Name)})");
-
-        var users = db.GetCollection(StorageNames.Users);
-        users.EnsureIndex(UserFields.UserId, StatePath(UserFields.UserId), unique: true);
-        users.EnsureIndex(UserFields.Role, StatePath(UserFields.Role));
-        users.EnsureIndex(UserFields.CreatedAt, StatePath(UserFields.CreatedAt));
+        KnownSchemas.Register();
+        foreach (var schema in CollectionSchemas.All)
+        {
+            LiteDbDocuments.Backfill(db, mapper, schema);
+            LiteDbDocuments.EnsureIndexes(db, schema);
+        }
     }
 }

@@ -1,3 +1,4 @@
+using CrmChatbot.Storage.Queries;
 using MongoDB.Bson;
 using MongoDB.Driver;
 using Orleans.Runtime;
@@ -61,7 +62,7 @@ public sealed class MongoGrainStorage : IGrainStorage
             [DocumentFields.ETag] = newETag,
             [DocumentFields.State] = state,
         };
-        doc.AddRange(MongoStore.HelperFields(stateName, state));
+        doc.AddRange(MongoDocuments.HelperFields(CollectionSchemas.For(stateName, typeof(T)), grainState.State));
         var what = $"write of '{stateName}/{id}'";
 
         await _store.RunAsync(

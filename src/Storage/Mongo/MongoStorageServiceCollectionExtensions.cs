@@ -1,5 +1,7 @@
 using CrmChatbot.Common;
 using CrmChatbot.Leads;
+using CrmChatbot.Storage.Queries;
+using CrmChatbot.Storage.Schemas;
 using CrmChatbot.Users;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -53,8 +55,10 @@ public static class MongoStorageServiceCollectionExtensions
     private static IServiceCollection AddMongoCrmStorageServices(this IServiceCollection services)
     {
         services.AddGrainStorage(StorageNames.Crm, (sp, _) => new MongoGrainStorage(sp.GetRequiredService<MongoStore>()));
-        services.AddSingleton<ILeadQueries, MongoLeadQueries>();
-        services.AddSingleton<IUserQueries, MongoUserQueries>();
+        KnownSchemas.Register();
+        services.AddSingleton<IDocumentQueries, MongoDocumentQueries>();
+        services.AddSingleton<ILeadQueries, LeadQueries>();
+        services.AddSingleton<IUserQueries, UserQueries>();
         services.AddSingleton<IStorageHealth, MongoStorageHealth>();
         services.AddSingleton<MongoIndexInitializer>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<MongoIndexInitializer>());

@@ -1,5 +1,7 @@
 using System.Globalization;
 using CrmChatbot.Common;
+using CrmChatbot.Storage.Queries;
+using CrmChatbot.Storage.Schemas;
 using MongoDB.Bson;
 using MongoDB.Driver;
 using MongoDB.Driver.Core.Servers;
@@ -14,24 +16,6 @@ namespace CrmChatbot.Storage.Mongo;
 /// </summary>
 public sealed class MongoStore : IDisposable
 {
-    /// <summary>Helper field of lead documents: the invariant lower-case name, for the case-insensitive name sort.</summary>
-    public const string NameLowerField = "name_lower";
-
-    /// <summary>
-    /// Helper field of lead and user documents: the invariant lower-case values of the text-searchable
-    /// state fields (an array), matched with a case-sensitive escaped regex. This is exactly LiteDB's
-    /// <c>INDEXOF(LOWER(field), needle)</c>, and does not depend on the server's regex case folding
-    /// (jongodb folds ASCII only).
-    /// </summary>
-    public const string SearchLowerField = "search_lower";
-
-    /// <summary>The text-searchable state fields of each collection.</summary>
-    public static IReadOnlyDictionary<string, IReadOnlyList<string>> TextFields { get; } = new Dictionary<string, IReadOnlyList<string>>
-    {
-        [StorageNames.Leads] = [LeadFields.Name, LeadFields.Email, LeadFields.Company],
-        [StorageNames.Users] = [UserFields.Name, UserFields.Email],
-    };
-
     private readonly MongoClient _client;
     private int _disposed;
 
@@ -43,6 +27,7 @@ public sealed class MongoStore : IDisposable
         ThrowIfNotPositive(options.ServerSelectionTimeout, nameof(options.ServerSelectionTimeout));
         ThrowIfNotPositive(options.OperationTimeout, nameof(options.OperationTimeout));
         MongoMapping.EnsureRegistered();
+        KnownSchemas.Register();
 
         Options = options;
         var settings = CreateClientSettings(options);
@@ -121,45 +106,27 @@ public sealed class MongoStore : IDisposable
         RunAsync("ping", ct => Database.RunCommandAsync<BsonDocument>(new BsonDocument("ping", 1), cancellationToken: ct), cancellationToken);
 
     /// <summary>
-    /// Creates the indexes of the leads and users collections. Idempotent (an existing index with the
-    /// same name and keys is left alone), called once at start.
+    /// Creates the indexes of every registered schema (<see cref="KnownSchemas"/> and any registered
+    /// later). Idempotent (an existing index with the same name and keys is left alone), called once at start.
     /// </summary>
-    public Task EnsureIndexesAsync(CancellationToken cancellationToken = default) =>
-        RunAsync(
+    public Task EnsureIndexesAsync(CancellationToken cancellationToken = default)
+    {
+        KnownSchemas.Register();
+        var schemas = CollectionSchemas.All.Where(s => s.Indexes.Count > 0).OrderBy(s => s.Name, StringComparer.Ordinal).ToList();
+        return RunAsync(
             "index creation",
             async ct =>
             {
-                await GetCollection(StorageNames.Leads).Indexes.CreateManyAsync(LeadIndexes(), ct).ConfigureAwait(false);
-                await GetCollection(StorageNames.Users).Indexes.CreateManyAsync(UserIndexes(), ct).ConfigureAwait(false);
+                foreach (var schema in schemas)
+                {
+                    await GetCollection(schema.Name).Indexes.CreateManyAsync(MongoDocuments.Indexes(schema), ct).ConfigureAwait(false);
+                }
             },
             cancellationToken);
+    }
 
     /// <summary>A path inside the state sub-document, e.g. <c>state.owner_id</c>.</summary>
     public static string StatePath(string field) => $"{DocumentFields.State}.{field}";
-
-    /// <summary>
-    /// Helper fields written next to <c>state</c> for a collection, derived from the state only
-    /// (leads: <see cref="NameLowerField"/> and <see cref="SearchLowerField"/>; users: <see cref="SearchLowerField"/>).
-    /// Empty for other collections.
-    /// </summary>
-    public static IEnumerable<BsonElement> HelperFields(string stateName, BsonValue state)
-    {
-        var doc = state as BsonDocument;
-        if (stateName == StorageNames.Leads)
-        {
-            yield return new BsonElement(NameLowerField, LowerString(doc, LeadFields.Name) is { } name ? name : BsonNull.Value);
-        }
-
-        if (TextFields.TryGetValue(stateName, out var fields))
-        {
-            yield return new BsonElement(
-                SearchLowerField,
-                new BsonArray(fields.Select(f => LowerString(doc, f)).OfType<string>()));
-        }
-    }
-
-    private static string? LowerString(BsonDocument? doc, string field) =>
-        doc is not null && doc.TryGetValue(field, out var value) && value.IsString ? value.AsString.ToLowerInvariant() : null;
 
     public void Dispose()
     {
@@ -170,33 +137,6 @@ public sealed class MongoStore : IDisposable
 
         _client.Dispose();
     }
-
-    private static IEnumerable<CreateIndexModel<BsonDocument>> LeadIndexes()
-    {
-        var keys = Builders<BsonDocument>.IndexKeys;
-        var createdAt = StatePath(LeadFields.CreatedAt);
-        yield return Index(LeadFields.Status, keys.Ascending(StatePath(LeadFields.Status)));
-        yield return Index(LeadFields.Source, keys.Ascending(StatePath(LeadFields.Source)));
-        yield return Index(LeadFields.OwnerId, keys.Ascending(StatePath(LeadFields.OwnerId)));
-        yield return Index(LeadFields.CreatedAt, keys.Descending(createdAt).Descending(DocumentFields.Id));
-        yield return Index(LeadFields.UpdatedAt, keys.Descending(StatePath(LeadFields.UpdatedAt)).Descending(DocumentFields.Id));
-        yield return Index(NameLowerField, keys.Ascending(NameLowerField).Ascending(DocumentFields.Id));
-        // The default list (newest first) under each equality filter.
-        yield return Index($"{LeadFields.Status}_{LeadFields.CreatedAt}", keys.Ascending(StatePath(LeadFields.Status)).Descending(createdAt).Descending(DocumentFields.Id));
-        yield return Index($"{LeadFields.Source}_{LeadFields.CreatedAt}", keys.Ascending(StatePath(LeadFields.Source)).Descending(createdAt).Descending(DocumentFields.Id));
-        yield return Index($"{LeadFields.OwnerId}_{LeadFields.CreatedAt}", keys.Ascending(StatePath(LeadFields.OwnerId)).Descending(createdAt).Descending(DocumentFields.Id));
-    }
-
-    private static IEnumerable<CreateIndexModel<BsonDocument>> UserIndexes()
-    {
-        var keys = Builders<BsonDocument>.IndexKeys;
-        yield return Index(UserFields.UserId, keys.Ascending(StatePath(UserFields.UserId)), unique: true);
-        yield return Index(UserFields.Role, keys.Ascending(StatePath(UserFields.Role)));
-        yield return Index(UserFields.CreatedAt, keys.Ascending(StatePath(UserFields.CreatedAt)).Ascending(DocumentFields.Id));
-    }
-
-    private static CreateIndexModel<BsonDocument> Index(string name, IndexKeysDefinition<BsonDocument> keys, bool unique = false) =>
-        new(keys, new CreateIndexOptions { Name = name, Unique = unique ? true : null });
 
     private static void ThrowIfNotPositive(TimeSpan value, string name)
     {

@@ -40,7 +40,12 @@ public static class CollectionSchemas
 {
     private static readonly ConcurrentDictionary<string, CollectionSchema> Schemas = new(StringComparer.Ordinal);
 
-    public static void Register(CollectionSchema schema) => Schemas[schema.Name] = schema;
+    /// <summary>Validates (field and index names) and registers a schema, replacing any earlier one of the same name.</summary>
+    public static void Register(CollectionSchema schema)
+    {
+        SchemaModel.Validate(schema);
+        Schemas[schema.Name] = schema;
+    }
 
     /// <summary>The schema of a collection, or an empty one (no search, no computed fields, no indexes).</summary>
     public static CollectionSchema For(string collection, Type stateType) =>

@@ -1,3 +1,4 @@
+using CrmChatbot.Storage.Queries;
 using CrmChatbot.Common;
 using CrmChatbot.Leads;
 using CrmChatbot.Storage.LiteDb;
@@ -46,7 +47,7 @@ public sealed class LiteDbLeadQueryTests : LeadQueryConformance, IDisposable
     public LiteDbLeadQueryTests()
     {
         Storage = new LiteDbGrainStorage(_store);
-        Queries = new LiteDbLeadQueries(_store);
+        Queries = new LeadQueries(new LiteDbDocumentQueries(_store));
     }
 
     protected override IGrainStorage Storage { get; }
@@ -63,7 +64,7 @@ public sealed class LiteDbUserQueryTests : UserQueryConformance, IDisposable
     public LiteDbUserQueryTests()
     {
         Storage = new LiteDbGrainStorage(_store);
-        Queries = new LiteDbUserQueries(_store);
+        Queries = new UserQueries(new LiteDbDocumentQueries(_store));
     }
 
     protected override IGrainStorage Storage { get; }

@@ -1,3 +1,4 @@
+using CrmChatbot.Storage.Queries;
 using CrmChatbot.Common;
 using CrmChatbot.Leads;
 using CrmChatbot.Storage.LiteDb;
@@ -107,10 +108,39 @@ public sealed class LiteDbStoreTests : IDisposable
         Assert.Contains(("leads", "owner_id", "$.state.owner_id", false), indexes);
         Assert.Contains(("leads", "created_at", "$.state.created_at", false), indexes);
         Assert.Contains(("leads", "updated_at", "$.state.updated_at", false), indexes);
-        Assert.Contains(("leads", "name_lower", "LOWER($.state.name)", false), indexes);
+        Assert.Contains(("leads", "name_lower", "$.name_lower", false), indexes);
         Assert.Contains(("users", "user_id", "$.state.user_id", true), indexes);
         Assert.Contains(("users", "role", "$.state.role", false), indexes);
         Assert.Contains(("users", "created_at", "$.state.created_at", false), indexes);
+    }
+
+    [Fact]
+    public async Task Reopening_a_file_from_before_the_schemas_backfills_helper_fields_and_replaces_the_legacy_index()
+    {
+        using (var store = new LiteDbStore(_dir.Path))
+        {
+            IGrainState<LeadState> state = new GrainState<LeadState>(Samples.Lead("Old Timer"));
+            await new LiteDbGrainStorage(store).WriteStateAsync(StorageNames.Leads, Lead("old-1"), state);
+
+            // What the previous version left: no helper fields, name_lower indexed as LOWER($.state.name).
+            var leads = store.GetCollection("leads");
+            BsonDocument doc = leads.FindById("old-1");
+            doc.Remove("name_lower");
+            doc.Remove("search_lower");
+            leads.Update(doc);
+            leads.DropIndex("name_lower");
+            leads.EnsureIndex("name_lower", "LOWER($.state.name)");
+        }
+
+        using var reopened = new LiteDbStore(_dir.Path);
+        BsonDocument backfilled = reopened.GetCollection("leads").FindById("old-1");
+        Assert.Equal("old timer", backfilled["name_lower"].AsString);
+        Assert.Equal(new BsonArray { "old timer", "ada@example.com", "analytical engines" }, backfilled["search_lower"]);
+        var page = await new LeadQueries(new LiteDbDocumentQueries(reopened)).ListAsync(new LeadListQuery { Text = "TIMER" });
+        Assert.Equal("old-1", Assert.Single(page.Items).Id);
+        var index = reopened.Database.GetCollection("$indexes")
+            .FindOne(BsonExpression.Create("collection = 'leads' AND name = 'name_lower'"));
+        Assert.Equal("$.name_lower", index["expression"].AsString);
     }
 
     [Fact]
@@ -124,7 +154,9 @@ public sealed class LiteDbStoreTests : IDisposable
 
         BsonDocument doc = store.GetCollection("leads").FindById("Doc-1");
 
-        Assert.Equal(["_id", "etag", "state"], doc.Keys.OrderBy(k => k, StringComparer.Ordinal));
+        Assert.Equal(["_id", "etag", "name_lower", "search_lower", "state"], doc.Keys.OrderBy(k => k, StringComparer.Ordinal));
+        Assert.Equal(new BsonArray { "ada lovelace", "ada@example.com", "analytical engines" }, doc["search_lower"]);
+        Assert.Equal("ada lovelace", doc["name_lower"].AsString);
         Assert.Equal(state.ETag, doc["etag"].AsString);
         var s = doc["state"].AsDocument;
         Assert.Equal(
@@ -227,8 +259,9 @@ public sealed class LiteDbStoreTests : IDisposable
 
         Assert.Same(store, provider.GetRequiredService<LiteDbStore>());
         Assert.IsType<LiteDbGrainStorage>(provider.GetRequiredKeyedService<IGrainStorage>(StorageNames.Crm));
-        Assert.IsType<LiteDbLeadQueries>(provider.GetRequiredService<ILeadQueries>());
-        Assert.IsType<LiteDbUserQueries>(provider.GetRequiredService<IUserQueries>());
+        Assert.IsType<LiteDbDocumentQueries>(provider.GetRequiredService<IDocumentQueries>());
+        Assert.IsType<LeadQueries>(provider.GetRequiredService<ILeadQueries>());
+        Assert.IsType<UserQueries>(provider.GetRequiredService<IUserQueries>());
         Assert.IsType<LiteDbStorageHealth>(provider.GetRequiredService<IStorageHealth>());
     }
 

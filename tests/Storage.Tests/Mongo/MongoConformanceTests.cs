@@ -1,3 +1,4 @@
+using CrmChatbot.Storage.Queries;
 using CrmChatbot.Leads;
 using CrmChatbot.Storage.Mongo;
 using CrmChatbot.Storage.Tests.Conformance;
@@ -41,7 +42,7 @@ public sealed class MongoLeadQueryTests : LeadQueryConformance
         _fixture = fixture;
         _store = fixture.NewStore("leads");
         Storage = new MongoGrainStorage(_store);
-        Queries = new MongoLeadQueries(_store);
+        Queries = new LeadQueries(new MongoDocumentQueries(_store));
     }
 
     protected override IGrainStorage Storage { get; }
@@ -73,7 +74,7 @@ public sealed class MongoUserQueryTests : UserQueryConformance
         _fixture = fixture;
         _store = fixture.NewStore("users");
         Storage = new MongoGrainStorage(_store);
-        Queries = new MongoUserQueries(_store);
+        Queries = new UserQueries(new MongoDocumentQueries(_store));
     }
 
     protected override IGrainStorage Storage { get; }

@@ -1,3 +1,4 @@
+using CrmChatbot.Storage.Queries;
 using CrmChatbot.Common;
 using CrmChatbot.Leads;
 using CrmChatbot.Storage.Mongo;
@@ -132,7 +133,7 @@ public sealed class MongoStoreTests : IAsyncLifetime
         lead.Email = null;
         lead.Company = null;
         await _storage.WriteStateAsync(StorageNames.Leads, Lead("u1"), new GrainState<LeadState>(lead));
-        var queries = new MongoLeadQueries(_store);
+        var queries = new LeadQueries(new MongoDocumentQueries(_store));
 
         Assert.Equal(1, (await queries.ListAsync(new LeadListQuery { Text = "émile ça" })).Total);
         Assert.Equal(1, (await queries.ListAsync(new LeadListQuery { Text = "STRAßE" })).Total);
@@ -269,8 +270,9 @@ public sealed class MongoStoreTests : IAsyncLifetime
 
         var store = provider.GetRequiredService<MongoStore>();
         Assert.IsType<MongoGrainStorage>(provider.GetRequiredKeyedService<IGrainStorage>(StorageNames.Crm));
-        Assert.IsType<MongoLeadQueries>(provider.GetRequiredService<ILeadQueries>());
-        Assert.IsType<MongoUserQueries>(provider.GetRequiredService<IUserQueries>());
+        Assert.IsType<MongoDocumentQueries>(provider.GetRequiredService<IDocumentQueries>());
+        Assert.IsType<LeadQueries>(provider.GetRequiredService<ILeadQueries>());
+        Assert.IsType<UserQueries>(provider.GetRequiredService<IUserQueries>());
         Assert.IsType<MongoStorageHealth>(provider.GetRequiredService<IStorageHealth>());
         Assert.Same(provider.GetRequiredService<MongoIndexInitializer>(), provider.GetServices<IHostedService>().OfType<MongoIndexInitializer>().Single());
         Assert.Same(provider.GetRequiredService<MongoIndexInitializer>(), provider.GetServices<ILifecycleParticipant<ISiloLifecycle>>().OfType<MongoIndexInitializer>().Single());

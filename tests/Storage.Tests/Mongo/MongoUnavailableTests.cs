@@ -1,3 +1,4 @@
+using CrmChatbot.Storage.Queries;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -50,9 +51,9 @@ public sealed class MongoUnavailableTests : IDisposable
             "insert" => () => storage.WriteStateAsync(StorageNames.Leads, id, new GrainState<LeadState>(Samples.Lead())),
             "update" => () => storage.WriteStateAsync(StorageNames.Leads, id, new GrainState<LeadState>(Samples.Lead()) { ETag = "e" }),
             "clear" => () => storage.ClearStateAsync(StorageNames.Leads, id, new GrainState<LeadState>(Samples.Lead()) { ETag = "e" }),
-            "lead list" => () => new MongoLeadQueries(_store).ListAsync(new LeadListQuery { Text = "a" }),
-            "user list" => () => new MongoUserQueries(_store).ListAsync(new UserListQuery()),
-            "user by id" => () => new MongoUserQueries(_store).FindByIdAsync("u"),
+            "lead list" => () => new LeadQueries(new MongoDocumentQueries(_store)).ListAsync(new LeadListQuery { Text = "a" }),
+            "user list" => () => new UserQueries(new MongoDocumentQueries(_store)).ListAsync(new UserListQuery()),
+            "user by id" => () => new UserQueries(new MongoDocumentQueries(_store)).FindByIdAsync("u"),
             "ping" => () => new MongoStorageHealth(_store).CheckAsync(),
             "indexes" => () => _store.EnsureIndexesAsync(),
             _ => throw new ArgumentOutOfRangeException(nameof(operation)),

@@ -1,0 +1,114 @@
+using CrmChatbot.Storage.Queries;
+using LiteDB;
+
+namespace CrmChatbot.Storage.LiteDb;
+
+/// <summary>LiteDB paths, values, helper fields and indexes derived from <see cref="CollectionSchema"/>s.</summary>
+internal static class LiteDbDocuments
+{
+    /// <summary>The expression path of a resolved field, e.g. <c>$.state.owner_id</c>, <c>$.name_lower</c>.</summary>
+    public static string Path(ResolvedField field) => $"$.{field.Path}";
+
+    /// <summary>A normalized value (<see cref="SchemaModel.Normalize"/>) as a LiteDB value.</summary>
+    public static BsonValue ToBson(object? value) => value switch
+    {
+        null => BsonValue.Null,
+        string s => new BsonValue(s),
+        bool b => new BsonValue(b),
+        int i => new BsonValue(i),
+        long l => new BsonValue(l),
+        double d => new BsonValue(d),
+        decimal m => new BsonValue(m),
+        Guid g => new BsonValue(g),
+        DateTime t => new BsonValue(t),
+        IEnumerable<object?> items => new BsonArray(items.Select(ToBson)),
+        _ => throw new ArgumentException($"A {value.GetType().FullName} is not a normalized value.", nameof(value)),
+    };
+
+    /// <summary>The helper fields of a state as LiteDB values.</summary>
+    public static IReadOnlyList<KeyValuePair<string, BsonValue>> HelperFields(CollectionSchema schema, object? state) =>
+        SchemaModel.HelperFields(schema, state).Select(x => new KeyValuePair<string, BsonValue>(x.Key, ToBson(x.Value))).ToList();
+
+    /// <summary>
+    /// Creates the indexes of a schema. LiteDB indexes one expression and its planner uses one index per
+    /// query, so a compound spec is indexed on its first key (an array field as a multikey <c>path[*]</c>);
+    /// specs sharing a first key share the index. An index of the same name with another expression
+    /// (e.g. the former <c>LOWER($.state.name)</c>) is dropped and recreated. Idempotent.
+    /// </summary>
+    public static void EnsureIndexes(LiteDatabase db, CollectionSchema schema)
+    {
+        var wanted = new Dictionary<string, (string Name, bool Unique)>(StringComparer.Ordinal);
+        foreach (var spec in schema.Indexes)
+        {
+            var first = SchemaModel.Resolve(schema, spec.Keys[0].Field);
+            if (first.Location == FieldLocation.Id)
+            {
+                continue; // _id is always indexed.
+            }
+
+            var significant = spec.Keys.Count(k => k.Field != DocumentFields.Id);
+            if (spec.Unique && significant > 1)
+            {
+                throw new NotSupportedException(
+                    $"Schema '{schema.Name}': LiteDB cannot enforce the compound unique index '{SchemaModel.IndexName(spec)}'.");
+            }
+
+            var expression = first.IsArray ? $"{Path(first)}[*]" : Path(first);
+            var name = first.Field.Replace('.', '_');
+            wanted[expression] = wanted.TryGetValue(expression, out var existing)
+                ? (existing.Name, existing.Unique || (spec.Unique && significant == 1))
+                : (name, spec.Unique && significant == 1);
+        }
+
+        if (wanted.Count == 0)
+        {
+            return;
+        }
+
+        var current = db.GetCollection("$indexes").Find(BsonExpression.Create("collection = @0", schema.Name))
+            .ToDictionary(x => x["name"].AsString, x => (Expression: x["expression"].AsString, Unique: x["unique"].AsBoolean), StringComparer.Ordinal);
+        var collection = db.GetCollection(schema.Name);
+        foreach (var (expression, (name, unique)) in wanted)
+        {
+            if (current.TryGetValue(name, out var index) && (index.Expression != expression || index.Unique != unique))
+            {
+                collection.DropIndex(name);
+            }
+
+            collection.EnsureIndex(name, BsonExpression.Create(expression), unique);
+        }
+    }
+
+    /// <summary>
+    /// Writes the helper fields into documents written before their schema declared them (e.g. files
+    /// from before <c>search_lower</c> existed in LiteDB), so that queries see every document. A
+    /// document written concurrently (etag changed) already has them and is left alone.
+    /// </summary>
+    public static int Backfill(LiteDatabase db, BsonMapper mapper, CollectionSchema schema)
+    {
+        var names = SchemaModel.HelperFields(schema, null).Select(x => x.Key).ToList();
+        if (names.Count == 0)
+        {
+            return 0;
+        }
+
+        var collection = db.GetCollection(schema.Name);
+        var candidates = collection
+            .Find(BsonExpression.Create(string.Join(" OR ", names.Select(n => $"$.{n} = null"))))
+            .Where(doc => names.Any(n => !doc.ContainsKey(n)))
+            .ToList();
+        var updated = 0;
+        foreach (var doc in candidates)
+        {
+            var stateValue = doc[DocumentFields.State];
+            var state = stateValue.IsNull ? null : mapper.Deserialize(schema.StateType, stateValue);
+            var helpers = HelperFields(schema, state);
+            var transform = BsonExpression.Create(
+                "{ " + string.Join(", ", helpers.Select((h, i) => $"{h.Key}: @{i}")) + " }",
+                helpers.Select(h => h.Value).ToArray());
+            updated += collection.UpdateMany(transform, BsonExpression.Create($"{DocumentFields.Id} = @0 AND {DocumentFields.ETag} = @1", doc[DocumentFields.Id], doc[DocumentFields.ETag]));
+        }
+
+        return updated;
+    }
+}

@@ -1,0 +1,61 @@
+using CrmChatbot.Common;
+using CrmChatbot.Leads;
+using CrmChatbot.Storage.Schemas;
+
+namespace CrmChatbot.Storage.Queries;
+
+/// <summary>Lead lists from the <c>leads</c> collection through <see cref="IDocumentQueries"/>, on any store.</summary>
+public sealed class LeadQueries : ILeadQueries
+{
+    private readonly IDocumentQueries _documents;
+
+    public LeadQueries(IDocumentQueries documents)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        _documents = documents;
+    }
+
+    public async Task<Page<LeadDto>> ListAsync(LeadListQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        QueryRules.ValidatePaging(query.Limit, query.Offset);
+
+        var filters = new List<FieldFilter>();
+        if (query.Status is { } status)
+        {
+            filters.Add(FieldFilter.Eq(LeadFields.Status, status));
+        }
+
+        if (query.Source is { } source)
+        {
+            filters.Add(FieldFilter.Eq(LeadFields.Source, source));
+        }
+
+        if (query.OwnerId is { } ownerId)
+        {
+            filters.Add(FieldFilter.Eq(LeadFields.OwnerId, ownerId));
+        }
+
+        var sortField = query.Sort.Field switch
+        {
+            LeadSortField.CreatedAt => LeadFields.CreatedAt,
+            LeadSortField.UpdatedAt => LeadFields.UpdatedAt,
+            LeadSortField.Name => LeadSchema.NameLower,
+            _ => throw new ArgumentOutOfRangeException(nameof(query), query.Sort.Field, "Unknown lead sort field."),
+        };
+
+        var page = await _documents.QueryAsync<LeadState>(
+            StorageNames.Leads,
+            new DocumentQuery
+            {
+                Filters = filters,
+                Text = query.Text,
+                SortField = sortField,
+                Descending = query.Sort.Descending,
+                Limit = query.Limit,
+                Offset = query.Offset,
+            },
+            cancellationToken).ConfigureAwait(false);
+        return new Page<LeadDto>(page.Items.Select(d => d.State.ToDto(d.Id)).ToList(), page.Total, page.Next);
+    }
+}
