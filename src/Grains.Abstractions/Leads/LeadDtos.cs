@@ -16,7 +16,8 @@ public sealed record LeadDto(
     [property: Id(8)] string? OwnerId,
     [property: Id(9)] DateTime CreatedAt,
     [property: Id(10)] DateTime UpdatedAt,
-    [property: Id(11)] long Version) : IVersioned;
+    [property: Id(11)] long Version,
+    [property: Id(12)] string? CampaignId = null) : IVersioned;
 
 /// <summary>The fields of a new lead. Status and source fall back to their defaults when null.</summary>
 [GenerateSerializer, Immutable, Alias("crm.new-lead")]
@@ -28,7 +29,8 @@ public sealed record NewLead(
     [property: Id(4)] LeadStatus? Status = null,
     [property: Id(5)] LeadSource? Source = null,
     [property: Id(6)] string? Notes = null,
-    [property: Id(7)] string? OwnerId = null);
+    [property: Id(7)] string? OwnerId = null,
+    [property: Id(8)] string? CampaignId = null);
 
 /// <summary>A partial update: only fields that are present change.</summary>
 [GenerateSerializer, Immutable, Alias("crm.lead-patch")]
@@ -50,6 +52,8 @@ public sealed record LeadListQuery
     public LeadStatus? Status { get; init; }
     public LeadSource? Source { get; init; }
     public string? OwnerId { get; init; }
+
+    public string? CampaignId { get; init; }
 
     /// <summary>Case-insensitive substring of name, email or company.</summary>
     public string? Text { get; init; }

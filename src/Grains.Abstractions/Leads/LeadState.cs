@@ -25,6 +25,9 @@ public sealed class LeadState : IEntityState
     /// <summary>Ids of meetings booked with this lead (engagement, for scoring).</summary>
     [Id(12)] public List<string> MeetingIds { get; set; } = [];
 
+    /// <summary>The campaign that brought the lead, if any.</summary>
+    [Id(13)] public string? CampaignId { get; set; }
+
     public LeadDto ToDto(string id) =>
-        new(id, Name, Email, Phone, Company, Status, Source, Notes, OwnerId, CreatedAt, UpdatedAt, Version);
+        new(id, Name, Email, Phone, Company, Status, Source, Notes, OwnerId, CreatedAt, UpdatedAt, Version, CampaignId);
 }

@@ -23,6 +23,7 @@ public static class LeadRules
             Source = input.Source ?? LeadSource.Website,
             Notes = input.Notes,
             OwnerId = input.OwnerId,
+            CampaignId = input.CampaignId,
             CreatedAt = now,
             UpdatedAt = now,
         };
@@ -43,6 +44,7 @@ public static class LeadRules
         CreatedAt = current.CreatedAt,
         UpdatedAt = current.UpdatedAt,
         MeetingIds = [.. current.MeetingIds],
+        CampaignId = current.CampaignId,
     };
 
     /// <summary>Applies the present fields of a patch to a copy of the current state.</summary>
@@ -61,6 +63,7 @@ public static class LeadRules
             CreatedAt = current.CreatedAt,
             UpdatedAt = now,
             MeetingIds = [.. current.MeetingIds],
+            CampaignId = current.CampaignId,
         };
         return Normalize(next);
     }

@@ -160,7 +160,7 @@ public sealed class LiteDbStoreTests : IDisposable
         Assert.Equal(state.ETag, doc["etag"].AsString);
         var s = doc["state"].AsDocument;
         Assert.Equal(
-            ["company", "created_at", "email", "meeting_ids", "name", "notes", "owner_id", "pending_timeline", "phone", "source", "status", "updated_at", "version"],
+            ["campaign_id", "company", "created_at", "email", "meeting_ids", "name", "notes", "owner_id", "pending_timeline", "phone", "source", "status", "updated_at", "version"],
             s.Keys.OrderBy(k => k, StringComparer.Ordinal));
         Assert.Equal("new", s["status"].AsString);
         Assert.Equal("referral", s["source"].AsString);

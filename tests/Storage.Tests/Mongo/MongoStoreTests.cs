@@ -57,7 +57,7 @@ public sealed class MongoStoreTests : IAsyncLifetime
         Assert.Equal("ada lovelace", doc["name_lower"].AsString);
         var s = doc["state"].AsBsonDocument;
         Assert.Equal(
-            ["company", "created_at", "email", "meeting_ids", "name", "notes", "owner_id", "pending_timeline", "phone", "source", "status", "updated_at", "version"],
+            ["campaign_id", "company", "created_at", "email", "meeting_ids", "name", "notes", "owner_id", "pending_timeline", "phone", "source", "status", "updated_at", "version"],
             s.Names.OrderBy(k => k, StringComparer.Ordinal));
         Assert.Equal(new BsonString("qualified"), s["status"]);
         Assert.Equal(new BsonString("referral"), s["source"]);
