@@ -52,12 +52,12 @@ public sealed class LiteDbGrainStorage : IGrainStorage
         BsonDocument? doc = _store.GetCollection(stateName).FindById(id);
         if (doc is null)
         {
-            Reset(grainState);
+            GrainStates.Reset(grainState);
             return;
         }
 
         var state = doc[DocumentFields.State];
-        grainState.State = state.IsNull ? NewState<T>() : (T)_store.Mapper.Deserialize(typeof(T), state);
+        grainState.State = state.IsNull ? Activator.CreateInstance<T>() : (T)_store.Mapper.Deserialize(typeof(T), state);
         grainState.ETag = doc[DocumentFields.ETag].AsString;
         grainState.RecordExists = true;
     }
@@ -91,7 +91,7 @@ public sealed class LiteDbGrainStorage : IGrainStorage
             catch (LiteException e) when (e.ErrorCode == DuplicateKeyErrorCode && collection.Exists(IdIs(id)))
             {
                 // Otherwise the duplicate is in another unique index (e.g. users.user_id): rethrown as is.
-                throw Conflict("write", stateName, id, StoredETag(collection, id), expected, e);
+                throw GrainStates.Conflict("write", stateName, id, StoredETag(collection, id), expected, e);
             }
         }
         else
@@ -105,7 +105,7 @@ public sealed class LiteDbGrainStorage : IGrainStorage
                 [state, newETag, .. helpers.Select(h => h.Value)]);
             if (collection.UpdateMany(transform, IdAndETagAre(id, expected)) == 0)
             {
-                throw Conflict("write", stateName, id, StoredETag(collection, id), expected, null);
+                throw GrainStates.Conflict("write", stateName, id, StoredETag(collection, id), expected, null);
             }
         }
 
@@ -124,7 +124,7 @@ public sealed class LiteDbGrainStorage : IGrainStorage
             // The caller believes there is no record: deleting one it never read would be a lost update.
             if (collection.Exists(IdIs(id)))
             {
-                throw Conflict("clear", stateName, id, StoredETag(collection, id), expected, null);
+                throw GrainStates.Conflict("clear", stateName, id, StoredETag(collection, id), expected, null);
             }
         }
         else if (collection.DeleteMany(IdAndETagAre(id, expected)) == 0)
@@ -132,13 +132,13 @@ public sealed class LiteDbGrainStorage : IGrainStorage
             var stored = StoredETag(collection, id);
             if (stored is not null)
             {
-                throw Conflict("clear", stateName, id, stored, expected, null);
+                throw GrainStates.Conflict("clear", stateName, id, stored, expected, null);
             }
 
             // Already gone: the outcome the caller asked for.
         }
 
-        Reset(grainState);
+        GrainStates.Reset(grainState);
     }
 
     private static BsonExpression IdIs(string id) => BsonExpression.Create($"{DocumentFields.Id} = @0", id);
@@ -151,24 +151,4 @@ public sealed class LiteDbGrainStorage : IGrainStorage
         BsonDocument? doc = collection.FindById(id);
         return doc?[DocumentFields.ETag].AsString;
     }
-
-    private static InconsistentStateException Conflict(
-        string operation, string stateName, string id, string? stored, string? given, Exception? inner)
-    {
-        var message =
-            $"ETag mismatch on {operation} of '{stateName}/{id}': stored etag {stored ?? "<none: no record>"}, " +
-            $"given etag {given ?? "<none: expected no record>"}.";
-        return inner is null
-            ? new InconsistentStateException(message, stored ?? "", given ?? "")
-            : new InconsistentStateException(message, stored ?? "", given ?? "", inner);
-    }
-
-    private static void Reset<T>(IGrainState<T> grainState)
-    {
-        grainState.State = NewState<T>();
-        grainState.ETag = null;
-        grainState.RecordExists = false;
-    }
-
-    private static T NewState<T>() => Activator.CreateInstance<T>();
 }

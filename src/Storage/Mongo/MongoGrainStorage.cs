@@ -39,7 +39,7 @@ public sealed class MongoGrainStorage : IGrainStorage
             ct => collection.Find(IdIs(id)).Limit(1).FirstOrDefaultAsync(ct)).ConfigureAwait(false);
         if (doc is null)
         {
-            Reset(grainState);
+            GrainStates.Reset(grainState);
             return;
         }
 
@@ -84,7 +84,7 @@ public sealed class MongoGrainStorage : IGrainStorage
                             throw;
                         }
 
-                        throw Conflict("write", stateName, id, stored, expected, e);
+                        throw GrainStates.Conflict("write", stateName, id, stored, expected, e);
                     }
                 }
                 else
@@ -93,7 +93,7 @@ public sealed class MongoGrainStorage : IGrainStorage
                     var result = await collection.ReplaceOneAsync(IdAndETagAre(id, expected), doc, cancellationToken: ct).ConfigureAwait(false);
                     if (result.MatchedCount == 0)
                     {
-                        throw Conflict("write", stateName, id, await StoredETagAsync(collection, id, ct).ConfigureAwait(false), expected, null);
+                        throw GrainStates.Conflict("write", stateName, id, await StoredETagAsync(collection, id, ct).ConfigureAwait(false), expected, null);
                     }
                 }
             }).ConfigureAwait(false);
@@ -119,7 +119,7 @@ public sealed class MongoGrainStorage : IGrainStorage
                     var stored = await StoredETagAsync(collection, id, ct).ConfigureAwait(false);
                     if (stored is not null)
                     {
-                        throw Conflict("clear", stateName, id, stored, expected, null);
+                        throw GrainStates.Conflict("clear", stateName, id, stored, expected, null);
                     }
                 }
                 else
@@ -130,7 +130,7 @@ public sealed class MongoGrainStorage : IGrainStorage
                         var stored = await StoredETagAsync(collection, id, ct).ConfigureAwait(false);
                         if (stored is not null)
                         {
-                            throw Conflict("clear", stateName, id, stored, expected, null);
+                            throw GrainStates.Conflict("clear", stateName, id, stored, expected, null);
                         }
 
                         // Already gone: the outcome the caller asked for.
@@ -138,7 +138,7 @@ public sealed class MongoGrainStorage : IGrainStorage
                 }
             }).ConfigureAwait(false);
 
-        Reset(grainState);
+        GrainStates.Reset(grainState);
     }
 
     private static FilterDefinition<BsonDocument> IdIs(string id) => Filter.Eq(DocumentFields.Id, id);
@@ -151,23 +151,5 @@ public sealed class MongoGrainStorage : IGrainStorage
         // Projections are not honoured by every server (jongodb): the whole document is read.
         var doc = await collection.Find(IdIs(id)).Limit(1).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
         return doc?[DocumentFields.ETag].AsString;
-    }
-
-    private static InconsistentStateException Conflict(
-        string operation, string stateName, string id, string? stored, string? given, Exception? inner)
-    {
-        var message =
-            $"ETag mismatch on {operation} of '{stateName}/{id}': stored etag {stored ?? "<none: no record>"}, " +
-            $"given etag {given ?? "<none: expected no record>"}.";
-        return inner is null
-            ? new InconsistentStateException(message, stored ?? "", given ?? "")
-            : new InconsistentStateException(message, stored ?? "", given ?? "", inner);
-    }
-
-    private static void Reset<T>(IGrainState<T> grainState)
-    {
-        grainState.State = Activator.CreateInstance<T>();
-        grainState.ETag = null;
-        grainState.RecordExists = false;
     }
 }
