@@ -25,7 +25,7 @@ public abstract class DocsAndHealthTests(ApiFixture fixture)
         var create = doc.GetProperty("components").GetProperty("schemas").GetProperty("CreateLeadRequest");
         Assert.Equal(["name"], create.GetProperty("required").EnumerateArray().Select(e => e.GetString()));
         var statuses = paths.GetProperty("/api/leads").GetProperty("post").GetProperty("responses").EnumerateObject().Select(r => r.Name);
-        Assert.Equal(["201", "400", "401", "403", "413", "415", "422"], statuses.Order(StringComparer.Ordinal));
+        Assert.Equal(["201", "400", "401", "403", "409", "413", "415", "422"], statuses.Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -112,7 +112,11 @@ public abstract class LeadTests(ApiFixture fixture)
         };
         foreach (var s in specs)
         {
-            await CreateAsync(agent, new { name = s.Name, status = s.Status, source = s.Source, owner_id = s.Owner, company = $"Co {tag}" });
+            await CreateAsync(agent, new
+            {
+                name = s.Name, status = s.Status, source = s.Source, owner_id = s.Owner, company = $"Co {tag}",
+                lost_reason = s.Status == "lost" ? "budget" : null,
+            });
         }
 
         async Task<string[]> Names(string query)

@@ -17,7 +17,18 @@ public sealed record LeadDto(
     [property: Id(9)] DateTime CreatedAt,
     [property: Id(10)] DateTime UpdatedAt,
     [property: Id(11)] long Version,
-    [property: Id(12)] string? CampaignId = null) : IVersioned;
+    [property: Id(12)] string? CampaignId = null) : IVersioned
+{
+    /// <summary>Rule-based score 0-100; see <c>LeadScoring</c>.</summary>
+    [Id(13)] public int Score { get; init; }
+
+    [Id(14)] public string? LostReason { get; init; }
+
+    [Id(15)] public DateTime? ConvertedAt { get; init; }
+
+    /// <summary>User id of who converted the lead.</summary>
+    [Id(16)] public string? ConvertedBy { get; init; }
+}
 
 /// <summary>The fields of a new lead. Status and source fall back to their defaults when null.</summary>
 [GenerateSerializer, Immutable, Alias("crm.new-lead")]
@@ -30,7 +41,8 @@ public sealed record NewLead(
     [property: Id(5)] LeadSource? Source = null,
     [property: Id(6)] string? Notes = null,
     [property: Id(7)] string? OwnerId = null,
-    [property: Id(8)] string? CampaignId = null);
+    [property: Id(8)] string? CampaignId = null,
+    [property: Id(9)] string? LostReason = null);
 
 /// <summary>A partial update: only fields that are present change.</summary>
 [GenerateSerializer, Immutable, Alias("crm.lead-patch")]
@@ -44,6 +56,7 @@ public sealed record LeadPatch
     [Id(5)] public Optional<LeadSource> Source { get; init; }
     [Id(6)] public Optional<string> Notes { get; init; }
     [Id(7)] public Optional<string> OwnerId { get; init; }
+    [Id(8)] public Optional<string> LostReason { get; init; }
 }
 
 /// <summary>Filters, sort and paging of <c>GET /api/leads</c>.</summary>
@@ -55,6 +68,12 @@ public sealed record LeadListQuery
 
     public string? CampaignId { get; init; }
 
+    /// <summary>Only leads scoring at least this much.</summary>
+    public int? MinScore { get; init; }
+
+    /// <summary>True: only converted leads; false: only leads not converted.</summary>
+    public bool? Converted { get; init; }
+
     /// <summary>Case-insensitive substring of name, email or company.</summary>
     public string? Text { get; init; }
 
@@ -62,3 +81,7 @@ public sealed record LeadListQuery
     public int Limit { get; init; } = 50;
     public int Offset { get; init; }
 }
+
+/// <summary>The outcome of a contact claim: granted to the caller, or held by another lead.</summary>
+[GenerateSerializer, Immutable, Alias("crm.lead-contact-claim-result")]
+public sealed record ContactClaimResult([property: Id(0)] bool Granted, [property: Id(1)] string? HolderId);

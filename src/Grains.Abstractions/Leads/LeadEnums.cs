@@ -28,4 +28,5 @@ public enum LeadSortField
     CreatedAt,
     UpdatedAt,
     Name,
+    Score,
 }

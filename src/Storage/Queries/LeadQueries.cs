@@ -36,11 +36,27 @@ public sealed class LeadQueries : ILeadQueries
             filters.Add(FieldFilter.Eq(LeadFields.OwnerId, ownerId));
         }
 
+        if (query.CampaignId is { } campaignId)
+        {
+            filters.Add(FieldFilter.Eq(LeadSchema.CampaignId, campaignId));
+        }
+
+        if (query.MinScore is { } minScore)
+        {
+            filters.Add(new FieldFilter(LeadSchema.Score, FilterOp.Gte, minScore));
+        }
+
+        if (query.Converted is { } converted)
+        {
+            filters.Add(new FieldFilter(LeadFields.Status, converted ? FilterOp.Eq : FilterOp.Ne, LeadStatus.Converted));
+        }
+
         var sortField = query.Sort.Field switch
         {
             LeadSortField.CreatedAt => LeadFields.CreatedAt,
             LeadSortField.UpdatedAt => LeadFields.UpdatedAt,
             LeadSortField.Name => LeadSchema.NameLower,
+            LeadSortField.Score => LeadSchema.Score,
             _ => throw new ArgumentOutOfRangeException(nameof(query), query.Sort.Field, "Unknown lead sort field."),
         };
 

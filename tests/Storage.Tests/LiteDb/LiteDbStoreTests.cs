@@ -160,7 +160,10 @@ public sealed class LiteDbStoreTests : IDisposable
         Assert.Equal(state.ETag, doc["etag"].AsString);
         var s = doc["state"].AsDocument;
         Assert.Equal(
-            ["campaign_id", "company", "created_at", "email", "meeting_ids", "name", "notes", "owner_id", "pending_timeline", "phone", "source", "status", "updated_at", "version"],
+            [
+                "campaign_counted", "campaign_id", "company", "converted_at", "converted_by", "created_at", "email", "email_claim", "lost_reason",
+                "meeting_ids", "name", "notes", "owner_id", "pending_timeline", "phone", "phone_claim", "score", "source", "status", "updated_at", "version",
+            ],
             s.Keys.OrderBy(k => k, StringComparer.Ordinal));
         Assert.Equal("new", s["status"].AsString);
         Assert.Equal("referral", s["source"].AsString);

@@ -57,7 +57,10 @@ public sealed class MongoStoreTests : IAsyncLifetime
         Assert.Equal("ada lovelace", doc["name_lower"].AsString);
         var s = doc["state"].AsBsonDocument;
         Assert.Equal(
-            ["campaign_id", "company", "created_at", "email", "meeting_ids", "name", "notes", "owner_id", "pending_timeline", "phone", "source", "status", "updated_at", "version"],
+            [
+                "campaign_counted", "campaign_id", "company", "converted_at", "converted_by", "created_at", "email", "email_claim", "lost_reason",
+                "meeting_ids", "name", "notes", "owner_id", "pending_timeline", "phone", "phone_claim", "score", "source", "status", "updated_at", "version",
+            ],
             s.Names.OrderBy(k => k, StringComparer.Ordinal));
         Assert.Equal(new BsonString("qualified"), s["status"]);
         Assert.Equal(new BsonString("referral"), s["source"]);
