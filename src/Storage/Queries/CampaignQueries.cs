@@ -43,7 +43,7 @@ public sealed class CampaignQueries : ICampaignQueries
             CampaignSortField.CreatedAt => CampaignFields.CreatedAt,
             CampaignSortField.Name => CampaignSchema.NameLower,
             CampaignSortField.StartDate => CampaignSchema.ActiveFrom,
-            CampaignSortField.Budget => CampaignFields.Budget,
+            CampaignSortField.Budget => CampaignSchema.BudgetCents,
             _ => throw new ArgumentOutOfRangeException(nameof(query), query.Sort.Field, "Unknown campaign sort field."),
         };
 

@@ -11,7 +11,6 @@ public static class CampaignFields
     public static readonly string Name = SnakeCase.Convert(nameof(CampaignState.Name));
     public static readonly string Description = SnakeCase.Convert(nameof(CampaignState.Description));
     public static readonly string TargetAudience = SnakeCase.Convert(nameof(CampaignState.TargetAudience));
-    public static readonly string Budget = SnakeCase.Convert(nameof(CampaignState.Budget));
     public static readonly string CreatedAt = SnakeCase.Convert(nameof(CampaignState.CreatedAt));
 }
 
@@ -30,6 +29,13 @@ public static class CampaignSchema
     /// <summary>Computed: end_date, or <see cref="OpenEnd"/> when the campaign has none.</summary>
     public const string ActiveUntil = "active_until";
 
+    /// <summary>
+    /// Computed: the budget in cents as a long, the sort key of sort=budget. Exact (budgets have at
+    /// most 2 decimals and stay far below 2^63 cents), and it orders numerically on every server
+    /// (jongodb orders Decimal128 values as text).
+    /// </summary>
+    public const string BudgetCents = "budget_cents";
+
     public static readonly DateTime OpenStart = new(1900, 1, 1, 0, 0, 0, DateTimeKind.Utc);
     public static readonly DateTime OpenEnd = new(9999, 12, 31, 0, 0, 0, DateTimeKind.Utc);
 
@@ -41,6 +47,7 @@ public static class CampaignSchema
             [NameLower] = state => ((CampaignState)state).Name?.ToLowerInvariant(),
             [ActiveFrom] = state => ((CampaignState)state).StartDate ?? OpenStart,
             [ActiveUntil] = state => ((CampaignState)state).EndDate ?? OpenEnd,
+            [BudgetCents] = state => (long)(((CampaignState)state).Budget * 100),
         },
         Indexes =
         [
@@ -48,7 +55,7 @@ public static class CampaignSchema
             IndexSpec.On(NameLower, DocumentFields.Id),
             IndexSpec.On(ActiveFrom, DocumentFields.Id),
             IndexSpec.On(ActiveUntil),
-            IndexSpec.On(CampaignFields.Budget, DocumentFields.Id),
+            IndexSpec.On(BudgetCents, DocumentFields.Id),
             IndexSpec.On(CampaignFields.Status, new IndexKey(CampaignFields.CreatedAt, true), new IndexKey(DocumentFields.Id, true)),
             IndexSpec.On(CampaignFields.Type, new IndexKey(CampaignFields.CreatedAt, true), new IndexKey(DocumentFields.Id, true)),
         ],
