@@ -160,6 +160,29 @@ public abstract class CampaignTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task A_retried_metric_post_with_the_same_idempotency_key_counts_once()
+    {
+        using var admin = fixture.Admin();
+        var id = await CreateIdAsync(admin, new { name = "Retried" });
+        var key = Guid.NewGuid().ToString();
+
+        HttpRequestMessage Post() => new(HttpMethod.Post, $"/api/campaigns/{id}/metrics")
+        {
+            Content = JsonContent.Create(new { sent = 5 }),
+            Headers = { { "Idempotency-Key", key } },
+        };
+
+        var first = await admin.SendAsync(Post());
+        var retry = await admin.SendAsync(Post());
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
+        Assert.Equal("true", retry.Headers.GetValues("Idempotent-Replayed").Single());
+        var read = await ProblemAssert.JsonAsync(await admin.GetAsync($"/api/campaigns/{id}"), HttpStatusCode.OK);
+        Assert.Equal(5, read.GetProperty("metrics").GetProperty("sent").GetInt64());
+    }
+
+    [Fact]
     public async Task Metric_bodies_are_refused_by_field_name()
     {
         using var admin = fixture.Admin();

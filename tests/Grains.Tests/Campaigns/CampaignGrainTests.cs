@@ -1,6 +1,8 @@
 using CrmChatbot.Campaigns;
 using CrmChatbot.Common;
 using CrmChatbot.Users;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
 
 namespace CrmChatbot.Grains.Tests.Campaigns;
 
@@ -66,6 +68,14 @@ public class CampaignGrainTests(ClusterFixture fixture)
         Assert.Equal(3, read.Metrics.LeadsCreated);
         Assert.Equal(30m, read.Metrics.CostPerLead);
         Assert.Equal(4, read.Version); // created + one write per distinct lead
+        var silo = Assert.IsType<InProcessSiloHandle>(fixture.Cluster.Primary);
+        var timeline = silo.SiloHost.Services.GetRequiredService<ITimelineStore>();
+        var history = await timeline.ListAsync(CampaignNames.Kind, grain.GetPrimaryKeyString(), 10, 0);
+        var counted = history.Items.Where(e => e.Action == "lead_counted").ToList();
+        Assert.Equal(3, counted.Count);
+        Assert.Equal(new[] { "lead-0", "lead-1", "lead-2" }, counted.Select(e => e.Note).Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { "0->1", "1->2", "2->3" }, counted.Select(e => $"{e.Changes.Single().From}->{e.Changes.Single().To}").Order(StringComparer.Ordinal));
+        Assert.All(counted, e => Assert.Equal("metrics.leads_created", e.Changes.Single().Field));
     }
 
     [Fact]
