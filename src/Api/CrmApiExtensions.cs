@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CrmChatbot.Api.Auth;
+using CrmChatbot.Api.Campaigns;
 using CrmChatbot.Api.Configuration;
 using CrmChatbot.Api.Health;
 using CrmChatbot.Api.Http;
@@ -76,6 +77,7 @@ public static class CrmApiExtensions
         app.MapAuthEndpoints();
         app.MapUserEndpoints();
         app.MapLeadEndpoints();
+        app.MapCampaignEndpoints();
         return app;
     }
 

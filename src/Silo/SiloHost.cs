@@ -42,6 +42,7 @@ public static class SiloHost
             }
 
             silo.Services.AddCrmGrains();
+            silo.Services.AddSingleton<CrmChatbot.Campaigns.ICampaignQueries, CrmChatbot.Storage.Queries.CampaignQueries>();
             silo.Services.Configure<LoginThrottleOptions>(options =>
             {
                 options.MaxFailures = settings.LoginMaxFailures;

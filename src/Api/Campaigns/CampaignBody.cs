@@ -1,0 +1,143 @@
+using System.Globalization;
+using System.Text.Json;
+using CrmChatbot.Api.Http;
+using CrmChatbot.Campaigns;
+using CrmChatbot.Common;
+using Microsoft.AspNetCore.Http;
+
+namespace CrmChatbot.Api.Campaigns;
+
+/// <summary>
+/// Strict reading of the campaign fields <see cref="JsonObjectReader"/> has no reader for: money
+/// (JSON numbers), dates (<c>"yyyy-MM-dd"</c> strings) and metric increments. Field names are
+/// registered with the reader, so its unknown-field check still covers the whole body.
+/// </summary>
+public sealed class CampaignBody(JsonElement root, JsonObjectReader reader)
+{
+    public const string DateFormat = "yyyy-MM-dd";
+
+    public JsonObjectReader Reader => reader;
+
+    /// <summary>Reads the body into a command with <paramref name="read"/>; any problem becomes a 4xx before a grain is called.</summary>
+    public static async Task<JsonBody.Outcome<T>> ReadAsync<T>(HttpRequest request, Func<CampaignBody, T> read, CancellationToken cancellationToken)
+    {
+        var body = await JsonBody.ReadAsync(request, cancellationToken);
+        if (body.Problem is not null)
+        {
+            return new JsonBody.Outcome<T>(default, body.Problem);
+        }
+
+        using var document = body.Document!;
+        var fields = new CampaignBody(document.RootElement, new JsonObjectReader(document.RootElement, new FieldProblems()));
+        var value = read(fields);
+        return fields.Reader.Problems.Any
+            ? new JsonBody.Outcome<T>(default, Problems.Validation(fields.Reader.Problems))
+            : new JsonBody.Outcome<T>(value, null);
+    }
+
+    /// <summary>An amount: a JSON number (null is refused: amounts default to 0, they are never absent).</summary>
+    public Optional<decimal> Money(string field)
+    {
+        if (!TryGet(field, out var value))
+        {
+            return Optional<decimal>.Absent;
+        }
+
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetDecimal(out var amount))
+        {
+            return Optional<decimal>.Of(amount);
+        }
+
+        reader.Problems.Add(field, value.ValueKind == JsonValueKind.Number
+            ? "is out of range"
+            : "must be a number >= 0 with at most 2 decimals");
+        return Optional<decimal>.Absent;
+    }
+
+    /// <summary>A calendar date as <c>"yyyy-MM-dd"</c>; null clears it.</summary>
+    public Optional<DateOnly?> Date(string field)
+    {
+        if (!TryGet(field, out var value))
+        {
+            return Optional<DateOnly?>.Absent;
+        }
+
+        if (value.ValueKind == JsonValueKind.Null)
+        {
+            return Optional<DateOnly?>.Of(null);
+        }
+
+        if (value.ValueKind == JsonValueKind.String && TryParseDate(value.GetString(), out var date))
+        {
+            return Optional<DateOnly?>.Of(date);
+        }
+
+        reader.Problems.Add(field, $"must be a date as \"{DateFormat}\", or null");
+        return Optional<DateOnly?>.Absent;
+    }
+
+    public static bool TryParseDate(string? text, out DateOnly date) =>
+        DateOnly.TryParseExact(text, DateFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
+
+    /// <summary>
+    /// A metric increment body: each counter an integer, revenue a number. leads_created and
+    /// unknown names are refused by name; signs and precision are the grain's rules.
+    /// </summary>
+    public MetricIncrements Increments()
+    {
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        var revenue = 0m;
+        foreach (var property in root.EnumerateObject())
+        {
+            var name = property.Name;
+            reader.Has(name); // reported here, not as an unknown field
+            if (name == CampaignMetricNames.Revenue)
+            {
+                revenue = Money(name).Or(0m);
+            }
+            else if (CampaignMetricNames.Counts.Contains(name))
+            {
+                if (property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetInt64(out var count))
+                {
+                    counts[name] = count;
+                }
+                else
+                {
+                    reader.Problems.Add(name, "must be a whole number");
+                }
+            }
+            else if (name == CampaignMetricNames.LeadsCreated)
+            {
+                reader.Problems.Add(name, "is counted from leads created with this campaign_id and cannot be incremented");
+            }
+            else
+            {
+                reader.Problems.Add(name, $"is not a known metric; known: {string.Join(", ", CampaignMetricNames.Counts)}, {CampaignMetricNames.Revenue}");
+            }
+        }
+
+        if (!root.EnumerateObject().Any())
+        {
+            reader.Problems.Add("metrics", "at least one metric increment is required");
+        }
+
+        long Count(string metric) => counts.GetValueOrDefault(metric);
+        return new MetricIncrements
+        {
+            Sent = Count("sent"),
+            Delivered = Count("delivered"),
+            Opened = Count("opened"),
+            Clicked = Count("clicked"),
+            Converted = Count("converted"),
+            Unsubscribed = Count("unsubscribed"),
+            Bounced = Count("bounced"),
+            Revenue = revenue,
+        };
+    }
+
+    private bool TryGet(string field, out JsonElement value)
+    {
+        reader.Has(field);
+        return root.TryGetProperty(field, out value);
+    }
+}

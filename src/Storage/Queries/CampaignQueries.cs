@@ -1,0 +1,64 @@
+using CrmChatbot.Campaigns;
+using CrmChatbot.Common;
+using CrmChatbot.Storage.Schemas;
+
+namespace CrmChatbot.Storage.Queries;
+
+/// <summary>Campaign lists from the <c>campaigns</c> collection through <see cref="IDocumentQueries"/>, on any store.</summary>
+public sealed class CampaignQueries : ICampaignQueries
+{
+    private readonly IDocumentQueries _documents;
+
+    public CampaignQueries(IDocumentQueries documents)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        _documents = documents;
+    }
+
+    public async Task<Page<CampaignDto>> ListAsync(CampaignListQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        QueryRules.ValidatePaging(query.Limit, query.Offset);
+
+        var filters = new List<FieldFilter>();
+        if (query.Status is { } status)
+        {
+            filters.Add(FieldFilter.Eq(CampaignFields.Status, status));
+        }
+
+        if (query.Type is { } type)
+        {
+            filters.Add(FieldFilter.Eq(CampaignFields.Type, type));
+        }
+
+        if (CampaignDates.ToStored(query.ActiveOn) is { } day)
+        {
+            // Missing dates are stored as far-away bounds, so both ends are plain ranges.
+            filters.Add(new FieldFilter(CampaignSchema.ActiveFrom, FilterOp.Lte, day));
+            filters.Add(new FieldFilter(CampaignSchema.ActiveUntil, FilterOp.Gte, day));
+        }
+
+        var sortField = query.Sort.Field switch
+        {
+            CampaignSortField.CreatedAt => CampaignFields.CreatedAt,
+            CampaignSortField.Name => CampaignSchema.NameLower,
+            CampaignSortField.StartDate => CampaignSchema.ActiveFrom,
+            CampaignSortField.Budget => CampaignSchema.BudgetCents,
+            _ => throw new ArgumentOutOfRangeException(nameof(query), query.Sort.Field, "Unknown campaign sort field."),
+        };
+
+        var page = await _documents.QueryAsync<CampaignState>(
+            CampaignNames.Collection,
+            new DocumentQuery
+            {
+                Filters = filters,
+                Text = query.Text,
+                SortField = sortField,
+                Descending = query.Sort.Descending,
+                Limit = query.Limit,
+                Offset = query.Offset,
+            },
+            cancellationToken).ConfigureAwait(false);
+        return new Page<CampaignDto>(page.Items.Select(d => d.State.ToDto(d.Id)).ToList(), page.Total, page.Next);
+    }
+}
