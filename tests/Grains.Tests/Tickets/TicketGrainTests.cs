@@ -1,6 +1,8 @@
 using CrmChatbot.Common;
 using CrmChatbot.Tickets;
 using CrmChatbot.Users;
+using CrmChatbot.Storage.LiteDb;
+using CrmChatbot.Storage.Queries;
 using CrmChatbot.Storage.Timeline;
 using LiteDB;
 
@@ -140,6 +142,12 @@ public class TicketGrainTests(ClusterFixture fixture)
             .Where(d => d[TimelineDocuments.EntityId].AsString == ticket.Id).ToList();
         var entry = Assert.Single(entries, d => d["action"].AsString == "sla_breached");
         Assert.Equal("first_response", entry["note"].AsString);
+
+        // The flag is in the stored document, so the list filter sla_breached=true finds it.
+        var queries = new TicketQueries(new LiteDbDocumentQueries(fixture.Store));
+        var number = NumberOf(ticket);
+        Assert.Equal([ticket.Id], (await queries.ListAsync(new TicketListQuery { SlaBreached = true, Number = number })).Items.Select(t => t.Id));
+        Assert.Empty((await queries.ListAsync(new TicketListQuery { SlaBreached = false, Number = number })).Items);
 
         // Resolved in time for resolution: nothing is pending any more, so the reminder is removed.
         await grain.UpdateAsync(new TicketPatch { Status = Optional<TicketStatus>.Of(TicketStatus.Resolved) }, Agent);
