@@ -6,6 +6,7 @@ using CrmChatbot.Api.Configuration;
 using CrmChatbot.Api.Health;
 using CrmChatbot.Api.Http;
 using CrmChatbot.Api.Leads;
+using CrmChatbot.Api.Tickets;
 using CrmChatbot.Api.OpenApi;
 using CrmChatbot.Api.Users;
 using Microsoft.AspNetCore.Builder;
@@ -78,6 +79,7 @@ public static class CrmApiExtensions
         app.MapUserEndpoints();
         app.MapLeadEndpoints();
         app.MapCampaignEndpoints();
+        app.MapTicketEndpoints();
         return app;
     }
 

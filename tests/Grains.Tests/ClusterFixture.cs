@@ -1,5 +1,6 @@
 using CrmChatbot.Common;
 using CrmChatbot.Storage.LiteDb;
+using CrmChatbot.Storage.Reminders;
 using CrmChatbot.Storage.Timeline;
 using CrmChatbot.Users;
 using Microsoft.Extensions.DependencyInjection;
@@ -38,7 +39,10 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         public void Configure(ISiloBuilder siloBuilder)
         {
+            // Before AddCrmGrains (TryAdd): ticket SLA tests move this clock; it is real time otherwise.
+            siloBuilder.Services.AddSingleton<TimeProvider>(Tickets.TestClock.Shared);
             siloBuilder.Services.AddLiteDbCrmStorage(SharedStore);
+            siloBuilder.Services.AddLiteDbCrmReminders();
             siloBuilder.Services.AddLiteDbCrmTimeline();
             siloBuilder.Services.AddCrmGrains();
             siloBuilder.Services.Configure<LoginThrottleOptions>(o =>

@@ -41,6 +41,9 @@ public sealed partial record CrmSettings
     /// <summary>How long start-up keeps retrying an unreachable MongoDB before giving up.</summary>
     public int MongoStartupTimeoutSeconds { get; init; } = 30;
 
+    /// <summary>SLA targets per ticket priority (SLA_FIRST_RESPONSE_HOURS, SLA_RESOLUTION_HOURS).</summary>
+    public CrmChatbot.Tickets.TicketSlaOptions TicketSla { get; init; } = new();
+
     /// <param name="requireSigningKey">False for tools (such as check-db) that issue no tokens.</param>
     public static CrmSettings Load(IConfiguration config, IHostEnvironment environment, bool requireSigningKey = true)
     {
@@ -98,6 +101,7 @@ public sealed partial record CrmSettings
             LoginWindowMinutes = Int(config, "LOGIN_WINDOW_MINUTES", 15, 1, 24 * 60),
             MongoTimeoutSeconds = Int(config, "MONGO_TIMEOUT_SECONDS", 5, 1, 300),
             MongoStartupTimeoutSeconds = Int(config, "MONGO_STARTUP_TIMEOUT_SECONDS", 30, 0, 3600),
+            TicketSla = LoadTicketSla(config),
         };
     }
 
@@ -123,6 +127,28 @@ public sealed partial record CrmSettings
 
         // Development only: a fresh key per process, so tokens do not survive a restart.
         return (System.Security.Cryptography.RandomNumberGenerator.GetBytes(64), true);
+    }
+
+    private static CrmChatbot.Tickets.TicketSlaOptions LoadTicketSla(IConfiguration config)
+    {
+        var sla = new CrmChatbot.Tickets.TicketSlaOptions();
+        sla.FirstResponse = SlaHours(config, "SLA_FIRST_RESPONSE_HOURS", sla.FirstResponse);
+        sla.Resolution = SlaHours(config, "SLA_RESOLUTION_HOURS", sla.Resolution);
+        return sla;
+    }
+
+    private static Dictionary<CrmChatbot.Tickets.TicketPriority, TimeSpan> SlaHours(
+        IConfiguration config, string name, Dictionary<CrmChatbot.Tickets.TicketPriority, TimeSpan> defaults)
+    {
+        var raw = Optional(config, name);
+        try
+        {
+            return raw is null ? defaults : CrmChatbot.Tickets.TicketSlaOptions.Parse(raw, defaults);
+        }
+        catch (FormatException ex)
+        {
+            throw new SettingsException($"{name} '{raw}' is invalid: {ex.Message} (expected e.g. urgent:1,high:4,medium:8,low:24)");
+        }
     }
 
     private static string? Optional(IConfiguration config, string name)

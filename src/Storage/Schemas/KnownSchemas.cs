@@ -10,6 +10,7 @@ public static class KnownSchemas
         LeadSchema.Schema,
         UserSchema.Schema,
         CampaignSchema.Schema,
+        TicketSchema.Schema,
     ];
 
     /// <summary>Validates and registers every schema in <see cref="CollectionSchemas"/>. Idempotent; called by both stores.</summary>

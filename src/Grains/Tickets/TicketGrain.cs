@@ -1,0 +1,197 @@
+using CrmChatbot.Common;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CrmChatbot.Tickets;
+
+/// <summary>
+/// The single writer of one ticket. Every change is validated by <see cref="TicketRules"/> and
+/// persisted with a timeline entry before it is acknowledged. A durable reminder wakes the grain at
+/// the next SLA due time (also after a restart) to flag breaches; it is removed once no target is pending.
+/// </summary>
+public sealed class TicketGrain(
+    [PersistentState(TicketStorage.Tickets, StorageNames.Crm)] IPersistentState<TicketState> ticket,
+    ITimelineStore timeline,
+    TimeProvider clock,
+    IOptions<TicketSlaOptions> sla,
+    ILogger<TicketGrain> logger) : EntityGrain<TicketState>(ticket, timeline, clock, logger), ITicketGrain, IRemindable
+{
+    public const string SlaReminder = "sla";
+
+    /// <summary>How often an unhandled reminder tick is retried; each tick re-registers for the real next due time.</summary>
+    private static readonly TimeSpan ReminderRetry = TimeSpan.FromMinutes(5);
+
+    private DateTime? _reminderDue;
+
+    protected override string EntityKind => "ticket";
+
+    public async Task<CommandResult<TicketDto>> CreateAsync(long number, NewTicket input, Actor actor)
+    {
+        if (Exists)
+        {
+            return CommandError.Conflict($"Ticket '{Id}' already exists.");
+        }
+
+        var created = TicketRules.Create(input, number, actor, Timestamps.Now(Clock), sla.Value);
+        if (!created.IsSuccess)
+        {
+            return created.Error!;
+        }
+
+        await CommitAsync(created.Value!, actor, "created");
+        await SyncReminderAsync();
+        return CommandResult<TicketDto>.Ok(Current.ToDto(Id));
+    }
+
+    public Task<TicketDto?> GetAsync(Actor viewer) =>
+        Task.FromResult(Exists && TicketRules.CanSee(viewer, Current) ? Current.ToDto(Id) : null);
+
+    public async Task<CommandResult<TicketDto>> UpdateAsync(TicketPatch patch, Actor actor, long? expectedVersion = null)
+    {
+        if (Check(actor, expectedVersion) is { } refused)
+        {
+            return refused;
+        }
+
+        var updated = TicketRules.Apply(Current, patch, actor, Timestamps.Now(Clock), sla.Value);
+        if (!updated.IsSuccess)
+        {
+            return updated.Error!;
+        }
+
+        if (Differs(updated.Value!))
+        {
+            await CommitAsync(updated.Value!, actor, TicketRules.ActionOf(Current, updated.Value!));
+            await SyncReminderAsync();
+        }
+
+        return CommandResult<TicketDto>.Ok(Current.ToDto(Id));
+    }
+
+    public async Task<CommandResult<TicketCommentDto>> AddCommentAsync(NewTicketComment comment, Actor actor, long? expectedVersion = null)
+    {
+        if (Check(actor, expectedVersion) is { } refused)
+        {
+            return refused;
+        }
+
+        var commentId = Guid.CreateVersion7().ToString();
+        var updated = TicketRules.AddComment(Current, comment, commentId, actor, Timestamps.Now(Clock));
+        if (!updated.IsSuccess)
+        {
+            return updated.Error!;
+        }
+
+        var added = updated.Value!.Comments[^1];
+        // Internal notes get their own action so a client's timeline view can leave them out.
+        await CommitAsync(updated.Value!, actor, added.Internal ? "internal_note" : "commented", TicketRules.Excerpt(added.Body));
+        await SyncReminderAsync();
+        return CommandResult<TicketCommentDto>.Ok(added.ToDto());
+    }
+
+    public Task<CommandResult<IReadOnlyList<TicketCommentDto>>> GetCommentsAsync(Actor viewer)
+    {
+        if (!Exists || !TicketRules.CanSee(viewer, Current))
+        {
+            return Task.FromResult<CommandResult<IReadOnlyList<TicketCommentDto>>>(NotFound());
+        }
+
+        IReadOnlyList<TicketCommentDto> comments = [.. Current.Comments.Where(c => viewer.IsStaff || !c.Internal).Select(c => c.ToDto())];
+        return Task.FromResult(CommandResult<IReadOnlyList<TicketCommentDto>>.Ok(comments));
+    }
+
+    public async Task<TicketDto?> CheckSlaAsync()
+    {
+        if (!Exists)
+        {
+            return null;
+        }
+
+        var next = TicketRules.Copy(Current);
+        if (TicketRules.ApplySla(next, Timestamps.Now(Clock)))
+        {
+            var missed = new List<string>();
+            if (next.Sla.FirstResponseBreached && !Current.Sla.FirstResponseBreached)
+            {
+                missed.Add("first_response");
+            }
+
+            if (next.Sla.ResolutionBreached && !Current.Sla.ResolutionBreached)
+            {
+                missed.Add("resolution");
+            }
+
+            await CommitAsync(next, Actor.System, "sla_breached", string.Join(", ", missed));
+        }
+
+        await SyncReminderAsync();
+        return Current.ToDto(Id);
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != SlaReminder)
+        {
+            return;
+        }
+
+        _reminderDue = null; // the tick consumed the planned due time; re-plan from the state
+        if (await CheckSlaAsync() is null)
+        {
+            await UnregisterAsync(); // the ticket was deleted
+        }
+    }
+
+    public async Task<CommandError?> DeleteAsync(Actor actor, long? expectedVersion = null)
+    {
+        if (Check(actor, expectedVersion) is { } refused)
+        {
+            return refused;
+        }
+
+        if (!actor.IsStaff)
+        {
+            return new CommandError(ErrorKind.Forbidden, "Only staff may delete tickets.");
+        }
+
+        await DeleteEntityAsync(actor);
+        await UnregisterAsync();
+        return null;
+    }
+
+    /// <summary>NotFound for a missing ticket or one the actor may not see; 412 for a stale version.</summary>
+    private CommandError? Check(Actor actor, long? expectedVersion) =>
+        !Exists || !TicketRules.CanSee(actor, Current) ? NotFound() : CheckVersion(expectedVersion);
+
+    private CommandError NotFound() => CommandError.NotFound($"Ticket '{Id}' was not found.");
+
+    /// <summary>Registers the reminder for the next SLA due time, or removes it when nothing is pending.</summary>
+    private async Task SyncReminderAsync()
+    {
+        var now = Timestamps.Now(Clock);
+        var due = TicketRules.EvaluateSla(Current, now).NextDue;
+        if (due == _reminderDue && due is not null)
+        {
+            return;
+        }
+
+        if (due is null)
+        {
+            await UnregisterAsync();
+            return;
+        }
+
+        var delay = due.Value > now ? due.Value - now : TimeSpan.Zero;
+        await this.RegisterOrUpdateReminder(SlaReminder, delay, ReminderRetry);
+        _reminderDue = due;
+    }
+
+    private async Task UnregisterAsync()
+    {
+        _reminderDue = null;
+        if (await this.GetReminder(SlaReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using CrmChatbot.Common;
+using Microsoft.Extensions.Options;
+
+namespace CrmChatbot.Tickets;
+
+/// <summary>The allocator's persisted counter and the reservation of a creation in flight.</summary>
+[GenerateSerializer, Alias("crm.ticket-number-state")]
+public sealed class TicketNumberState
+{
+    /// <summary>The number the next ticket gets.</summary>
+    [Id(0)] public long Next { get; set; } = TicketNumbers.First;
+
+    /// <summary>The ticket id reserved for <see cref="Next"/> while its creation is in flight; null otherwise.</summary>
+    [Id(1)] public string? PendingTicketId { get; set; }
+}
+
+/// <summary>
+/// Creates every ticket, one at a time, so numbers are sequential without gaps or duplicates:
+/// validate (creation cannot then fail on input), persist a reservation (number + ticket id),
+/// create the ticket with that number, then persist the advanced counter. If a crash or timeout
+/// leaves a reservation behind, the next call settles it first: the ticket exists, so its number
+/// is consumed; or it does not, so the number is given to the next ticket. The ticket grain
+/// serializes calls, so the existence check runs after any create still in progress there.
+/// </summary>
+public sealed class TicketNumberGrain(
+    [PersistentState(TicketStorage.TicketNumbers, StorageNames.Crm)] IPersistentState<TicketNumberState> counter,
+    IGrainFactory grains,
+    TimeProvider clock,
+    IOptions<TicketSlaOptions> sla) : Grain, ITicketNumberGrain
+{
+    public async Task<CommandResult<TicketDto>> CreateTicketAsync(NewTicket ticket, Actor actor)
+    {
+        // Validation first: the same rules the ticket grain applies, so a reserved number is not refused later.
+        var check = TicketRules.Create(ticket, counter.State.Next, actor, Timestamps.Now(clock), sla.Value);
+        if (!check.IsSuccess)
+        {
+            return check.Error!;
+        }
+
+        await SettlePendingAsync();
+
+        var id = Guid.CreateVersion7().ToString();
+        var number = counter.State.Next;
+        await SaveAsync(number, id);
+
+        var created = await grains.GetGrain<ITicketGrain>(id).CreateAsync(number, ticket, actor);
+        // Consumed when created; released (same Next) if the ticket grain refused after all.
+        await SaveAsync(created.IsSuccess ? number + 1 : number, null);
+        return created;
+    }
+
+    private async Task SettlePendingAsync()
+    {
+        if (counter.State.PendingTicketId is not { } pending)
+        {
+            return;
+        }
+
+        var exists = await grains.GetGrain<ITicketGrain>(pending).GetAsync(Actor.System) is not null;
+        await SaveAsync(exists ? counter.State.Next + 1 : counter.State.Next, null);
+    }
+
+    private Task SaveAsync(long next, string? pendingTicketId) =>
+        counter.ReplaceAsync(new TicketNumberState { Next = next, PendingTicketId = pendingTicketId }, DeactivateOnIdle);
+}

@@ -1,0 +1,173 @@
+using CrmChatbot.Common;
+using CrmChatbot.Tickets;
+using CrmChatbot.Users;
+using CrmChatbot.Storage.LiteDb;
+using CrmChatbot.Storage.Queries;
+using CrmChatbot.Storage.Timeline;
+using LiteDB;
+
+namespace CrmChatbot.Grains.Tests.Tickets;
+
+[Collection(ClusterCollection.Name)]
+public class TicketGrainTests(ClusterFixture fixture)
+{
+    private static readonly Actor Agent = Actor.User("agent-1", UserRole.Agent, "Agent One");
+    private static readonly Actor Client = Actor.User("client-1", UserRole.Client, "Client One");
+    private static readonly Actor OtherClient = Actor.User("client-2", UserRole.Client, "Client Two");
+
+    private ITicketNumberGrain Numbers => fixture.Grains.GetGrain<ITicketNumberGrain>(ITicketNumberGrain.Key);
+
+    private async Task<TicketDto> CreateAsync(string subject = "Broken", TicketPriority priority = TicketPriority.Medium, Actor? actor = null)
+    {
+        actor ??= Agent;
+        var result = await Numbers.CreateTicketAsync(new NewTicket(subject, Priority: priority, RequesterId: actor.IsStaff ? "client-1" : actor.UserId), actor);
+        Assert.True(result.IsSuccess, result.Error?.Message);
+        return result.Value!;
+    }
+
+    private static long NumberOf(TicketDto ticket) => TicketNumbers.TryParse(ticket.Number, out var n) ? n : -1;
+
+    [Fact]
+    public async Task Numbers_are_sequential_and_invalid_input_consumes_none()
+    {
+        var first = await CreateAsync("one");
+        var refused = await Numbers.CreateTicketAsync(new NewTicket(""), Agent);
+        var second = await CreateAsync("two");
+
+        Assert.Equal(ErrorKind.Validation, refused.Error!.Kind);
+        Assert.Equal(NumberOf(first) + 1, NumberOf(second));
+    }
+
+    [Fact]
+    public async Task Concurrent_creates_from_many_callers_get_distinct_gap_free_numbers()
+    {
+        var before = NumberOf(await CreateAsync("before"));
+
+        var created = await Task.WhenAll(Enumerable.Range(0, 30).Select(i => CreateAsync($"concurrent {i}")));
+
+        var numbers = created.Select(NumberOf).Order().ToArray();
+        Assert.Equal(Enumerable.Range(1, 30).Select(i => before + i).ToArray(), numbers);
+        Assert.Equal(30, created.Select(t => t.Id).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task A_reservation_left_by_a_crash_is_consumed_when_the_ticket_exists_and_released_when_not()
+    {
+        var last = NumberOf(await CreateAsync("baseline"));
+        var numbers = fixture.Store.GetCollection(TicketStorage.TicketNumbers);
+
+        // Crash after the reservation, before the ticket was created: the number is released.
+        await fixture.DeactivateAllAsync();
+        SetPending(numbers, Guid.NewGuid().ToString());
+        var afterLost = await CreateAsync("after a lost creation");
+        Assert.Equal(last + 1, NumberOf(afterLost));
+
+        // Crash after the ticket was created, before the counter advanced: the number stays taken.
+        var orphanId = Guid.NewGuid().ToString();
+        Assert.True((await fixture.Grains.GetGrain<ITicketGrain>(orphanId).CreateAsync(last + 2, new NewTicket("orphan"), Agent)).IsSuccess);
+        await fixture.DeactivateAllAsync();
+        SetPending(numbers, orphanId);
+        var afterCreated = await CreateAsync("after a completed creation");
+        Assert.Equal(last + 3, NumberOf(afterCreated));
+    }
+
+    private static void SetPending(ILiteCollection<BsonDocument> numbers, string ticketId)
+    {
+        var doc = numbers.FindById(ITicketNumberGrain.Key);
+        doc["state"]["pending_ticket_id"] = ticketId;
+        numbers.Update(doc);
+    }
+
+    [Fact]
+    public async Task Clients_see_only_their_tickets_and_public_comments()
+    {
+        var ticket = await CreateAsync("visibility");
+        var grain = fixture.Grains.GetGrain<ITicketGrain>(ticket.Id);
+        await grain.AddCommentAsync(new NewTicketComment("public reply"), Agent);
+        await grain.AddCommentAsync(new NewTicketComment("internal note", Internal: true), Agent);
+
+        Assert.NotNull(await grain.GetAsync(Client));
+        Assert.Null(await grain.GetAsync(OtherClient));
+        Assert.Equal(ErrorKind.NotFound, (await grain.GetCommentsAsync(OtherClient)).Error!.Kind);
+        Assert.Equal(ErrorKind.NotFound, (await grain.AddCommentAsync(new NewTicketComment("hi"), OtherClient)).Error!.Kind);
+        Assert.Equal(["public reply"], (await grain.GetCommentsAsync(Client)).Value!.Select(c => c.Body));
+        Assert.Equal(["public reply", "internal note"], (await grain.GetCommentsAsync(Agent)).Value!.Select(c => c.Body));
+        Assert.NotNull((await grain.GetAsync(Agent))!.FirstResponseAt);
+    }
+
+    [Fact]
+    public async Task An_invalid_transition_is_a_conflict_and_changes_nothing()
+    {
+        var ticket = await CreateAsync("workflow");
+        var grain = fixture.Grains.GetGrain<ITicketGrain>(ticket.Id);
+        await grain.UpdateAsync(new TicketPatch { Status = Optional<TicketStatus>.Of(TicketStatus.Closed) }, Agent);
+
+        var refused = await grain.UpdateAsync(new TicketPatch { Status = Optional<TicketStatus>.Of(TicketStatus.InProgress) }, Agent);
+
+        Assert.Equal(ErrorKind.Conflict, refused.Error!.Kind);
+        Assert.Contains("allowed next statuses: open", refused.Error.Message, StringComparison.Ordinal);
+        Assert.Equal(TicketStatus.Closed, (await grain.GetAsync(Agent))!.Status);
+    }
+
+    [Fact]
+    public async Task The_sla_reminder_is_registered_and_its_handler_flags_the_breach_once_the_clock_is_past_due()
+    {
+        var ticket = await CreateAsync("sla", TicketPriority.Urgent); // first response due in 1 hour
+        var grain = fixture.Grains.GetGrain<ITicketGrain>(ticket.Id);
+
+        var reminder = fixture.Store.GetCollection("reminders").FindAll()
+            .SingleOrDefault(d => d["grain_id"].AsString.EndsWith("/" + ticket.Id, StringComparison.Ordinal));
+        Assert.NotNull(reminder);
+        Assert.Equal(TicketGrain.SlaReminder, reminder["reminder_name"].AsString);
+
+        // Before the due time the handler changes nothing.
+        await grain.AsReference<IRemindable>().ReceiveReminder(TicketGrain.SlaReminder, default);
+        Assert.False((await grain.GetAsync(Agent))!.SlaBreached);
+
+        TestClock.Shared.Advance(TimeSpan.FromHours(2));
+        try
+        {
+            await grain.AsReference<IRemindable>().ReceiveReminder(TicketGrain.SlaReminder, default);
+        }
+        finally
+        {
+            TestClock.Shared.Reset();
+        }
+
+        var breached = (await grain.GetAsync(Agent))!;
+        Assert.True(breached.SlaBreached);
+        Assert.True(breached.Sla.FirstResponseBreached);
+        Assert.False(breached.Sla.ResolutionBreached);
+        var entries = fixture.Store.GetCollection(TimelineDocuments.Collection).FindAll()
+            .Where(d => d[TimelineDocuments.EntityId].AsString == ticket.Id).ToList();
+        var entry = Assert.Single(entries, d => d["action"].AsString == "sla_breached");
+        Assert.Equal("first_response", entry["note"].AsString);
+
+        // The flag is in the stored document, so the list filter sla_breached=true finds it.
+        var queries = new TicketQueries(new LiteDbDocumentQueries(fixture.Store));
+        var number = NumberOf(ticket);
+        Assert.Equal([ticket.Id], (await queries.ListAsync(new TicketListQuery { SlaBreached = true, Number = number })).Items.Select(t => t.Id));
+        Assert.Empty((await queries.ListAsync(new TicketListQuery { SlaBreached = false, Number = number })).Items);
+
+        // Resolved in time for resolution: nothing is pending any more, so the reminder is removed.
+        await grain.UpdateAsync(new TicketPatch { Status = Optional<TicketStatus>.Of(TicketStatus.Resolved) }, Agent);
+        Assert.DoesNotContain(fixture.Store.GetCollection("reminders").FindAll(),
+            d => d["grain_id"].AsString.EndsWith("/" + ticket.Id, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task State_and_comments_survive_deactivation()
+    {
+        var ticket = await CreateAsync("durable");
+        var grain = fixture.Grains.GetGrain<ITicketGrain>(ticket.Id);
+        await grain.AddCommentAsync(new NewTicketComment("kept"), Client);
+        await grain.UpdateAsync(new TicketPatch { Tags = Optional<IReadOnlyList<string>>.Of(["VIP", "vip", "Billing"]) }, Agent);
+
+        await fixture.DeactivateAllAsync();
+        var read = (await grain.GetAsync(Agent))!;
+
+        Assert.Equal(["vip", "billing"], read.Tags);
+        Assert.Equal(["kept"], (await grain.GetCommentsAsync(Agent)).Value!.Select(c => c.Body));
+        Assert.Equal(ticket.Number, read.Number);
+    }
+}
