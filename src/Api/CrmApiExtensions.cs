@@ -5,6 +5,7 @@ using CrmChatbot.Api.Configuration;
 using CrmChatbot.Api.Health;
 using CrmChatbot.Api.Http;
 using CrmChatbot.Api.Leads;
+using CrmChatbot.Api.Meetings;
 using CrmChatbot.Api.OpenApi;
 using CrmChatbot.Api.Users;
 using Microsoft.AspNetCore.Builder;
@@ -76,6 +77,7 @@ public static class CrmApiExtensions
         app.MapAuthEndpoints();
         app.MapUserEndpoints();
         app.MapLeadEndpoints();
+        app.MapMeetingEndpoints();
         return app;
     }
 

@@ -1,5 +1,6 @@
 using CrmChatbot.Common;
 using CrmChatbot.Storage.LiteDb;
+using CrmChatbot.Storage.Reminders;
 using CrmChatbot.Storage.Timeline;
 using CrmChatbot.Users;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,6 +42,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             siloBuilder.Services.AddLiteDbCrmStorage(SharedStore);
             siloBuilder.Services.AddLiteDbCrmTimeline();
             siloBuilder.Services.AddCrmGrains();
+            siloBuilder.Services.AddLiteDbCrmReminders();
             siloBuilder.Services.Configure<LoginThrottleOptions>(o =>
             {
                 o.MaxFailures = 3;

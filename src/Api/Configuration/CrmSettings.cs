@@ -41,6 +41,9 @@ public sealed partial record CrmSettings
     /// <summary>How long start-up keeps retrying an unreachable MongoDB before giving up.</summary>
     public int MongoStartupTimeoutSeconds { get; init; } = 30;
 
+    /// <summary>How many minutes before its start a meeting's reminder fires.</summary>
+    public int MeetingReminderMinutes { get; init; } = 15;
+
     /// <param name="requireSigningKey">False for tools (such as check-db) that issue no tokens.</param>
     public static CrmSettings Load(IConfiguration config, IHostEnvironment environment, bool requireSigningKey = true)
     {
@@ -98,6 +101,7 @@ public sealed partial record CrmSettings
             LoginWindowMinutes = Int(config, "LOGIN_WINDOW_MINUTES", 15, 1, 24 * 60),
             MongoTimeoutSeconds = Int(config, "MONGO_TIMEOUT_SECONDS", 5, 1, 300),
             MongoStartupTimeoutSeconds = Int(config, "MONGO_STARTUP_TIMEOUT_SECONDS", 30, 0, 3600),
+            MeetingReminderMinutes = Int(config, "MEETING_REMINDER_MINUTES", 15, 1, 7 * 24 * 60),
         };
     }
 

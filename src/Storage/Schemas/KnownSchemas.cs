@@ -9,6 +9,7 @@ public static class KnownSchemas
     [
         LeadSchema.Schema,
         UserSchema.Schema,
+        MeetingSchema.Schema,
     ];
 
     /// <summary>Validates and registers every schema in <see cref="CollectionSchemas"/>. Idempotent; called by both stores.</summary>
