@@ -81,6 +81,10 @@ public sealed class MeetingState : IEntityState
     public IReadOnlyList<string> LeadIds() =>
         [.. Participants.Where(p => p.Kind == ParticipantKind.Lead).Select(p => p.Ref).Concat(LeadId is null ? [] : [LeadId]).Distinct(StringComparer.Ordinal)];
 
+    /// <summary>The keys a participant filter finds this meeting by; the linked lead counts as taking part.</summary>
+    public List<string> ParticipantFilterKeys() =>
+        [.. ParticipantKeys.All(Participants).Concat(LeadId is null ? [] : [ParticipantKeys.Of(ParticipantKind.Lead, LeadId)]).Distinct(StringComparer.Ordinal)];
+
     public bool HasUser(string userId) => Participants.Any(p => p.Kind == ParticipantKind.User && p.Ref == userId);
 
     public MeetingDto ToDto(string id) => new(

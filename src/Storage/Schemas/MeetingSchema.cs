@@ -6,7 +6,7 @@ namespace CrmChatbot.Storage.Schemas;
 /// <summary>The <c>meetings</c> collection: participant keys and the lower-cased title as computed fields, and indexes for every list filter.</summary>
 public static class MeetingSchema
 {
-    /// <summary>Computed: <c>user:&lt;id&gt;</c>, <c>lead:&lt;id&gt;</c>, <c>email:&lt;addr&gt;</c> of every participant.</summary>
+    /// <summary>Computed: <c>user:&lt;id&gt;</c>, <c>lead:&lt;id&gt;</c>, <c>email:&lt;addr&gt;</c> of every participant (and the linked lead).</summary>
     public const string ParticipantKeys = "participant_keys";
 
     /// <summary>Computed: the invariant lower-case title, for the case-insensitive title sort.</summary>
@@ -29,7 +29,7 @@ public static class MeetingSchema
         ],
         Computed = new Dictionary<string, Func<object, object?>>
         {
-            [ParticipantKeys] = state => CrmChatbot.Meetings.ParticipantKeys.All(((MeetingState)state).Participants),
+            [ParticipantKeys] = state => ((MeetingState)state).ParticipantFilterKeys(),
             [TitleLower] = state => ((MeetingState)state).Title?.ToLowerInvariant(),
         },
         Indexes =
