@@ -141,6 +141,14 @@ public abstract class MeetingTests(ApiFixture fixture)
         await CreateAsync(agent, new { title = "After", date = Iso(ten.AddHours(1)), participants = new object[] { new { user_id = userId } } });
         await CreateAsync(agent, new { title = "Before", date = Iso(ten.AddMinutes(-30)), participants = new object[] { new { user_id = userId } } });
         await CreateAsync(agent, new { title = "Forced", date = Iso(ten.AddMinutes(10)), participants = new object[] { new { user_id = userId } } }, "?force=true");
+
+        // Adding a busy user to an existing meeting is checked too.
+        var later = Id(await CreateAsync(admin, new { title = "Later", date = Iso(ten.AddMinutes(45)) }, "?force=true"));
+        var added = await ProblemAssert.IsProblemAsync(
+            await admin.PatchAsJsonAsync($"/api/meetings/{later}", new { participants = new object[] { new { user_id = userId } } }), HttpStatusCode.Conflict);
+        Assert.NotEmpty(added.GetProperty("conflicts").EnumerateArray());
+        var unchanged = await ProblemAssert.JsonAsync(await admin.GetAsync($"/api/meetings/{later}"), HttpStatusCode.OK);
+        Assert.Single(unchanged.GetProperty("participants").EnumerateArray());
     }
 
     [Fact]

@@ -129,6 +129,14 @@ public class MeetingGrainTests(ClusterFixture fixture)
 
         var meeting = (await grain.GetAsync())!;
         Assert.NotNull(meeting.ReminderSentAt);
+        Assert.Contains(fixture.Store.GetCollection("timeline").FindAll(),
+            e => e["entity_id"].AsString == id && e["action"].AsString == "reminder_sent");
+
+        // Fired again (a repeat tick): recorded once only.
+        await grain.AsReference<IRemindable>().ReceiveReminder(MeetingNames.ReminderName, new TickStatus(DateTime.UtcNow, TimeSpan.FromMinutes(5), DateTime.UtcNow));
+        var again = (await grain.GetAsync())!;
+        Assert.Equal(meeting.Version, again.Version);
+        Assert.Equal(meeting.ReminderSentAt, again.ReminderSentAt);
         Assert.DoesNotContain(fixture.Store.GetCollection(ReminderFields.Collection).FindAll(),
             r => r[ReminderFields.GrainId].AsString.Contains(id, StringComparison.Ordinal));
     }
