@@ -7,6 +7,7 @@ using CrmChatbot.Api.Health;
 using CrmChatbot.Api.Http;
 using CrmChatbot.Api.Leads;
 using CrmChatbot.Api.Tickets;
+using CrmChatbot.Api.Meetings;
 using CrmChatbot.Api.OpenApi;
 using CrmChatbot.Api.Users;
 using Microsoft.AspNetCore.Builder;
@@ -80,6 +81,7 @@ public static class CrmApiExtensions
         app.MapLeadEndpoints();
         app.MapCampaignEndpoints();
         app.MapTicketEndpoints();
+        app.MapMeetingEndpoints();
         return app;
     }
 

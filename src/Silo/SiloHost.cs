@@ -2,6 +2,8 @@ using CrmChatbot.Api;
 using CrmChatbot.Api.Configuration;
 using CrmChatbot.Api.Http;
 using CrmChatbot.Common;
+using CrmChatbot.Meetings;
+using CrmChatbot.Storage.Queries;
 using CrmChatbot.Storage.LiteDb;
 using CrmChatbot.Storage.Mongo;
 using CrmChatbot.Storage.Reminders;
@@ -49,6 +51,8 @@ public static class SiloHost
                 options.FirstResponse = settings.TicketSla.FirstResponse;
                 options.Resolution = settings.TicketSla.Resolution;
             });
+            silo.Services.AddSingleton<IMeetingQueries, MeetingQueries>();
+            silo.Services.Configure<MeetingOptions>(options => options.ReminderOffset = TimeSpan.FromMinutes(settings.MeetingReminderMinutes));
             silo.Services.Configure<LoginThrottleOptions>(options =>
             {
                 options.MaxFailures = settings.LoginMaxFailures;

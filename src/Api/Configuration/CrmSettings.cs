@@ -44,6 +44,9 @@ public sealed partial record CrmSettings
     /// <summary>SLA targets per ticket priority (SLA_FIRST_RESPONSE_HOURS, SLA_RESOLUTION_HOURS).</summary>
     public CrmChatbot.Tickets.TicketSlaOptions TicketSla { get; init; } = new();
 
+    /// <summary>How many minutes before its start a meeting's reminder fires.</summary>
+    public int MeetingReminderMinutes { get; init; } = 15;
+
     /// <param name="requireSigningKey">False for tools (such as check-db) that issue no tokens.</param>
     public static CrmSettings Load(IConfiguration config, IHostEnvironment environment, bool requireSigningKey = true)
     {
@@ -102,6 +105,7 @@ public sealed partial record CrmSettings
             MongoTimeoutSeconds = Int(config, "MONGO_TIMEOUT_SECONDS", 5, 1, 300),
             MongoStartupTimeoutSeconds = Int(config, "MONGO_STARTUP_TIMEOUT_SECONDS", 30, 0, 3600),
             TicketSla = LoadTicketSla(config),
+            MeetingReminderMinutes = Int(config, "MEETING_REMINDER_MINUTES", 15, 1, 7 * 24 * 60),
         };
     }
 

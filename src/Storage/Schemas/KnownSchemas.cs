@@ -11,6 +11,7 @@ public static class KnownSchemas
         UserSchema.Schema,
         CampaignSchema.Schema,
         TicketSchema.Schema,
+        MeetingSchema.Schema,
     ];
 
     /// <summary>Validates and registers every schema in <see cref="CollectionSchemas"/>. Idempotent; called by both stores.</summary>

@@ -1,0 +1,328 @@
+using System.Security.Claims;
+using System.Text;
+using CrmChatbot.Api.Auth;
+using CrmChatbot.Api.Http;
+using CrmChatbot.Api.OpenApi;
+using CrmChatbot.Api.Timeline;
+using CrmChatbot.Common;
+using CrmChatbot.Meetings;
+using CrmChatbot.Users;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+
+namespace CrmChatbot.Api.Meetings;
+
+/// <summary>Documents a participant in a request: one of user_id, lead_id, email (a plain email string works too).</summary>
+public sealed record ParticipantRequest(string? UserId = null, string? LeadId = null, string? Email = null, ParticipantResponse? Response = null);
+
+/// <summary>Documents the body of <c>POST /api/meetings</c>.</summary>
+public sealed record CreateMeetingRequest(
+    string Title, DateTimeOffset Date, DateTimeOffset? End = null, int? DurationMinutes = null, string? TimeZone = null,
+    string? Location = null, string? MeetingUrl = null, MeetingStatus? Status = null, IReadOnlyList<ParticipantRequest>? Participants = null,
+    string? Notes = null, string? LeadId = null, string? TicketId = null);
+
+/// <summary>Documents the body of <c>PUT /api/meetings/{id}</c>: fields present change, others keep their value.</summary>
+public sealed record UpdateMeetingRequest(
+    string? Title = null, DateTimeOffset? Date = null, DateTimeOffset? End = null, int? DurationMinutes = null, string? TimeZone = null,
+    string? Location = null, string? MeetingUrl = null, MeetingStatus? Status = null, IReadOnlyList<ParticipantRequest>? Participants = null,
+    string? Notes = null, string? LeadId = null, string? TicketId = null);
+
+/// <summary>Documents the body of <c>POST /api/meetings/{id}/respond</c>.</summary>
+public sealed record RespondRequest(ParticipantResponse Response);
+
+/// <summary>
+/// Meetings. Staff manage all of them; a client sees (lists, reads, downloads, answers) only the
+/// meetings they take part in, and any other meeting does not exist for them (404).
+/// </summary>
+public static class MeetingEndpoints
+{
+    public static RouteGroupBuilder MapMeetingEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/meetings").WithTags("Meetings").RequireAuthorization().ProducesAuthProblems()
+            .AddEndpointFilter<ETagFilter>();
+
+        group.MapGet("/", ListAsync)
+            .WithSummary("List meetings overlapping from/to; filter by participant (user id, lead id or email), status, lead_id, ticket_id, q; sort=date|-date|created_at|title; clients see only their meetings")
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapPost("/", CreateAsync).AcceptsJson<CreateMeetingRequest>()
+            .WithSummary("Book a meeting (staff). 409 with conflicts when a user participant is busy, unless force=true")
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapGet("/{id}", GetAsync).WithSummary("Get a meeting").ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPut("/{id}", UpdateAsync).AcceptsJson<UpdateMeetingRequest>()
+            .WithSummary("Update a meeting (staff; partial; status transitions; conflicts unless force=true; If-Match supported)")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        group.MapPatch("/{id}", UpdateAsync).AcceptsJson<UpdateMeetingRequest>().WithSummary("Same as PUT");
+        group.MapDelete("/{id}", DeleteAsync).WithSummary("Delete a meeting (staff; If-Match supported)")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        group.MapPost("/{id}/respond", RespondAsync).AcceptsJson<RespondRequest>()
+            .WithSummary("Answer the invitation for yourself: needs_action, accepted, declined, tentative (participants; If-Match supported)")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        group.MapGet("/{id}/ics", IcsAsync).WithSummary("The meeting as an iCalendar (RFC 5545) file")
+            .Produces<string>(StatusCodes.Status200OK, "text/calendar")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{id}/timeline", TimelineAsync).WithSummary("The meeting's history, newest first (staff)")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return group;
+    }
+
+    private static async Task<Results<Ok<Page<MeetingDto>>, ProblemHttpResult>> ListAsync(
+        ClaimsPrincipal principal, IMeetingQueries queries, CancellationToken cancellationToken,
+        string? from = null, string? to = null, string? participant = null, string? status = null,
+        [FromQuery(Name = "lead_id")] string? leadId = null, [FromQuery(Name = "ticket_id")] string? ticketId = null,
+        string? q = null, string? sort = null, string? limit = null, string? offset = null)
+    {
+        var reader = new QueryReader(new FieldProblems());
+        var participantText = reader.Text("participant", participant, 254);
+        var query = new MeetingListQuery
+        {
+            From = Instant(reader, "from", from),
+            To = Instant(reader, "to", to),
+            ParticipantKeys = participantText is null ? null : KeysFor(participantText),
+            Status = reader.Enum<MeetingStatus>("status", status),
+            LeadId = reader.Text("lead_id", leadId, 64),
+            TicketId = reader.Text("ticket_id", ticketId, 64),
+            Text = reader.Text("q", q, 200),
+            Sort = reader.Sort(sort, new SortOrder<MeetingSortField>(MeetingSortField.Date, Descending: false)),
+            Limit = reader.Limit(limit),
+            Offset = reader.Offset(offset),
+        };
+        if (query is { From: { } start, To: { } end } && end <= start)
+        {
+            reader.Problems.Add("to", "must be after from");
+        }
+
+        if (reader.Problems.Any)
+        {
+            return Problems.Validation(reader.Problems);
+        }
+
+        if (!principal.Role().IsStaff())
+        {
+            // A client's list is their own meetings, whatever else they filter by.
+            var own = ParticipantKeys.Of(ParticipantKind.User, principal.UserId());
+            if (query.ParticipantKeys is { } asked && !asked.Contains(own, StringComparer.Ordinal))
+            {
+                return TypedResults.Ok(new Page<MeetingDto>([], 0, null));
+            }
+
+            query = query with { ParticipantKeys = [own] };
+        }
+
+        return TypedResults.Ok(await queries.ListAsync(query, cancellationToken));
+    }
+
+    private static async Task<Results<Created<MeetingDto>, ProblemHttpResult>> CreateAsync(
+        HttpRequest request, ClaimsPrincipal principal, IGrainFactory grains, CancellationToken cancellationToken, string? force = null)
+    {
+        if (!principal.Role().IsStaff())
+        {
+            return Problems.Forbidden("Clients cannot book meetings through this API.");
+        }
+
+        var body = await ReadAsync(request, force, cancellationToken);
+        if (body.Problem is not null)
+        {
+            return body.Problem;
+        }
+
+        var id = Guid.CreateVersion7().ToString();
+        var result = await grains.GetGrain<IMeetingGrain>(id).CreateAsync(body.Patch!, principal.ToActor(), body.Force);
+        return result.IsSuccess
+            ? TypedResults.Created($"/api/meetings/{id}", result.Value)
+            : Problem(result);
+    }
+
+    private static async Task<Results<Ok<MeetingDto>, ProblemHttpResult>> GetAsync(string id, ClaimsPrincipal principal, IGrainFactory grains)
+    {
+        var meeting = await VisibleAsync(id, principal, grains);
+        return meeting is null ? NotFound(id) : TypedResults.Ok(meeting);
+    }
+
+    private static async Task<Results<Ok<MeetingDto>, ProblemHttpResult>> UpdateAsync(
+        string id, HttpRequest request, ClaimsPrincipal principal, IGrainFactory grains, CancellationToken cancellationToken,
+        string? force = null)
+    {
+        if (await StaffOnlyAsync(id, principal, grains) is { } refused)
+        {
+            return refused;
+        }
+
+        var body = await ReadAsync(request, force, cancellationToken);
+        if (body.Problem is not null)
+        {
+            return body.Problem;
+        }
+
+        var result = await grains.GetGrain<IMeetingGrain>(id).UpdateAsync(body.Patch!, principal.ToActor(), Versions.IfMatch(request), body.Force);
+        return result.IsSuccess ? TypedResults.Ok(result.Value!) : Problem(result);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
+        string id, HttpRequest request, ClaimsPrincipal principal, IGrainFactory grains)
+    {
+        if (await StaffOnlyAsync(id, principal, grains) is { } refused)
+        {
+            return refused;
+        }
+
+        var error = await grains.GetGrain<IMeetingGrain>(id).DeleteAsync(principal.ToActor(), Versions.IfMatch(request));
+        return error is null ? TypedResults.NoContent() : Problems.From(error);
+    }
+
+    private static async Task<Results<Ok<MeetingDto>, ProblemHttpResult>> RespondAsync(
+        string id, HttpRequest request, ClaimsPrincipal principal, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        if (await VisibleAsync(id, principal, grains) is null)
+        {
+            return NotFound(id);
+        }
+
+        var body = await JsonBody.ReadAsync(request, reader =>
+        {
+            var response = reader.EnumField<ParticipantResponse>("response", allowNull: false);
+            if (!response.HasValue && !reader.Problems.Any)
+            {
+                reader.Problems.Add("response", "is required");
+            }
+
+            reader.RejectUnknownFields();
+            return response.Value;
+        }, cancellationToken);
+        if (body.Problem is not null)
+        {
+            return body.Problem;
+        }
+
+        var result = await grains.GetGrain<IMeetingGrain>(id).RespondAsync(body.Value, principal.ToActor(), Versions.IfMatch(request));
+        return result.IsSuccess ? TypedResults.Ok(result.Value!) : Problem(result);
+    }
+
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> IcsAsync(
+        string id, HttpContext context, ClaimsPrincipal principal, IGrainFactory grains)
+    {
+        var meeting = await VisibleAsync(id, principal, grains);
+        if (meeting is null)
+        {
+            return NotFound(id);
+        }
+
+        context.Response.Headers.ETag = Versions.ToETag(meeting.Version);
+        context.Response.Headers.ContentDisposition = $"inline; filename=\"meeting-{meeting.Id}.ics\"";
+        return TypedResults.Text(MeetingCalendarFile.Build(meeting), "text/calendar", Encoding.UTF8);
+    }
+
+    private static async Task<Results<Ok<Page<TimelineEntryDto>>, ProblemHttpResult>> TimelineAsync(
+        string id, ClaimsPrincipal principal, IGrainFactory grains, ITimelineStore timeline, CancellationToken cancellationToken,
+        string? limit = null, string? offset = null)
+    {
+        if (await StaffOnlyAsync(id, principal, grains) is { } refused)
+        {
+            return refused;
+        }
+
+        if (await grains.GetGrain<IMeetingGrain>(id).GetAsync() is null)
+        {
+            return NotFound(id);
+        }
+
+        return await TimelineEndpoints.ListAsync(timeline, MeetingNames.Kind, id, limit, offset, cancellationToken);
+    }
+
+    /// <summary>The meeting if the caller may see it: staff see all, a client only meetings they take part in.</summary>
+    private static async Task<MeetingDto?> VisibleAsync(string id, ClaimsPrincipal principal, IGrainFactory grains)
+    {
+        var meeting = EntityIds.IsPlausible(id) ? await grains.GetGrain<IMeetingGrain>(id).GetAsync() : null;
+        if (meeting is null || principal.Role().IsStaff())
+        {
+            return meeting;
+        }
+
+        var self = principal.UserId();
+        return meeting.Participants.Any(p => p.Kind == ParticipantKind.User && p.UserId == self) ? meeting : null;
+    }
+
+    /// <summary>For staff-only actions: null to go on; 404 for a meeting the caller cannot see, 403 for one they can but may not change.</summary>
+    private static async Task<ProblemHttpResult?> StaffOnlyAsync(string id, ClaimsPrincipal principal, IGrainFactory grains)
+    {
+        if (!EntityIds.IsPlausible(id))
+        {
+            return NotFound(id);
+        }
+
+        if (principal.Role().IsStaff())
+        {
+            return null;
+        }
+
+        return await VisibleAsync(id, principal, grains) is null
+            ? NotFound(id)
+            : Problems.Forbidden("Participants may read a meeting and answer it; changing it is for staff.");
+    }
+
+    private sealed record Body(MeetingPatch? Patch, bool Force, ProblemHttpResult? Problem);
+
+    private static async Task<Body> ReadAsync(HttpRequest request, string? force, CancellationToken cancellationToken)
+    {
+        var query = new QueryReader(new FieldProblems());
+        var forced = query.Bool("force", force) ?? false;
+        var body = await JsonBody.ReadAsync(request, cancellationToken);
+        if (body.Problem is not null)
+        {
+            return new Body(null, forced, body.Problem);
+        }
+
+        using var document = body.Document!;
+        var reader = new JsonObjectReader(document.RootElement, query.Problems);
+        var patch = MeetingBody.Read(document.RootElement, reader);
+        return reader.Problems.Any ? new Body(null, forced, Problems.Validation(reader.Problems)) : new Body(patch, forced, null);
+    }
+
+    private static DateTime? Instant(QueryReader reader, string name, string? raw)
+    {
+        if (string.IsNullOrEmpty(raw))
+        {
+            return null;
+        }
+
+        if (MeetingBody.TryParseInstant(raw, out var utc))
+        {
+            return utc;
+        }
+
+        reader.Problems.Add(name, "must be an ISO 8601 date-time with Z or an offset");
+        return null;
+    }
+
+    /// <summary>An email matches by address (however the person was invited); anything else is a user id or a lead id.</summary>
+    private static IReadOnlyList<string> KeysFor(string participant) => participant.Contains('@', StringComparison.Ordinal)
+        ? [ParticipantKeys.Of(ParticipantKind.Email, participant.ToLowerInvariant())]
+        : [ParticipantKeys.Of(ParticipantKind.User, participant), ParticipantKeys.Of(ParticipantKind.Lead, participant)];
+
+    /// <summary>A refusal as a problem; a refused booking lists its conflicts under <c>conflicts</c>.</summary>
+    private static ProblemHttpResult Problem(MeetingResult result)
+    {
+        if (result.Conflicts is not { Count: > 0 } conflicts)
+        {
+            return Problems.From(result.Error!);
+        }
+
+        var problem = new ProblemDetails
+        {
+            Status = StatusCodes.Status409Conflict,
+            Title = "Scheduling conflict",
+            Detail = result.Error!.Message,
+        };
+        problem.Extensions["conflicts"] = conflicts;
+        return TypedResults.Problem(problem);
+    }
+
+    private static ProblemHttpResult NotFound(string id) => Problems.NotFound(
+        EntityIds.IsPlausible(id) ? $"Meeting '{id}' was not found." : "No meeting has this id.");
+}
