@@ -1,0 +1,84 @@
+namespace CrmChatbot.Chat.Language;
+
+/// <summary>A phrase (words in normalized form) that votes for an intent with a weight.</summary>
+public sealed record LexiconEntry(Intent Intent, string[] Words, double Weight);
+
+/// <summary>
+/// Weighted keywords and phrases per intent. Every matching phrase adds its weight; the engine adds rule-based
+/// votes (a ticket number, a time, contact details) on top. Weights: 4-5 decisive phrase, 3 strong word,
+/// 1-2 supporting word.
+/// </summary>
+public static class IntentLexicon
+{
+    private static readonly (Intent Intent, double Weight, string Phrases)[] Table =
+    [
+        (Intent.Greeting, 2, "hi;hello;hey;hiya;howdy;greetings;yo;good morning;good afternoon;good evening;hi there;hey there"),
+        (Intent.Help, 2.5, "help"),
+        (Intent.Help, 4, "what can you do;what do you do;what can i ask;how does this work;what are my options;menu;commands"),
+        (Intent.Help, 1.5, "need help;options;can you help"),
+        (Intent.CreateLead, 3, "interested;demo;quote;buy;purchase;sign up;contact me;get in touch;reach out;learn more;know more;talk to sales;partnership"),
+        (Intent.CreateLead, 2.5, "sales;trial;offer;call me"),
+        (Intent.CreateLead, 2, "pricing;licenses;license;licence;subscribe;evaluating;reach me;enterprise plan"),
+        (Intent.CreateLead, 1.5, "subscription;seats;looking for;send me;call me back"),
+        (Intent.BookMeeting, 3, "book;schedule;meet"),
+        (Intent.BookMeeting, 2.5, "appointment"),
+        (Intent.BookMeeting, 2, "meeting;set up;workshop;catch up"),
+        (Intent.BookMeeting, 1.5, "call;slot;book a demo"),
+        (Intent.OpenTicket, 4, "open a ticket;file a ticket;create a ticket;raise a ticket;new ticket;support ticket"),
+        (Intent.OpenTicket, 3, "problem;issue;bug;broken;not working;stopped working;doesn't work;does not work;isn't working;error;crash;crashes;crashing;fails;failed;failing;outage;can't log;cannot log;never arrives;never arrived;doesn't load;won't load;something is wrong;nothing happens;need support"),
+        (Intent.OpenTicket, 2, "fail;not being;slow;report a bug;keeps;wrong currency"),
+        (Intent.OpenTicket, 1.5, "ticket;support;fix;down;blocking"),
+        (Intent.OpenTicket, 1, "can't;cannot;wrong;urgent;asap;critical;important"),
+        (Intent.TicketStatus, 4, "my ticket;my tickets;my support request;status of my"),
+        (Intent.TicketStatus, 3, "status;any update;any news;what happened with;where are we with;my request"),
+        (Intent.TicketStatus, 2, "progress;resolved;follow up;check on;my issue;did you fix;open tickets;update on"),
+        (Intent.TicketStatus, 1, "yet;looked at;fixed"),
+        (Intent.ListMeetings, 4, "my meetings;my appointments;what meetings;which meetings;my upcoming"),
+        (Intent.ListMeetings, 3, "any meetings;my next meeting;my calendar;my calls;my scheduled"),
+        (Intent.ListMeetings, 2, "upcoming;do i have;calendar;scheduled;booked;my meeting"),
+        (Intent.CancelMeeting, 4, "can't make it;cannot make it;won't be able to;call off"),
+        (Intent.Cancel, 4, "never mind;nevermind;start over;start again;forget it;abort;scratch that;restart"),
+        (Intent.Cancel, 3, "cancel;reset;stop"),
+        (Intent.Handoff, 5, "real person;human being;live agent;live chat"),
+        (Intent.Handoff, 4, "human;agent;operator;representative;staff;someone i can talk to"),
+        (Intent.Handoff, 3, "person;transfer me"),
+        (Intent.Handoff, 2, "connect me"),
+        (Intent.Handoff, 1, "someone;talk to;speak to;speak with"),
+        (Intent.Affirm, 3, "yes;yeah;yep;yup;sure;correct;ok;okay;alright;absolutely;definitely;go ahead;please do;confirm;of course;exactly"),
+        (Intent.Affirm, 4, "sounds good;that's right;that is right"),
+        (Intent.Deny, 3, "no;nope;nah;wrong;incorrect;negative"),
+        (Intent.Deny, 4, "not really;not right;that's wrong"),
+        (Intent.Thanks, 3, "thanks;thank you;thank;appreciated;appreciate;cheers"),
+        (Intent.Thanks, 2, "thanks for your help"),
+        (Intent.Goodbye, 3, "bye;goodbye;see you;cya;that's all;good night;farewell"),
+        (Intent.Goodbye, 4, "have a nice day;have a good day;have a great day"),
+        (Intent.Goodbye, 1, "later"),
+    ];
+
+    public static IReadOnlyList<LexiconEntry> Entries { get; } = Table
+        .SelectMany(row => row.Phrases.Split(';').Select(p => new LexiconEntry(row.Intent, p.Split(' '), row.Weight)))
+        .ToList();
+
+    /// <summary>Words the typo corrector may correct towards, beyond the phrases: dates, slot cues, frequent words.</summary>
+    public static IReadOnlyList<string> ExtraVocabulary { get; } =
+    [
+        "today", "tomorrow", "tonight", "morning", "afternoon", "evening", "noon", "midday", "midnight", "next", "week",
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+        "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
+        "minute", "minutes", "hour", "hours", "half", "quarter", "past", "o'clock",
+        "email", "phone", "number", "name", "company", "ticket", "tickets", "meeting", "meetings", "appointments", "urgent", "priority",
+        "important", "whenever", "rush", "high", "low", "medium", "normal", "asap", "blocking", "blocker", "critical", "emergency",
+        "production", "delete", "drop", "remove", "cancel", "cancelled", "update", "status", "problem", "please", "thanks",
+        "upcoming", "scheduled", "product", "price", "prices", "cost", "plan", "free", "password", "reset", "export", "data",
+        "support", "available", "integration", "integrations", "hours", "opening", "open", "office", "offices", "located",
+        "the", "and", "with", "this", "that", "have", "what", "when", "where", "which", "your", "about", "there", "their", "them",
+        "then", "than", "from", "they", "been", "were", "will", "would", "could", "should", "does", "done", "make", "made", "like",
+        "just", "some", "time", "times", "work", "works", "working", "want", "need", "know", "more", "much", "many", "also",
+        "into", "only", "other", "over", "such", "team", "here", "very", "good", "great", "nice", "well", "back", "after",
+        "before", "again", "every", "thing", "things", "first", "last", "long", "little", "same", "different", "still",
+        "anyone", "anything", "everything", "something", "nothing", "someone", "everyone", "account", "settings", "users",
+        "instead", "actually", "meant", "change", "sorry", "wait", "oops", "correction", "monkey", "weather", "life", "love",
+        "mobile", "upload", "saving", "contacts", "leads", "invoice", "invoices", "login", "search", "function", "button",
+        "dashboard", "report", "reports", "page", "emails", "sent", "send", "being", "keeps", "currency", "function",
+    ];
+}

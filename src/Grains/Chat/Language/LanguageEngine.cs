@@ -1,0 +1,443 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace CrmChatbot.Chat.Language;
+
+/// <summary>
+/// Offline, deterministic language understanding: one call per user message, no state of its own.
+/// Pipeline: mask emails/phones/ticket numbers, normalize and typo-correct, extract slots, score intents
+/// from the lexicon plus rules, then let the dialogue context decide bare answers and corrections.
+/// </summary>
+public sealed partial class LanguageEngine
+{
+    // Earlier wins a tie: specific tasks before generic small talk.
+    private static readonly Intent[] TieOrder =
+    [
+        Intent.Handoff, Intent.CancelMeeting, Intent.TicketStatus, Intent.OpenTicket, Intent.BookMeeting, Intent.ListMeetings,
+        Intent.CreateLead, Intent.Faq, Intent.Cancel, Intent.Help, Intent.Deny, Intent.Affirm, Intent.Goodbye, Intent.Thanks,
+        Intent.Greeting, Intent.Unknown,
+    ];
+
+    private static readonly HashSet<Intent> ControlIntents = [Intent.Cancel, Intent.Handoff, Intent.Thanks, Intent.Goodbye, Intent.Help];
+
+    private static readonly HashSet<string> MeetingNouns = new(StringComparer.Ordinal)
+    {
+        "meeting", "meetings", "appointment", "appointments", "call", "calls", "demo", "session", "workshop", "one",
+    };
+
+    private static readonly HashSet<string> CancelVerbs = new(StringComparer.Ordinal) { "cancel", "delete", "drop", "remove", "cancelled" };
+
+    private static readonly HashSet<string> QuestionStarts = new(StringComparer.Ordinal)
+    {
+        "what", "what's", "how", "when", "where", "which", "who", "why", "do", "does", "is", "are", "can", "could", "will", "would",
+    };
+
+    /// <summary>Below this score nothing is understood.</summary>
+    private const double MinScore = 2.0;
+
+    private readonly TextNormalizer normalizer;
+
+    public LanguageEngine()
+    {
+        var vocabulary = IntentLexicon.Entries.SelectMany(e => e.Words).Concat(IntentLexicon.ExtraVocabulary);
+        normalizer = new TextNormalizer(vocabulary);
+    }
+
+    public TextNormalizer Normalizer => normalizer;
+
+    public Analysis Analyze(string text, ChatContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var raw = (text ?? "").Trim();
+        var slots = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (raw.Length == 0)
+        {
+            return new Analysis(Intent.Unknown, 0, slots, false);
+        }
+
+        var expected = context.ExpectedSlot;
+        var masked = new StringBuilder(raw);
+        var emails = SlotExtractors.Emails(raw);
+        if (emails.Count > 0)
+        {
+            slots[SlotKeys.Email] = emails[0].Value;
+            Mask(masked, emails);
+        }
+
+        var phones = SlotExtractors.Phones(masked.ToString(), expected == SlotKeys.Phone);
+        if (phones.Count > 0)
+        {
+            slots[SlotKeys.Phone] = phones[0].Value;
+            Mask(masked, phones);
+        }
+
+        var ticket = SlotExtractors.TicketNumber(masked.ToString(), expected == SlotKeys.TicketNumber);
+        if (ticket is not null)
+        {
+            slots[SlotKeys.TicketNumber] = ticket.Value;
+            Mask(masked, [ticket]);
+        }
+
+        var maskedText = masked.ToString();
+        var norm = normalizer.Normalize(maskedText);
+        var zone = TimeZones.Find(context.TimeZone) ?? TimeZoneInfo.Utc;
+        var temporal = DateTimeParser.Parse(norm.Corrected, context.Now, zone);
+
+        if (SlotExtractors.Priority(norm.Corrected, expected == SlotKeys.Priority) is { } priority)
+        {
+            slots[SlotKeys.Priority] = priority;
+        }
+
+        if (SlotExtractors.Name(maskedText) is { } name)
+        {
+            slots[SlotKeys.Name] = name;
+        }
+
+        if (SlotExtractors.Company(maskedText) is { } company)
+        {
+            slots[SlotKeys.Company] = company;
+        }
+
+        if (SlotExtractors.Need(norm) is { } need)
+        {
+            slots[SlotKeys.Need] = need;
+        }
+
+        ResolveTemporal(temporal, context, slots);
+
+        var scores = Score(norm, temporal, slots);
+        var faq = context.Faq?.Match(norm.Corrected);
+        if (faq is not null)
+        {
+            // A question form is the strongest sign the visitor wants information rather than an action.
+            scores[Intent.Faq] = faq.Score * 5 + (IsQuestion(norm) ? 1.5 : 0);
+        }
+
+        var (top, topScore, second) = Best(scores);
+        var intent = topScore >= MinScore ? top : Intent.Unknown;
+        var confidence = intent == Intent.Unknown ? 0 : topScore / (topScore + 2) * (0.5 + 0.5 * Math.Min(1, (topScore - second) / topScore));
+        var isCorrection = false;
+
+        // Dialogue context: bare answers to the bot's question, and corrections of what was said before.
+        var pending = context.PendingIntent;
+        if (pending is { } p)
+        {
+            var control = ControlIntents.Contains(intent) && topScore >= 3;
+            FillBareAnswer(expected, raw, maskedText, norm, slots, allowFreeText: !control && !(intent is Intent.Affirm or Intent.Deny && topScore >= 3 && norm.Tokens.Count <= 3));
+            var contentSlots = slots.Keys.Where(k => k != SlotKeys.TimeZone).ToList();
+            if (CorrectionCueRegex().IsMatch(norm.Corrected) && contentSlots.Count > 0 && !control)
+            {
+                intent = p;
+                isCorrection = true;
+                confidence = 0.85;
+            }
+            else if (NegatedAlternativeRegex().IsMatch(norm.Corrected) && intent != p && intent != Intent.Unknown && !control)
+            {
+                isCorrection = true;
+            }
+            else if (expected is not null && (slots.ContainsKey(expected) || (expected == SlotKeys.Start && slots.ContainsKey(SlotKeys.Date))) && !control)
+            {
+                intent = p;
+                confidence = 0.9;
+            }
+        }
+
+        FinishSlots(intent, raw, temporal, slots, context, faq);
+        return new Analysis(intent, Math.Round(confidence, 3), slots, isCorrection, intent == Intent.Faq ? faq : null);
+    }
+
+    private static void FillBareAnswer(string? expected, string raw, string masked, NormalizedText norm, Dictionary<string, string> slots, bool allowFreeText)
+    {
+        switch (expected)
+        {
+            case SlotKeys.Name when !slots.ContainsKey(SlotKeys.Name) && SlotExtractors.BareName(masked) is { } name:
+                slots[SlotKeys.Name] = name;
+                break;
+            case SlotKeys.Company when !slots.ContainsKey(SlotKeys.Company) && allowFreeText && SlotExtractors.BareCompany(masked) is { } company:
+                slots[SlotKeys.Company] = company;
+                break;
+            case SlotKeys.Need when allowFreeText:
+                slots[SlotKeys.Need] = raw;
+                break;
+            case SlotKeys.Description when allowFreeText:
+                slots[SlotKeys.Description] = raw;
+                slots[SlotKeys.Subject] = SlotExtractors.Subject(raw);
+                break;
+            case SlotKeys.Subject when allowFreeText:
+                slots[SlotKeys.Subject] = SlotExtractors.Subject(raw);
+                break;
+            default:
+                break;
+        }
+
+        _ = norm;
+    }
+
+    /// <summary>Turns the parsed date/time into slots: an instant in UTC when both day and time are known, else the parts.</summary>
+    private static void ResolveTemporal(TemporalExpression t, ChatContext context, Dictionary<string, string> slots)
+    {
+        if (t.DurationMinutes is { } minutes)
+        {
+            slots[SlotKeys.DurationMinutes] = minutes.ToString(CultureInfo.InvariantCulture);
+        }
+
+        var zoneId = t.ZoneId ?? (TimeZones.Find(context.TimeZone) is not null ? context.TimeZone : "UTC");
+        if (t.ZoneId is not null)
+        {
+            slots[SlotKeys.TimeZone] = zoneId;
+        }
+
+        if (!t.HasDateOrTime)
+        {
+            return;
+        }
+
+        slots[SlotKeys.TimeZone] = zoneId;
+        if (t.FromNow is { } offset)
+        {
+            slots[SlotKeys.Start] = FormatUtc(context.Now.UtcDateTime + offset);
+            return;
+        }
+
+        // A correction like "make it 4pm" or "I meant Wednesday" keeps the other half of the earlier start.
+        DateTime? previous = context.Slots is not null && context.Slots.TryGetValue(SlotKeys.Start, out var prev)
+            && DateTimeOffset.TryParse(prev, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var prevInstant)
+            ? TimeZoneInfo.ConvertTime(prevInstant, t.Zone).DateTime
+            : null;
+
+        var nowLocal = TimeZoneInfo.ConvertTime(context.Now, t.Zone).DateTime;
+        if (t.Time is { } time)
+        {
+            DateOnly date;
+            if (t.Date is { } d)
+            {
+                date = d;
+            }
+            else if (previous is { } pv)
+            {
+                date = DateOnly.FromDateTime(pv);
+            }
+            else
+            {
+                // A time alone means the next time the clock shows it: today if still ahead, else tomorrow.
+                date = time.ToTimeSpan() > nowLocal.TimeOfDay ? t.Today : t.Today.AddDays(1);
+            }
+
+            slots[SlotKeys.Start] = FormatUtc(ToUtc(date.ToDateTime(time), t.Zone));
+        }
+        else if (t.Date is { } dateOnly)
+        {
+            if (previous is { } pv)
+            {
+                slots[SlotKeys.Start] = FormatUtc(ToUtc(dateOnly.ToDateTime(TimeOnly.FromDateTime(pv)), t.Zone));
+            }
+            else
+            {
+                slots[SlotKeys.Date] = dateOnly.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            }
+        }
+    }
+
+    private static DateTime ToUtc(DateTime local, TimeZoneInfo zone)
+    {
+        local = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
+        // A wall-clock time skipped by a DST jump is read as the hour after it.
+        if (zone.IsInvalidTime(local))
+        {
+            local = local.AddHours(1);
+        }
+
+        return TimeZoneInfo.ConvertTimeToUtc(local, zone);
+    }
+
+    private static string FormatUtc(DateTime utc) => utc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>Keeps the slots that belong to the chosen intent and derives intent-specific ones.</summary>
+    private static void FinishSlots(Intent intent, string raw, TemporalExpression t, Dictionary<string, string> slots, ChatContext context, FaqMatch? faq)
+    {
+        if (intent != Intent.CreateLead && context.ExpectedSlot != SlotKeys.Need)
+        {
+            slots.Remove(SlotKeys.Need);
+        }
+
+        switch (intent)
+        {
+            case Intent.OpenTicket when !slots.ContainsKey(SlotKeys.Description) && context.ExpectedSlot is null or SlotKeys.Description:
+                slots[SlotKeys.Description] = raw;
+                slots[SlotKeys.Subject] = SlotExtractors.Subject(raw);
+                break;
+            case Intent.CancelMeeting:
+                slots.Remove(SlotKeys.Start);
+                slots.Remove(SlotKeys.Date);
+                slots.Remove(SlotKeys.DurationMinutes);
+                slots.Remove(SlotKeys.TimeZone);
+                if (MeetingRef(raw, t) is { } reference)
+                {
+                    slots[SlotKeys.MeetingRef] = reference;
+                }
+
+                break;
+            case Intent.ListMeetings:
+                slots.Remove(SlotKeys.Start);
+                break;
+            case Intent.Faq when faq is not null:
+                slots[SlotKeys.FaqId] = faq.Entry.Id;
+                break;
+            default:
+                break;
+        }
+    }
+
+    /// <summary>"next", or "date:yyyy-MM-dd", "time:HH:mm", "date:yyyy-MM-dd time:HH:mm" in the session's wall-clock time.</summary>
+    private static string? MeetingRef(string raw, TemporalExpression t)
+    {
+        var parts = new List<string>();
+        if (t.Date is { } d)
+        {
+            parts.Add("date:" + d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        }
+
+        if (t.Time is { } time)
+        {
+            parts.Add("time:" + time.ToString("HH:mm", CultureInfo.InvariantCulture));
+        }
+
+        if (parts.Count > 0)
+        {
+            return string.Join(' ', parts);
+        }
+
+        return NextMeetingRegex().IsMatch(raw) ? "next" : null;
+    }
+
+    private static Dictionary<Intent, double> Score(NormalizedText norm, TemporalExpression temporal, Dictionary<string, string> slots)
+    {
+        var scores = Enum.GetValues<Intent>().ToDictionary(i => i, _ => 0.0);
+        var words = ScoringWords(norm);
+        foreach (var entry in IntentLexicon.Entries)
+        {
+            if (Contains(words, entry.Words))
+            {
+                scores[entry.Intent] += entry.Weight;
+            }
+        }
+
+        // Yes/no words only mean Affirm/Deny in short replies; in a sentence "no" and "sure" are filler.
+        if (words.Count > 4)
+        {
+            scores[Intent.Affirm] *= 0.3;
+            scores[Intent.Deny] *= 0.3;
+        }
+
+        var meetingNoun = words.Any(MeetingNouns.Contains);
+        var ticketNoun = words.Any(w => w is "ticket" or "tickets" or "request" or "issue") || slots.ContainsKey(SlotKeys.TicketNumber);
+        if (words.Any(CancelVerbs.Contains) && (meetingNoun || temporal.HasDateOrTime))
+        {
+            scores[Intent.CancelMeeting] += 6;
+            scores[Intent.Cancel] = 0;
+        }
+        else if (scores[Intent.CancelMeeting] > 0 && meetingNoun)
+        {
+            scores[Intent.CancelMeeting] += 2;
+        }
+
+        if (slots.ContainsKey(SlotKeys.TicketNumber))
+        {
+            scores[Intent.TicketStatus] += 3;
+        }
+
+        if (words.Any(w => w is "show" or "list" or "see" or "view"))
+        {
+            if (ticketNoun)
+            {
+                scores[Intent.TicketStatus] += 2;
+            }
+
+            if (meetingNoun)
+            {
+                scores[Intent.ListMeetings] += 2;
+            }
+        }
+
+        if (temporal.HasDateOrTime)
+        {
+            scores[Intent.BookMeeting] += 1.5;
+        }
+
+        if (temporal.DurationMinutes is not null)
+        {
+            scores[Intent.BookMeeting] += 1;
+        }
+
+        if (slots.ContainsKey(SlotKeys.Email) || slots.ContainsKey(SlotKeys.Phone))
+        {
+            scores[Intent.CreateLead] += 1.5;
+        }
+
+        return scores;
+    }
+
+    /// <summary>Normalized words minus those negated by "not a ..." ("a demo, not a ticket" must not vote for tickets).</summary>
+    private static List<string> ScoringWords(NormalizedText norm)
+    {
+        var words = norm.Tokens.Select(t => t.Norm).ToList();
+        for (var i = 0; i + 2 < words.Count; i++)
+        {
+            if (words[i] == "not" && words[i + 1] is "a" or "an" or "the")
+            {
+                words[i + 2] = "";
+            }
+        }
+
+        return words;
+    }
+
+    private static bool Contains(List<string> words, string[] phrase)
+    {
+        for (var i = 0; i + phrase.Length <= words.Count; i++)
+        {
+            var match = true;
+            for (var j = 0; j < phrase.Length && match; j++)
+            {
+                match = words[i + j] == phrase[j];
+            }
+
+            if (match)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static (Intent Top, double TopScore, double Second) Best(Dictionary<Intent, double> scores)
+    {
+        var ordered = TieOrder.OrderByDescending(i => scores[i]).ToList();
+        return (ordered[0], scores[ordered[0]], scores[ordered[1]]);
+    }
+
+    private static bool IsQuestion(NormalizedText norm) =>
+        norm.Raw.TrimEnd().EndsWith('?') || (norm.Tokens.Count > 0 && QuestionStarts.Contains(norm.Tokens[0].Norm));
+
+    private static void Mask(StringBuilder text, IEnumerable<Found> found)
+    {
+        foreach (var f in found)
+        {
+            for (var i = f.Index; i < f.Index + f.Length && i < text.Length; i++)
+            {
+                text[i] = ' ';
+            }
+        }
+    }
+
+    [GeneratedRegex(@"^\W*(?:no+|nope|nah|actually|sorry|oops|wait|correction|i meant|i mean|make it|make that|change it|change that|rather)\b|\b(?:i meant|actually|instead|correction)\b")]
+    private static partial Regex CorrectionCueRegex();
+
+    [GeneratedRegex(@"\b(?:not|rather than|instead of) (?:a|an|the)\b")]
+    private static partial Regex NegatedAlternativeRegex();
+
+    [GeneratedRegex(@"\b(?:next|upcoming|first)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex NextMeetingRegex();
+}
