@@ -385,7 +385,7 @@ public static partial class DateTimeParser
     [GeneratedRegex(@"\bmorning\b")]
     private static partial Regex AmHintRegex();
 
-    [GeneratedRegex(@"\b(?<h>\d{1,2})[:.h](?<min>\d{2})\b\s*(?<ap>a\.?m\.?|p\.?m\.?)?")]
+    [GeneratedRegex(@"\b(?<h>\d{1,2})[:.h](?<min>\d{2})(?!\d)\s*(?<ap>a\.?m\.?|p\.?m\.?)?")]
     private static partial Regex ClockRegex();
 
     [GeneratedRegex(@"\b(?<h>\d{1,2})\s*(?<ap>a\.?m\b\.?|p\.?m\b\.?)")]

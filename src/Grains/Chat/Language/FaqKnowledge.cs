@@ -126,7 +126,7 @@ public sealed partial class FaqKnowledge
         return w;
     }
 
-    /// <summary>Same word up to form or a typo: equal, sharing a 5-letter stem, one a 4+ letter prefix of the other, or within edit distance.</summary>
+    /// <summary>Same word up to form or a typo: equal, sharing a 5-letter stem, one a 4+ letter prefix of the other, or within the typo budget.</summary>
     internal static bool SameWord(string a, string b)
     {
         if (a == b)
@@ -140,7 +140,8 @@ public sealed partial class FaqKnowledge
             common++;
         }
 
-        if (common >= 5 || (common >= 4 && common == Math.Min(a.Length, b.Length)))
+        // A prefix counts only when the longer word adds a short ending: "price"/"prices", not "week"/"weekend".
+        if (common >= 5 || (common >= 4 && common == Math.Min(a.Length, b.Length) && Math.Abs(a.Length - b.Length) <= 2))
         {
             return true;
         }

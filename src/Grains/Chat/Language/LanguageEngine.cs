@@ -105,13 +105,18 @@ public sealed partial class LanguageEngine
         }
 
         ResolveTemporal(temporal, context, slots);
+        if (expected == SlotKeys.MeetingRef && MeetingRef(raw, temporal) is { } answeredRef)
+        {
+            slots[SlotKeys.MeetingRef] = answeredRef;
+        }
 
         var scores = Score(norm, temporal, slots);
         var faq = context.Faq?.Match(norm.Corrected);
         if (faq is not null)
         {
-            // A question form is the strongest sign the visitor wants information rather than an action.
-            scores[Intent.Faq] = faq.Score * 5 + (IsQuestion(norm) ? 1.5 : 0);
+            // Only the part of the match above chance counts, so one shared topic word ("export", "open") does not
+            // outvote a problem report; a question form is the strongest sign the visitor wants information.
+            scores[Intent.Faq] = 7 * (faq.Score - 0.3) + (IsQuestion(norm) ? 1.5 : 0);
         }
 
         var (top, topScore, second) = Best(scores);
@@ -370,9 +375,15 @@ public sealed partial class LanguageEngine
             scores[Intent.BookMeeting] += 1;
         }
 
+        // Volunteered contact details mean "contact me"; a stated urgency means something is wrong.
         if (slots.ContainsKey(SlotKeys.Email) || slots.ContainsKey(SlotKeys.Phone))
         {
-            scores[Intent.CreateLead] += 1.5;
+            scores[Intent.CreateLead] += 2.5;
+        }
+
+        if (slots.ContainsKey(SlotKeys.Priority))
+        {
+            scores[Intent.OpenTicket] += 2;
         }
 
         return scores;

@@ -192,7 +192,7 @@ public static partial class SlotExtractors
             foreach (var word in run.Success ? run.Value.Split(' ') : [])
             {
                 var suffix = CompanySuffixes.Contains(word);
-                var capital = char.IsUpper(word[0]) || char.IsDigit(word[0]);
+                var capital = char.IsUpper(word[0]);
                 if (picked.Count == 4 || (NameStops.Contains(word) && !suffix) || (!strong && !capital && !(suffix && picked.Count > 0)))
                 {
                     break;
