@@ -196,6 +196,21 @@ public static partial class DateTimeParser
             return (r with { Date = today.AddDays(offset) }, Blank(s, word.Index, word.Value.StartsWith("tonight", StringComparison.Ordinal) ? 0 : word.Length));
         }
 
+        var ordinal = OrdinalDayRegex().Match(s);
+        if (ordinal.Success)
+        {
+            // "on the 3rd": this month's if still ahead, else next month's.
+            var day = Int(ordinal, "d");
+            var candidate = today.AddDays(-today.Day + 1);
+            for (var i = 0; i < 3; i++, candidate = candidate.AddMonths(1))
+            {
+                if (day <= DateTime.DaysInMonth(candidate.Year, candidate.Month) && new DateOnly(candidate.Year, candidate.Month, day) >= today)
+                {
+                    return (r with { Date = new DateOnly(candidate.Year, candidate.Month, day) }, Blank(s, ordinal.Index, ordinal.Length));
+                }
+            }
+        }
+
         var weekday = WeekdayRegex().Match(s);
         if (weekday.Success)
         {
@@ -376,6 +391,9 @@ public static partial class DateTimeParser
     [GeneratedRegex(@"\b(?:the\s+)?(?:day after tomorrow|tomorrow|today|tonight|this (?:morning|afternoon|evening))\b")]
     private static partial Regex DayWordRegex();
 
+    [GeneratedRegex(@"\bthe\s+(?<d>\d{1,2})(?:st|nd|rd|th)\b")]
+    private static partial Regex OrdinalDayRegex();
+
     [GeneratedRegex(@"\b(?:(?:next|this|coming|on)\s+)?(?<w>monday|mon|tuesday|tues|tue|wednesday|wed|thursday|thurs|thur|thu|friday|fri|saturday|sat|sunday|sun)\b")]
     private static partial Regex WeekdayRegex();
 
@@ -397,6 +415,6 @@ public static partial class DateTimeParser
     [GeneratedRegex(@"\b(?<q>half past|quarter past|quarter to)\s+(?<h>" + Hour + @")\b")]
     private static partial Regex PastRegex();
 
-    [GeneratedRegex(@"(?:\b(?:at|around|by|about)\s+|@\s*)(?<h>" + Hour + @")\b(?!\s*(?:[:./%]|\d|minutes?|hours?|users?|seats?|people|licen[cs]es?|reps?))|\b(?<h>\d{1,2})\s*o'?clock\b")]
+    [GeneratedRegex(@"(?:\b(?:at|around|by|about)\s+|@\s*)(?<h>" + Hour + @")\b(?!\s*(?:[:./%]|\d|minutes?|hours?|users?|seats?|people|licen[cs]es?|reps?))|\b(?<h>\d{1,2})\s*o'?clock\b|\bfor\s+(?<h>\d{1,2})\b(?!\s*(?:[:./%]|\d|minutes?|hours?|users?|seats?|people|licen[cs]es?|reps?|persons?|days?|weeks?|months?))")]
     private static partial Regex BareHourRegex();
 }

@@ -86,9 +86,17 @@ public sealed partial class FaqKnowledge
                 score = Math.Max(score, 2.0 * matched / (query.Length + v.Length));
             }
 
-            // Keywords are what operators know the topic by ("gdpr", "salesforce"); each one seen lifts the score.
-            var hits = keywords.Count(k => k.All(w => query.Any(q => SameWord(q, w))));
-            score = Math.Min(1.0, score + 0.25 * hits);
+            // Keywords are what operators know the topic by ("gdpr", "hubspot"): each also acts as a short variant,
+            // and seeing any lifts the score once (so "price" and "pricing" do not double count).
+            var hit = false;
+            foreach (var k in keywords)
+            {
+                var matched = k.Count(w => query.Any(q => SameWord(q, w)));
+                score = Math.Max(score, 2.0 * matched / (query.Length + k.Length));
+                hit |= matched == k.Length;
+            }
+
+            score = Math.Min(1.0, score + (hit ? 0.25 : 0));
             if (best is null || score > best.Score)
             {
                 best = new FaqMatch(entry, score);

@@ -15,7 +15,7 @@ public sealed partial class LanguageEngine
     private static readonly Intent[] TieOrder =
     [
         Intent.Handoff, Intent.CancelMeeting, Intent.TicketStatus, Intent.OpenTicket, Intent.BookMeeting, Intent.ListMeetings,
-        Intent.CreateLead, Intent.Faq, Intent.Cancel, Intent.Help, Intent.Deny, Intent.Affirm, Intent.Goodbye, Intent.Thanks,
+        Intent.CreateLead, Intent.Faq, Intent.Cancel, Intent.Help, Intent.Goodbye, Intent.Thanks, Intent.Deny, Intent.Affirm,
         Intent.Greeting, Intent.Unknown,
     ];
 
@@ -23,7 +23,7 @@ public sealed partial class LanguageEngine
 
     private static readonly HashSet<string> MeetingNouns = new(StringComparer.Ordinal)
     {
-        "meeting", "meetings", "appointment", "appointments", "call", "calls", "demo", "session", "workshop", "one",
+        "meeting", "meetings", "appointment", "appointments", "call", "calls", "demo", "demos", "session", "workshop", "one",
     };
 
     private static readonly HashSet<string> CancelVerbs = new(StringComparer.Ordinal) { "cancel", "delete", "drop", "remove", "cancelled" };
@@ -116,7 +116,7 @@ public sealed partial class LanguageEngine
         {
             // Only the part of the match above chance counts, so one shared topic word ("export", "open") does not
             // outvote a problem report; a question form is the strongest sign the visitor wants information.
-            scores[Intent.Faq] = 7 * (faq.Score - 0.3) + (IsQuestion(norm) ? 1.5 : 0);
+            scores[Intent.Faq] = IsQuestion(norm) ? 7 * (faq.Score - 0.3) + 1.5 : 5 * (faq.Score - 0.3);
         }
 
         var (top, topScore, second) = Best(scores);
@@ -129,6 +129,14 @@ public sealed partial class LanguageEngine
         if (pending is { } p)
         {
             var control = ControlIntents.Contains(intent) && topScore >= 3;
+
+            // "yup, book it" while the bot waits for a confirmation is a yes, not a new request.
+            if (intent == p && norm.Tokens.Count <= 4 && norm.Tokens.Count > 0 && YesNoStartRegex().Match(norm.Corrected) is { Success: true } yn)
+            {
+                intent = yn.Groups["no"].Success ? Intent.Deny : Intent.Affirm;
+                confidence = 0.8;
+            }
+
             FillBareAnswer(expected, raw, maskedText, norm, slots, allowFreeText: !control && !(intent is Intent.Affirm or Intent.Deny && topScore >= 3 && norm.Tokens.Count <= 3));
             var contentSlots = slots.Keys.Where(k => k != SlotKeys.TimeZone).ToList();
             if (CorrectionCueRegex().IsMatch(norm.Corrected) && contentSlots.Count > 0 && !control)
@@ -329,10 +337,42 @@ public sealed partial class LanguageEngine
         }
 
         // Yes/no words only mean Affirm/Deny in short replies; in a sentence "no" and "sure" are filler.
+        // Likewise "morning" greets only on its own, and "what do you do" asks for help only when it ends there.
         if (words.Count > 4)
         {
             scores[Intent.Affirm] *= 0.3;
             scores[Intent.Deny] *= 0.3;
+        }
+
+        if (words.Count > 2 && !words.Any(w => w is "hi" or "hello" or "hey" or "good"))
+        {
+            scores[Intent.Greeting] = 0;
+        }
+
+        if (words.Count > 6)
+        {
+            scores[Intent.Help] *= 0.5;
+        }
+
+        // "help, the export crashes" reports a problem rather than asking what the bot can do.
+        if (scores[Intent.OpenTicket] >= 3)
+        {
+            scores[Intent.Help] *= 0.5;
+        }
+
+        // "my demo", "my meetings": asking about one's own bookings.
+        for (var i = 0; i + 1 < words.Count; i++)
+        {
+            if (words[i] is "my" or "our" && (MeetingNouns.Contains(words[i + 1]) || (i + 2 < words.Count && MeetingNouns.Contains(words[i + 2]) && words[i + 1] is "next" or "upcoming")))
+            {
+                scores[Intent.ListMeetings] += 3;
+                break;
+            }
+        }
+
+        if (HttpErrorRegex().IsMatch(norm.Corrected))
+        {
+            scores[Intent.OpenTicket] += 2.5;
         }
 
         var meetingNoun = words.Any(MeetingNouns.Contains);
@@ -352,7 +392,7 @@ public sealed partial class LanguageEngine
             scores[Intent.TicketStatus] += 3;
         }
 
-        if (words.Any(w => w is "show" or "list" or "see" or "view"))
+        if (words.Any(w => w is "show" or "list" or "see" or "view") || Contains(words, ["do", "i", "have"]) || Contains(words, ["have", "i", "got"]))
         {
             if (ticketNoun)
             {
@@ -446,8 +486,14 @@ public sealed partial class LanguageEngine
     [GeneratedRegex(@"^\W*(?:no+|nope|nah|actually|sorry|oops|wait|correction|i meant|i mean|make it|make that|change it|change that|rather)\b|\b(?:i meant|actually|instead|correction)\b")]
     private static partial Regex CorrectionCueRegex();
 
+    [GeneratedRegex(@"\b(?:error|gives|giving|get|getting|returns?|returning|shows?)\b.*\b[45]\d\d\b")]
+    private static partial Regex HttpErrorRegex();
+
     [GeneratedRegex(@"\b(?:not|rather than|instead of) (?:a|an|the)\b")]
     private static partial Regex NegatedAlternativeRegex();
+
+    [GeneratedRegex(@"^\W*(?:(?<no>no|nope|nah)|yes|yeah|yep|yup|sure|ok|okay|alright|absolutely|definitely)\b")]
+    private static partial Regex YesNoStartRegex();
 
     [GeneratedRegex(@"\b(?:next|upcoming|first)\b", RegexOptions.IgnoreCase)]
     private static partial Regex NextMeetingRegex();

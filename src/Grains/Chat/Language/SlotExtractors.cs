@@ -25,6 +25,9 @@ public static partial class SlotExtractors
         "broken", "urgent", "correct", "right", "wrong", "ok", "okay", "yes", "no", "it", "that", "this", "bob's",
     };
 
+    // Words people put between "the company is" and the value: "the company is actually Acme".
+    private static readonly HashSet<string> Fillers = new(StringComparer.OrdinalIgnoreCase) { "actually", "really", "now", "just", "called", "named" };
+
     private static readonly HashSet<string> CompanySuffixes = new(StringComparer.OrdinalIgnoreCase)
     {
         "ltd", "inc", "gmbh", "llc", "corp", "corporation", "ag", "plc", "co", "sa", "sas", "bv", "limited", "group", "labs", "&",
@@ -150,6 +153,11 @@ public static partial class SlotExtractors
             var picked = new List<string>();
             foreach (var word in run.Success ? run.Value.Split(' ') : [])
             {
+                if (picked.Count == 0 && Fillers.Contains(word))
+                {
+                    continue;
+                }
+
                 if (NameStops.Contains(word) || picked.Count == 3 || (!strong && !char.IsUpper(word[0])))
                 {
                     break;
@@ -191,6 +199,11 @@ public static partial class SlotExtractors
             var picked = new List<string>();
             foreach (var word in run.Success ? run.Value.Split(' ') : [])
             {
+                if (picked.Count == 0 && Fillers.Contains(word))
+                {
+                    continue;
+                }
+
                 var suffix = CompanySuffixes.Contains(word);
                 var capital = char.IsUpper(word[0]);
                 if (picked.Count == 4 || (NameStops.Contains(word) && !suffix) || (!strong && !capital && !(suffix && picked.Count > 0)))

@@ -78,6 +78,12 @@ public static partial class TimeZones
             return (placeId, place.Index, place.Length);
         }
 
+        var region = RegionAfterTimeRegex().Match(lowerText);
+        if (region.Success && Places.TryGetValue(region.Groups[1].Value, out var regionId))
+        {
+            return (regionId, region.Index, region.Length);
+        }
+
         var abbr = AbbreviationRegex().Match(lowerText);
         if (abbr.Success && Abbreviations.TryGetValue(abbr.Groups[1].Value, out var abbrId))
         {
@@ -97,6 +103,10 @@ public static partial class TimeZones
 
     [GeneratedRegex(@"\b(berlin|german|germany|paris|france|london|uk|madrid|rome|amsterdam|vienna|zurich|dublin|lisbon|central european|new york|nyc|eastern|toronto|chicago|central|denver|mountain|pacific|los angeles|san francisco|seattle|tokyo|singapore|dubai|india|sydney)\s+(?:standard\s+)?time\b", RegexOptions.IgnoreCase)]
     private static partial Regex PlaceRegex();
+
+    // "10am Eastern": US region names count without "time" when they directly follow a clock time.
+    [GeneratedRegex(@"(?<=(?:\d|am|pm)\s*)(eastern|pacific|mountain|central)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex RegionAfterTimeRegex();
 
     [GeneratedRegex(@"\b(utc|gmt|bst|wet|cest|cet|eest|eet|est|edt|cst|cdt|mst|mdt|pst|pdt|jst|aest|aedt|sgt|msk)\b", RegexOptions.IgnoreCase)]
     private static partial Regex AbbreviationRegex();
