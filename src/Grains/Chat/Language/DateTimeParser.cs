@@ -68,7 +68,7 @@ public static partial class DateTimeParser
 
         (result, s) = ReadDuration(result, s);
         (result, s) = ReadRelative(result, s, today);
-        (result, s) = ReadDate(result, s, today);
+        (result, s) = ReadDate(result, s, today, pmHint, amHint);
         (result, s) = ReadTime(result, s, pmHint, amHint);
         return result;
     }
@@ -150,7 +150,7 @@ public static partial class DateTimeParser
         };
     }
 
-    private static (TemporalExpression, string) ReadDate(TemporalExpression r, string s, DateOnly today)
+    private static (TemporalExpression, string) ReadDate(TemporalExpression r, string s, DateOnly today, bool pmHint, bool amHint)
     {
         var iso = IsoRegex().Match(s);
         if (iso.Success && TryDate(Int(iso, "y"), Int(iso, "m"), Int(iso, "d"), out var isoDate))
@@ -193,7 +193,8 @@ public static partial class DateTimeParser
         if (word.Success)
         {
             var offset = word.Value.Contains("after", StringComparison.Ordinal) ? 2 : word.Value.Contains("tomorrow", StringComparison.Ordinal) ? 1 : 0;
-            return (r with { Date = today.AddDays(offset) }, Blank(s, word.Index, word.Value.StartsWith("tonight", StringComparison.Ordinal) ? 0 : word.Length));
+            r = HourRightAfter(r with { Date = today.AddDays(offset) }, ref s, word.Index + word.Length, pmHint, amHint);
+            return (r, Blank(s, word.Index, word.Value.StartsWith("tonight", StringComparison.Ordinal) ? 0 : word.Length));
         }
 
         var ordinal = OrdinalDayRegex().Match(s);
@@ -216,14 +217,34 @@ public static partial class DateTimeParser
         {
             var target = WeekdayOf(weekday.Groups["w"].Value);
             var ahead = ((int)target - (int)today.DayOfWeek + 7) % 7;
-            return (r with { Date = today.AddDays(ahead == 0 ? 7 : ahead) }, Blank(s, weekday.Index, weekday.Length));
+            r = HourRightAfter(r with { Date = today.AddDays(ahead == 0 ? 7 : ahead) }, ref s, weekday.Index + weekday.Length, pmHint, amHint);
+            return (r, Blank(s, weekday.Index, weekday.Length));
         }
 
         return (r, s);
     }
 
+    /// <summary>"Monday 9", "tomorrow 4": a bare number right after a day word is the hour.</summary>
+    private static TemporalExpression HourRightAfter(TemporalExpression r, ref string s, int at, bool pmHint, bool amHint)
+    {
+        var m = HourAfterDayRegex().Match(s, at);
+        var hour = m.Success ? Int(m, "h") : 0;
+        if (hour is < 1 or > 23)
+        {
+            return r;
+        }
+
+        s = Blank(s, m.Index, m.Length);
+        return r with { Time = new TimeOnly(hour > 12 ? hour : Meridiem(hour, "", pmHint, amHint, bare: true), 0) };
+    }
+
     private static (TemporalExpression, string) ReadTime(TemporalExpression r, string s, bool pmHint, bool amHint)
     {
+        if (r.Time is not null)
+        {
+            return (r, s);
+        }
+
         var clock = ClockRegex().Match(s);
         if (clock.Success)
         {
@@ -391,6 +412,9 @@ public static partial class DateTimeParser
     [GeneratedRegex(@"\b(?:the\s+)?(?:day after tomorrow|tomorrow|today|tonight|this (?:morning|afternoon|evening))\b")]
     private static partial Regex DayWordRegex();
 
+    [GeneratedRegex(@"\G\s+(?<h>\d{1,2})\b(?!\s*(?:[:./%]|\d|am\b|pm\b|a\.m|p\.m|st\b|nd\b|rd\b|th\b|minutes?|hours?|users?|seats?|people|o'?clock))")]
+    private static partial Regex HourAfterDayRegex();
+
     [GeneratedRegex(@"\bthe\s+(?<d>\d{1,2})(?:st|nd|rd|th)\b")]
     private static partial Regex OrdinalDayRegex();
 
@@ -415,6 +439,6 @@ public static partial class DateTimeParser
     [GeneratedRegex(@"\b(?<q>half past|quarter past|quarter to)\s+(?<h>" + Hour + @")\b")]
     private static partial Regex PastRegex();
 
-    [GeneratedRegex(@"(?:\b(?:at|around|by|about)\s+|@\s*)(?<h>" + Hour + @")\b(?!\s*(?:[:./%]|\d|minutes?|hours?|users?|seats?|people|licen[cs]es?|reps?))|\b(?<h>\d{1,2})\s*o'?clock\b|\bfor\s+(?<h>\d{1,2})\b(?!\s*(?:[:./%]|\d|minutes?|hours?|users?|seats?|people|licen[cs]es?|reps?|persons?|days?|weeks?|months?))")]
+    [GeneratedRegex(@"(?:\b(?:at|around|by|about)\s+|@\s*)(?<h>" + Hour + @")\b(?!\s*(?:[:./%]|\d|minutes?|hours?|users?|seats?|people|licen[cs]es?|reps?))|\b(?<h>\d{1,2})\s*o'?clock\b|\b(?:it|that)\s+to\s+(?<h>\d{1,2})\b(?!\s*(?:[:./%]|\d))|\bfor\s+(?<h>\d{1,2})\b(?!\s*(?:[:./%]|\d|minutes?|hours?|users?|seats?|people|licen[cs]es?|reps?|persons?|days?|weeks?|months?))")]
     private static partial Regex BareHourRegex();
 }

@@ -154,7 +154,9 @@ public sealed partial class FaqKnowledge
             return true;
         }
 
-        var budget = TextNormalizer.MaxTypos(Math.Min(a.Length, b.Length));
+        // Typos only on words of five letters or more: "host" and "cost" are different questions.
+        var shorter = Math.Min(a.Length, b.Length);
+        var budget = shorter < 5 ? 0 : TextNormalizer.MaxTypos(shorter);
         return budget > 0 && EditDistance.DamerauLevenshtein(a, b, budget) <= budget;
     }
 

@@ -349,6 +349,21 @@ public sealed partial class LanguageEngine
             scores[Intent.Greeting] = 0;
         }
 
+        if (words.Count <= 2 && words.Count > 0 && words[0] is "morning" or "evening" or "afternoon")
+        {
+            scores[Intent.Greeting] += 2;
+        }
+
+        // "can't save", "unable to export": something the user cannot do is a problem (but "can't make it" is a cancellation).
+        for (var i = 0; i + 1 < words.Count; i++)
+        {
+            if (words[i] is "can't" or "cannot" or "unable" or "couldn't" && words[i + 1] is not ("make" or "attend" or "come" or "wait"))
+            {
+                scores[Intent.OpenTicket] += 2;
+                break;
+            }
+        }
+
         if (words.Count > 6)
         {
             scores[Intent.Help] *= 0.5;
@@ -483,7 +498,7 @@ public sealed partial class LanguageEngine
         }
     }
 
-    [GeneratedRegex(@"^\W*(?:no+|nope|nah|actually|sorry|oops|wait|correction|i meant|i mean|make it|make that|change it|change that|rather)\b|\b(?:i meant|actually|instead|correction)\b")]
+    [GeneratedRegex(@"^\W*(?:no+|nope|nah|actually|sorry|oops|wait|correction|i meant|i mean|make it|make that|change it|change that|rather)\b|\b(?:i meant|actually|instead|correction|push it|move it)\b")]
     private static partial Regex CorrectionCueRegex();
 
     [GeneratedRegex(@"\b(?:error|gives|giving|get|getting|returns?|returning|shows?)\b.*\b[45]\d\d\b")]

@@ -42,8 +42,18 @@ public static partial class SlotExtractors
         "cet", "est", "pst", "gmt", "utc", "berlin", "london", "paris", "ticket", "tomorrow", "today", "tonight",
     };
 
-    public static IReadOnlyList<Found> Emails(string text) =>
-        EmailRegex().Matches(text).Select(m => new Found(m.Value.ToLowerInvariant(), m.Index, m.Length)).ToList();
+    /// <summary>Email addresses, lower-cased; also the spelled-out "ada at example dot com".</summary>
+    public static IReadOnlyList<Found> Emails(string text)
+    {
+        var found = EmailRegex().Matches(text).Select(m => new Found(m.Value.ToLowerInvariant(), m.Index, m.Length)).ToList();
+        if (found.Count == 0)
+        {
+            found.AddRange(SpokenEmailRegex().Matches(text).Select(m => new Found(
+                $"{m.Groups["user"].Value}@{m.Groups["domain"].Value.Replace(" dot ", ".", StringComparison.OrdinalIgnoreCase)}".ToLowerInvariant(), m.Index, m.Length)));
+        }
+
+        return found;
+    }
 
     /// <summary>
     /// Phone numbers as digits with a leading '+' when the country code is known ("00" counts as '+').
@@ -85,6 +95,12 @@ public static partial class SlotExtractors
     public static Found? TicketNumber(string text, bool expected)
     {
         var m = TicketRegex().Match(text);
+        // "invoice #5531" or "order #88" number other documents, not tickets.
+        while (m.Success && OtherDocumentRegex().IsMatch(text[..m.Index]))
+        {
+            m = m.NextMatch();
+        }
+
         if (m.Success)
         {
             var digits = m.Groups["n"].Value.TrimStart('0');
@@ -145,6 +161,7 @@ public static partial class SlotExtractors
     /// <summary>A person's name after "my name is", "I'm", "this is", properly capitalized.</summary>
     public static string? Name(string text)
     {
+        text = TitleRegex().Replace(text, "");
         foreach (Match m in NameCueRegex().Matches(text))
         {
             // Without "my name is", only capitalized words count: "I'm Ada" is a name, "i'm having trouble" is not.
@@ -178,7 +195,7 @@ public static partial class SlotExtractors
     /// <summary>The whole (short) answer as a name, for when the bot has just asked for one.</summary>
     public static string? BareName(string text)
     {
-        var stripped = BareNamePrefixRegex().Replace(text.Trim(), "").Trim().TrimEnd('.', '!', ',');
+        var stripped = TitleRegex().Replace(BareNamePrefixRegex().Replace(text.Trim(), ""), "").Trim().TrimEnd('.', '!', ',');
         var words = stripped.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (words.Length is < 1 or > 4 || !words.All(w => NameTokenRegex().IsMatch(w)))
         {
@@ -337,6 +354,16 @@ public static partial class SlotExtractors
     [GeneratedRegex(@"(?<![\w\-])[Tt]-?(?<n>\d{1,7})\b|#\s?(?<n>\d{1,7})\b|\b(?:ticket|tikcet|tiket|ticket's|case|request)\s*(?:number|no\.?|nr\.?|num|id)?\s*#?\s*(?<n>\d{1,7})\b", RegexOptions.IgnoreCase)]
     private static partial Regex TicketRegex();
 
+    [GeneratedRegex(@"\b(?:invoice|order|bill|po|quote|receipt)\s*(?:number|no\.?|nr\.?)?\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex OtherDocumentRegex();
+
+    [GeneratedRegex(@"\b(?<user>[a-z0-9._\-]+)\s+at\s+(?<domain>[a-z0-9\-]+(?:\s+dot\s+[a-z0-9\-]+)*\s+dot\s+[a-z]{2,})\b", RegexOptions.IgnoreCase)]
+    private static partial Regex SpokenEmailRegex();
+
+    // Academic and courtesy titles are not part of the name the CRM stores.
+    [GeneratedRegex(@"\b(?:dr|mr|mrs|ms|prof)\.?\s+(?=\p{Lu})", RegexOptions.IgnoreCase)]
+    private static partial Regex TitleRegex();
+
     [GeneratedRegex(@"^\D*?(?<n>\d{1,7})\D*$")]
     private static partial Regex BareNumberRegex();
 
@@ -376,7 +403,7 @@ public static partial class SlotExtractors
     [GeneratedRegex(@"\G[\p{L}\p{N}&][\p{L}\p{N}&'\-]*(?: [\p{L}\p{N}&][\p{L}\p{N}&'\-]*)*")]
     private static partial Regex CompanyRunRegex();
 
-    [GeneratedRegex(@"^(?:(?:it's|it is|its|we're|we are|were|i work for|i work at|i'm at|i'm from|at|from|with|the company is|company is|company:|company name is)\s+)+", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(?:(?:it's|it is|its|we're|we are|were|i work for|i work at|i'm at|i'm from|i'm with|i am with|we're with|at|from|with|the company is|company is|company:|company name is)\s+)+", RegexOptions.IgnoreCase)]
     private static partial Regex BareCompanyPrefixRegex();
 
     [GeneratedRegex(@"[,;!?\n]|\.(?:\s|$)|\s(?:and|but)\s")]

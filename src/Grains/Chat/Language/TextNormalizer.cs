@@ -25,7 +25,7 @@ public sealed partial class TextNormalizer
         ["theres"] = "there's", ["youre"] = "you're", ["tmrw"] = "tomorrow", ["tmr"] = "tomorrow",
         ["tmrow"] = "tomorrow", ["mins"] = "minutes", ["min"] = "minutes", ["hrs"] = "hours", ["hr"] = "hours",
         ["appt"] = "appointment", ["mtg"] = "meeting", ["nevermind"] = "nevermind", ["ok"] = "ok",
-        ["k"] = "ok", ["kk"] = "ok", ["yea"] = "yeah", ["ya"] = "yeah", ["nah"] = "nah", ["y"] = "yes", ["n"] = "no",
+        ["k"] = "ok", ["kk"] = "ok", ["yea"] = "yeah", ["nah"] = "nah", ["y"] = "yes", ["n"] = "no",
         ["e-mail"] = "email", ["mail"] = "email", ["broke"] = "broken", ["couldnt"] = "couldn't",
     };
 
@@ -81,6 +81,13 @@ public sealed partial class TextNormalizer
             return word;
         }
 
+        // Stretched words ("yessss", "nooo", "pleeease") are the word itself.
+        var squeezed = RepeatRegex().Replace(word, "$1");
+        if (squeezed != word && (vocabulary.Contains(squeezed) || Shorthand.ContainsKey(squeezed)))
+        {
+            return Correct(squeezed);
+        }
+
         var budget = MaxTypos(word.Length);
         if (budget == 0)
         {
@@ -121,6 +128,9 @@ public sealed partial class TextNormalizer
 
     [GeneratedRegex(@"[\p{L}\p{N}]+(?:'[\p{L}]+)?")]
     private static partial Regex WordRegex();
+
+    [GeneratedRegex(@"(\p{L})\1{2,}")]
+    private static partial Regex RepeatRegex();
 }
 
 /// <summary>Optimal-string-alignment Damerau-Levenshtein distance (a transposition counts as one edit).</summary>
