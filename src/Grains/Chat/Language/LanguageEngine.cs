@@ -137,7 +137,7 @@ public sealed partial class LanguageEngine
                 confidence = 0.8;
             }
 
-            FillBareAnswer(expected, raw, maskedText, norm, slots, allowFreeText: !control && !(intent is Intent.Affirm or Intent.Deny && topScore >= 3 && norm.Tokens.Count <= 3));
+            FillBareAnswer(expected, raw, maskedText, slots, allowFreeText: !control && !(intent is Intent.Affirm or Intent.Deny && topScore >= 3 && norm.Tokens.Count <= 3));
             var contentSlots = slots.Keys.Where(k => k != SlotKeys.TimeZone).ToList();
             if (CorrectionCueRegex().IsMatch(norm.Corrected) && contentSlots.Count > 0 && !control)
             {
@@ -160,7 +160,7 @@ public sealed partial class LanguageEngine
         return new Analysis(intent, Math.Round(confidence, 3), slots, isCorrection, intent == Intent.Faq ? faq : null);
     }
 
-    private static void FillBareAnswer(string? expected, string raw, string masked, NormalizedText norm, Dictionary<string, string> slots, bool allowFreeText)
+    private static void FillBareAnswer(string? expected, string raw, string masked, Dictionary<string, string> slots, bool allowFreeText)
     {
         switch (expected)
         {
@@ -183,8 +183,6 @@ public sealed partial class LanguageEngine
             default:
                 break;
         }
-
-        _ = norm;
     }
 
     /// <summary>Turns the parsed date/time into slots: an instant in UTC when both day and time are known, else the parts.</summary>

@@ -7,10 +7,7 @@ namespace CrmChatbot.Chat.Language;
 public sealed record Token(string Raw, string Norm, int Start, int End);
 
 /// <summary>The user's text lower-cased with every word replaced by its corrected form, plus the words.</summary>
-public sealed record NormalizedText(string Raw, string Corrected, IReadOnlyList<Token> Tokens)
-{
-    public bool Has(string word) => Tokens.Any(t => t.Norm == word);
-}
+public sealed record NormalizedText(string Raw, string Corrected, IReadOnlyList<Token> Tokens);
 
 /// <summary>Lower-cases, tokenizes and repairs common typos against a known vocabulary.</summary>
 public sealed partial class TextNormalizer
@@ -24,8 +21,8 @@ public sealed partial class TextNormalizer
         ["didnt"] = "didn't", ["whats"] = "what's", ["lets"] = "let's", ["its"] = "it's", ["thats"] = "that's",
         ["theres"] = "there's", ["youre"] = "you're", ["tmrw"] = "tomorrow", ["tmr"] = "tomorrow",
         ["tmrow"] = "tomorrow", ["mins"] = "minutes", ["min"] = "minutes", ["hrs"] = "hours", ["hr"] = "hours",
-        ["appt"] = "appointment", ["mtg"] = "meeting", ["nevermind"] = "nevermind", ["ok"] = "ok",
-        ["k"] = "ok", ["kk"] = "ok", ["yea"] = "yeah", ["nah"] = "nah", ["y"] = "yes", ["n"] = "no",
+        ["appt"] = "appointment", ["mtg"] = "meeting",
+        ["k"] = "ok", ["kk"] = "ok", ["yea"] = "yeah", ["y"] = "yes", ["n"] = "no",
         ["e-mail"] = "email", ["mail"] = "email", ["broke"] = "broken", ["couldnt"] = "couldn't",
     };
 
