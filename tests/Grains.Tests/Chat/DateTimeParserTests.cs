@@ -52,6 +52,9 @@ public sealed class DateTimeParserTests
     [InlineData("12 pm", "12:00")]
     [InlineData("8:30am", "08:30")]
     [InlineData("3 p.m.", "15:00")]
+    [InlineData("3:30", "15:30")]
+    [InlineData("03:30", "03:30")]
+    [InlineData("monday 9", "09:00")]
     public void Reads_clock_times_with_business_hour_guesses(string text, string time)
     {
         Assert.Equal(TimeOnly.Parse(time, System.Globalization.CultureInfo.InvariantCulture), Parse(text).Time);

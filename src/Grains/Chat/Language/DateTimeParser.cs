@@ -252,7 +252,9 @@ public static partial class DateTimeParser
             var min = Int(clock, "min");
             if (h <= 23 && min <= 59)
             {
-                return (r with { Time = new TimeOnly(Meridiem(h, clock.Groups["ap"].Value, pmHint, amHint, bare: false), min) }, Blank(s, clock.Index, clock.Length));
+                // "3:30" without am/pm in a business chat is afternoon; "03:30" with its leading zero is a 24-hour time.
+                var singleDigit = clock.Groups["h"].Length == 1;
+                return (r with { Time = new TimeOnly(Meridiem(h, clock.Groups["ap"].Value, pmHint, amHint, singleDigit), min) }, Blank(s, clock.Index, clock.Length));
             }
         }
 

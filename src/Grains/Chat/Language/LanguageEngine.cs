@@ -326,9 +326,13 @@ public sealed partial class LanguageEngine
     {
         var scores = Enum.GetValues<Intent>().ToDictionary(i => i, _ => 0.0);
         var words = ScoringWords(norm);
-        foreach (var entry in IntentLexicon.Entries)
+        var matched = IntentLexicon.Entries.Where(e => Contains(words, e.Words)).ToList();
+        foreach (var entry in matched)
         {
-            if (Contains(words, entry.Words))
+            // A phrase inside a longer, at least as strong phrase of the same intent ("hi" in "hi there") is not a
+            // second vote; weaker longer phrases ("need help") are deliberate boosters and add up.
+            var covered = matched.Any(o => o.Intent == entry.Intent && o.Words.Length > entry.Words.Length && o.Weight >= entry.Weight && Contains([.. o.Words], entry.Words));
+            if (!covered)
             {
                 scores[entry.Intent] += entry.Weight;
             }
