@@ -122,6 +122,17 @@ public sealed class LanguageEngineTests
     }
 
     [Fact]
+    public void A_pasted_wall_of_text_is_analyzed_quickly()
+    {
+        var words = new[] { "error", "at", "Acme", "12:30", "#77", "not", "working", "tomorrow", "ada@x.io", "+49 30 123456", "ticket" };
+        var text = string.Join(' ', Enumerable.Range(0, 3000).Select(i => words[i % words.Length]));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var a = Analyze(text);
+        Assert.Equal(Intent.OpenTicket, a.Intent);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"took {watch.Elapsed}");
+    }
+
+    [Fact]
     public void The_same_input_gives_the_same_analysis()
     {
         var first = Analyze("book a call tomorrow 3pm for 45 minutes");

@@ -33,6 +33,9 @@ public sealed partial class LanguageEngine
         "what", "what's", "how", "when", "where", "which", "who", "why", "do", "does", "is", "are", "can", "could", "will", "would",
     };
 
+    /// <summary>Longer messages are analyzed by their first this-many characters.</summary>
+    public const int MaxInputLength = 4000;
+
     /// <summary>Below this score nothing is understood.</summary>
     private const double MinScore = 2.0;
 
@@ -49,7 +52,13 @@ public sealed partial class LanguageEngine
     public Analysis Analyze(string text, ChatContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        // Chat messages are short; the cap bounds the regex work a pasted log file could cause.
         var raw = (text ?? "").Trim();
+        if (raw.Length > MaxInputLength)
+        {
+            raw = raw[..MaxInputLength];
+        }
+
         var slots = new Dictionary<string, string>(StringComparer.Ordinal);
         if (raw.Length == 0)
         {
