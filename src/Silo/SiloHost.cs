@@ -44,14 +44,11 @@ public static class SiloHost
             }
 
             silo.Services.AddCrmGrains();
-            silo.Services.AddSingleton<CrmChatbot.Campaigns.ICampaignQueries, CrmChatbot.Storage.Queries.CampaignQueries>();
-            silo.Services.AddSingleton<CrmChatbot.Tickets.ITicketQueries, CrmChatbot.Storage.Queries.TicketQueries>();
             silo.Services.Configure<CrmChatbot.Tickets.TicketSlaOptions>(options =>
             {
                 options.FirstResponse = settings.TicketSla.FirstResponse;
                 options.Resolution = settings.TicketSla.Resolution;
             });
-            silo.Services.AddSingleton<IMeetingQueries, MeetingQueries>();
             silo.Services.Configure<MeetingOptions>(options => options.ReminderOffset = TimeSpan.FromMinutes(settings.MeetingReminderMinutes));
             silo.Services.Configure<LoginThrottleOptions>(options =>
             {

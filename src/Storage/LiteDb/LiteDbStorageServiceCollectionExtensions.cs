@@ -53,10 +53,8 @@ public static class LiteDbStorageServiceCollectionExtensions
     private static IServiceCollection AddLiteDbCrmStorageServices(this IServiceCollection services)
     {
         services.AddGrainStorage(StorageNames.Crm, (sp, _) => new LiteDbGrainStorage(sp.GetRequiredService<LiteDbStore>()));
-        KnownSchemas.Register();
         services.AddSingleton<IDocumentQueries, LiteDbDocumentQueries>();
-        services.AddSingleton<ILeadQueries, LeadQueries>();
-        services.AddSingleton<IUserQueries, UserQueries>();
+        services.AddCrmQueries();
         services.AddSingleton<IStorageHealth, LiteDbStorageHealth>();
         return services;
     }

@@ -55,10 +55,8 @@ public static class MongoStorageServiceCollectionExtensions
     private static IServiceCollection AddMongoCrmStorageServices(this IServiceCollection services)
     {
         services.AddGrainStorage(StorageNames.Crm, (sp, _) => new MongoGrainStorage(sp.GetRequiredService<MongoStore>()));
-        KnownSchemas.Register();
         services.AddSingleton<IDocumentQueries, MongoDocumentQueries>();
-        services.AddSingleton<ILeadQueries, LeadQueries>();
-        services.AddSingleton<IUserQueries, UserQueries>();
+        services.AddCrmQueries();
         services.AddSingleton<IStorageHealth, MongoStorageHealth>();
         services.AddSingleton<MongoIndexInitializer>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<MongoIndexInitializer>());

@@ -1,0 +1,67 @@
+using CrmChatbot.Chat.Language;
+using CrmChatbot.Users;
+
+namespace CrmChatbot.Chat.Dialogue;
+
+/// <summary>
+/// What the assistant remembers between turns of one conversation: the task in progress, the slots
+/// collected so far, the slot it just asked for, and whether it waits for a yes/no. Persisted inside
+/// the chat session grain's state.
+/// </summary>
+[GenerateSerializer, Alias("crm.dialogue-state")]
+public sealed class DialogueState
+{
+    [Id(0)] public Intent? PendingIntent { get; set; }
+    [Id(1)] public Dictionary<string, string> Slots { get; set; } = [];
+    [Id(2)] public string? ExpectedSlot { get; set; }
+    [Id(3)] public bool AwaitingConfirmation { get; set; }
+
+    /// <summary>Consecutive turns the assistant did not understand; after a few it offers a human.</summary>
+    [Id(4)] public int Misses { get; set; }
+
+    /// <summary>IANA zone for understanding "tomorrow at 3pm".</summary>
+    [Id(5)] public string TimeZone { get; set; } = "UTC";
+
+    /// <summary>Ids of entities created in this conversation (for "my ticket", "that meeting").</summary>
+    [Id(6)] public Dictionary<string, string> Created { get; set; } = [];
+}
+
+/// <summary>Who is chatting: a signed-in user, or an anonymous visitor (UserId null).</summary>
+[GenerateSerializer, Immutable, Alias("crm.chat-user")]
+public sealed record ChatUser(
+    [property: Id(0)] string? UserId,
+    [property: Id(1)] UserRole? Role,
+    [property: Id(2)] string? Name,
+    [property: Id(3)] string? Email)
+{
+    public static ChatUser Visitor { get; } = new(null, null, null, null);
+
+    public bool IsSignedIn => UserId is not null;
+}
+
+/// <summary>Something the assistant did in the CRM: lead_created, ticket_created, meeting_booked, meeting_cancelled...</summary>
+[GenerateSerializer, Immutable, Alias("crm.dialogue-action")]
+public sealed record DialogueAction([property: Id(0)] string Type, [property: Id(1)] string Id);
+
+/// <summary>The outcome of one user message.</summary>
+public sealed record DialogueTurn(
+    string Reply,
+    Intent Intent,
+    IReadOnlyDictionary<string, string> Slots,
+    IReadOnlyList<DialogueAction> Actions,
+    IReadOnlyList<string> Suggestions,
+    bool HandoffRequested,
+    DialogueState State);
+
+/// <summary>
+/// The deterministic assistant: understands a message (LanguageEngine), asks for what is missing,
+/// confirms, and acts through the same grains and rules as the REST API, as the chatbot actor.
+/// Stateless: the conversation's memory comes in and goes out as <see cref="DialogueState"/>.
+/// </summary>
+public interface IDialogueManager
+{
+    /// <summary>The opening message of a new session.</summary>
+    string Greeting(ChatUser user);
+
+    Task<DialogueTurn> HandleAsync(DialogueState state, string text, ChatUser user, string sessionId, CancellationToken cancellationToken = default);
+}
