@@ -20,16 +20,9 @@ public sealed class CampaignQueries : ICampaignQueries
         ArgumentNullException.ThrowIfNull(query);
         QueryRules.ValidatePaging(query.Limit, query.Offset);
 
-        var filters = new List<FieldFilter>();
-        if (query.Status is { } status)
-        {
-            filters.Add(FieldFilter.Eq(CampaignFields.Status, status));
-        }
-
-        if (query.Type is { } type)
-        {
-            filters.Add(FieldFilter.Eq(CampaignFields.Type, type));
-        }
+        var filters = new FilterSet();
+        filters.EqIfSet(CampaignFields.Status, query.Status);
+        filters.EqIfSet(CampaignFields.Type, query.Type);
 
         if (CampaignDates.ToStored(query.ActiveOn) is { } day)
         {
@@ -47,7 +40,7 @@ public sealed class CampaignQueries : ICampaignQueries
             _ => throw new ArgumentOutOfRangeException(nameof(query), query.Sort.Field, "Unknown campaign sort field."),
         };
 
-        var page = await _documents.QueryAsync<CampaignState>(
+        return await _documents.PageAsync<CampaignState, CampaignDto>(
             CampaignNames.Collection,
             new DocumentQuery
             {
@@ -58,7 +51,7 @@ public sealed class CampaignQueries : ICampaignQueries
                 Limit = query.Limit,
                 Offset = query.Offset,
             },
+            d => d.State.ToDto(d.Id),
             cancellationToken).ConfigureAwait(false);
-        return new Page<CampaignDto>(page.Items.Select(d => d.State.ToDto(d.Id)).ToList(), page.Total, page.Next);
     }
 }

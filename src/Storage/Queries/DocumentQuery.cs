@@ -70,3 +70,34 @@ public interface IDocumentQueries
 
     Task<long> CountAsync(string collection, IReadOnlyList<FieldFilter> filters, CancellationToken cancellationToken = default);
 }
+
+/// <summary>The filters of a list query, built from the optional parameters a client gave.</summary>
+public sealed class FilterSet : List<FieldFilter>
+{
+    /// <summary>Adds an equality filter when <paramref name="value"/> was given (is not null).</summary>
+    public FilterSet EqIfSet(string field, object? value)
+    {
+        if (value is not null)
+        {
+            Add(FieldFilter.Eq(field, value));
+        }
+
+        return this;
+    }
+}
+
+public static class DocumentQueriesExtensions
+{
+    /// <summary>Runs a list query and maps each stored document to what the API returns.</summary>
+    public static async Task<CrmChatbot.Common.Page<TDto>> PageAsync<TState, TDto>(
+        this IDocumentQueries documents,
+        string collection,
+        DocumentQuery query,
+        Func<StoredDocument<TState>, TDto> map,
+        CancellationToken cancellationToken)
+        where TState : class, new()
+    {
+        var page = await documents.QueryAsync<TState>(collection, query, cancellationToken).ConfigureAwait(false);
+        return new CrmChatbot.Common.Page<TDto>([.. page.Items.Select(map)], page.Total, page.Next);
+    }
+}

@@ -20,26 +20,11 @@ public sealed class LeadQueries : ILeadQueries
         ArgumentNullException.ThrowIfNull(query);
         QueryRules.ValidatePaging(query.Limit, query.Offset);
 
-        var filters = new List<FieldFilter>();
-        if (query.Status is { } status)
-        {
-            filters.Add(FieldFilter.Eq(LeadFields.Status, status));
-        }
-
-        if (query.Source is { } source)
-        {
-            filters.Add(FieldFilter.Eq(LeadFields.Source, source));
-        }
-
-        if (query.OwnerId is { } ownerId)
-        {
-            filters.Add(FieldFilter.Eq(LeadFields.OwnerId, ownerId));
-        }
-
-        if (query.CampaignId is { } campaignId)
-        {
-            filters.Add(FieldFilter.Eq(LeadSchema.CampaignId, campaignId));
-        }
+        var filters = new FilterSet();
+        filters.EqIfSet(LeadFields.Status, query.Status);
+        filters.EqIfSet(LeadFields.Source, query.Source);
+        filters.EqIfSet(LeadFields.OwnerId, query.OwnerId);
+        filters.EqIfSet(LeadSchema.CampaignId, query.CampaignId);
 
         if (query.MinScore is { } minScore)
         {
@@ -60,7 +45,7 @@ public sealed class LeadQueries : ILeadQueries
             _ => throw new ArgumentOutOfRangeException(nameof(query), query.Sort.Field, "Unknown lead sort field."),
         };
 
-        var page = await _documents.QueryAsync<LeadState>(
+        return await _documents.PageAsync<LeadState, LeadDto>(
             StorageNames.Leads,
             new DocumentQuery
             {
@@ -71,7 +56,7 @@ public sealed class LeadQueries : ILeadQueries
                 Limit = query.Limit,
                 Offset = query.Offset,
             },
+            d => d.State.ToDto(d.Id),
             cancellationToken).ConfigureAwait(false);
-        return new Page<LeadDto>(page.Items.Select(d => d.State.ToDto(d.Id)).ToList(), page.Total, page.Next);
     }
 }

@@ -20,7 +20,7 @@ public sealed class MeetingQueries : IMeetingQueries
         ArgumentNullException.ThrowIfNull(query);
         QueryRules.ValidatePaging(query.Limit, query.Offset);
 
-        var filters = new List<FieldFilter>();
+        var filters = new FilterSet();
         // Overlap with [from, to): the meeting ends after from and starts before to.
         if (query.From is { } from)
         {
@@ -37,20 +37,9 @@ public sealed class MeetingQueries : IMeetingQueries
             filters.Add(FieldFilter.In(MeetingSchema.ParticipantKeys, keys));
         }
 
-        if (query.Status is { } status)
-        {
-            filters.Add(FieldFilter.Eq(MeetingSchema.Status, status));
-        }
-
-        if (query.LeadId is { } leadId)
-        {
-            filters.Add(FieldFilter.Eq(MeetingSchema.LeadId, leadId));
-        }
-
-        if (query.TicketId is { } ticketId)
-        {
-            filters.Add(FieldFilter.Eq(MeetingSchema.TicketId, ticketId));
-        }
+        filters.EqIfSet(MeetingSchema.Status, query.Status);
+        filters.EqIfSet(MeetingSchema.LeadId, query.LeadId);
+        filters.EqIfSet(MeetingSchema.TicketId, query.TicketId);
 
         var sortField = query.Sort.Field switch
         {
@@ -60,7 +49,7 @@ public sealed class MeetingQueries : IMeetingQueries
             _ => throw new ArgumentOutOfRangeException(nameof(query), query.Sort.Field, "Unknown meeting sort field."),
         };
 
-        var page = await _documents.QueryAsync<MeetingState>(
+        return await _documents.PageAsync<MeetingState, MeetingDto>(
             MeetingNames.Collection,
             new DocumentQuery
             {
@@ -71,7 +60,7 @@ public sealed class MeetingQueries : IMeetingQueries
                 Limit = query.Limit,
                 Offset = query.Offset,
             },
+            d => d.State.ToDto(d.Id),
             cancellationToken).ConfigureAwait(false);
-        return new Page<MeetingDto>(page.Items.Select(d => d.State.ToDto(d.Id)).ToList(), page.Total, page.Next);
     }
 }

@@ -20,28 +20,20 @@ public sealed class TicketQueries : ITicketQueries
         ArgumentNullException.ThrowIfNull(query);
         QueryRules.ValidatePaging(query.Limit, query.Offset);
 
-        var filters = new List<FieldFilter>();
-        void Add(string field, object? value)
-        {
-            if (value is not null)
-            {
-                filters.Add(FieldFilter.Eq(field, value));
-            }
-        }
-
-        Add(TicketFields.Status, query.Status);
-        Add(TicketFields.Priority, query.Priority);
-        Add(TicketFields.AssigneeId, query.AssigneeId);
-        Add(TicketFields.RequesterId, query.RequesterId);
-        Add(TicketFields.SlaBreached, query.SlaBreached);
-        Add(TicketFields.Number, query.Number);
-        Add(TicketFields.Tags, query.Tag?.Trim().ToLowerInvariant());
+        var filters = new FilterSet();
+        filters.EqIfSet(TicketFields.Status, query.Status);
+        filters.EqIfSet(TicketFields.Priority, query.Priority);
+        filters.EqIfSet(TicketFields.AssigneeId, query.AssigneeId);
+        filters.EqIfSet(TicketFields.RequesterId, query.RequesterId);
+        filters.EqIfSet(TicketFields.SlaBreached, query.SlaBreached);
+        filters.EqIfSet(TicketFields.Number, query.Number);
+        filters.EqIfSet(TicketFields.Tags, query.Tag?.Trim().ToLowerInvariant());
 
         // "T-1001" in q means that ticket; other text is a substring of subject, description or number.
         var text = query.Text;
         if (TicketNumbers.TryParse(text, out var number))
         {
-            Add(TicketFields.Number, number);
+            filters.EqIfSet(TicketFields.Number, number);
             text = null;
         }
 
@@ -54,7 +46,7 @@ public sealed class TicketQueries : ITicketQueries
             _ => throw new ArgumentOutOfRangeException(nameof(query), query.Sort.Field, "Unknown ticket sort field."),
         };
 
-        var page = await _documents.QueryAsync<TicketState>(
+        return await _documents.PageAsync<TicketState, TicketDto>(
             TicketStorage.Tickets,
             new DocumentQuery
             {
@@ -65,8 +57,8 @@ public sealed class TicketQueries : ITicketQueries
                 Limit = query.Limit,
                 Offset = query.Offset,
             },
+            d => d.State.ToDto(d.Id),
             cancellationToken).ConfigureAwait(false);
-        return new Page<TicketDto>(page.Items.Select(d => d.State.ToDto(d.Id)).ToList(), page.Total, page.Next);
     }
 
     public async Task<string?> FindIdByNumberAsync(long number, CancellationToken cancellationToken = default)

@@ -19,18 +19,11 @@ public sealed class UserQueries : IUserQueries
         ArgumentNullException.ThrowIfNull(query);
         QueryRules.ValidatePaging(query.Limit, query.Offset);
 
-        var filters = new List<FieldFilter>();
-        if (query.Role is { } role)
-        {
-            filters.Add(FieldFilter.Eq(UserFields.Role, role));
-        }
+        var filters = new FilterSet();
+        filters.EqIfSet(UserFields.Role, query.Role);
+        filters.EqIfSet(UserFields.IsActive, query.IsActive);
 
-        if (query.IsActive is { } isActive)
-        {
-            filters.Add(FieldFilter.Eq(UserFields.IsActive, isActive));
-        }
-
-        var page = await _documents.QueryAsync<UserState>(
+        return await _documents.PageAsync<UserState, UserDto>(
             StorageNames.Users,
             new DocumentQuery
             {
@@ -41,8 +34,8 @@ public sealed class UserQueries : IUserQueries
                 Limit = query.Limit,
                 Offset = query.Offset,
             },
+            d => d.State.ToDto(),
             cancellationToken).ConfigureAwait(false);
-        return new Page<UserDto>(page.Items.Select(d => d.State.ToDto()).ToList(), page.Total, page.Next);
     }
 
     public async Task<UserDto?> FindByIdAsync(string userId, CancellationToken cancellationToken = default)
