@@ -47,6 +47,12 @@ public sealed partial record CrmSettings
     /// <summary>How many minutes before its start a meeting's reminder fires.</summary>
     public int MeetingReminderMinutes { get; init; } = 15;
 
+    /// <summary>The chat assistant's FAQ file (CHAT_FAQ_PATH); null = the shipped sample.</summary>
+    public string? ChatFaqPath { get; init; }
+
+    /// <summary>Staff user organizing meetings the chat assistant books (CHAT_BOT_OWNER_USER_ID); null = first active admin.</summary>
+    public string? ChatBotOwnerUserId { get; init; }
+
     /// <param name="requireSigningKey">False for tools (such as check-db) that issue no tokens.</param>
     public static CrmSettings Load(IConfiguration config, IHostEnvironment environment, bool requireSigningKey = true)
     {
@@ -83,6 +89,11 @@ public sealed partial record CrmSettings
         }
 
         var dataDir = Optional(config, "DATA_DIR") ?? "data";
+        var chatFaqPath = Optional(config, "CHAT_FAQ_PATH");
+        if (chatFaqPath is not null && !File.Exists(chatFaqPath))
+        {
+            throw new SettingsException($"CHAT_FAQ_PATH '{chatFaqPath}' does not exist");
+        }
 
         return new CrmSettings
         {
@@ -106,6 +117,8 @@ public sealed partial record CrmSettings
             MongoStartupTimeoutSeconds = Int(config, "MONGO_STARTUP_TIMEOUT_SECONDS", 30, 0, 3600),
             TicketSla = LoadTicketSla(config),
             MeetingReminderMinutes = Int(config, "MEETING_REMINDER_MINUTES", 15, 1, 7 * 24 * 60),
+            ChatFaqPath = chatFaqPath is null ? null : Path.GetFullPath(chatFaqPath),
+            ChatBotOwnerUserId = Optional(config, "CHAT_BOT_OWNER_USER_ID"),
         };
     }
 
