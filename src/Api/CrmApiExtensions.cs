@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using CrmChatbot.Api.Auth;
 using CrmChatbot.Api.Campaigns;
+using CrmChatbot.Api.Chat.Widget;
 using CrmChatbot.Api.Configuration;
 using CrmChatbot.Api.Health;
 using CrmChatbot.Api.Http;
@@ -82,6 +83,7 @@ public static class CrmApiExtensions
         app.MapCampaignEndpoints();
         app.MapTicketEndpoints();
         app.MapMeetingEndpoints();
+        app.MapChatWidget();
         return app;
     }
 
