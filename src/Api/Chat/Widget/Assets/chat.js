@@ -327,9 +327,9 @@
     }
 
     function describe(item) {
-      var messages = item.messages || [];
-      var lastUser = messages.filter(function (m) { return m.role === "user"; }).pop();
-      return item.preview || item.last_message || (lastUser && lastUser.text) || "Visitor";
+      var who = item.owner_name || "Visitor";
+      var last = item.last_message;
+      return last && last.text ? who + ": " + last.text : who;
     }
 
     async function loadQueue() {
