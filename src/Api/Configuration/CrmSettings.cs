@@ -47,6 +47,9 @@ public sealed partial record CrmSettings
     /// <summary>How many minutes before its start a meeting's reminder fires.</summary>
     public int MeetingReminderMinutes { get; init; } = 15;
 
+    /// <summary>Minutes without messages after which a chat session closes by itself (CHAT_IDLE_MINUTES).</summary>
+    public int ChatIdleMinutes { get; init; } = 60;
+
     /// <param name="requireSigningKey">False for tools (such as check-db) that issue no tokens.</param>
     public static CrmSettings Load(IConfiguration config, IHostEnvironment environment, bool requireSigningKey = true)
     {
@@ -106,6 +109,7 @@ public sealed partial record CrmSettings
             MongoStartupTimeoutSeconds = Int(config, "MONGO_STARTUP_TIMEOUT_SECONDS", 30, 0, 3600),
             TicketSla = LoadTicketSla(config),
             MeetingReminderMinutes = Int(config, "MEETING_REMINDER_MINUTES", 15, 1, 7 * 24 * 60),
+            ChatIdleMinutes = Int(config, "CHAT_IDLE_MINUTES", 60, 1, 7 * 24 * 60),
         };
     }
 
