@@ -112,10 +112,15 @@ public sealed partial class ChatWidgetTests(BrowserFixture fixture) : IClassFixt
 
             visitor.AssertClean();
             agent.AssertClean();
+            if (Environment.GetEnvironmentVariable("BROWSER_TEST_SCREENSHOTS") == "1")
+            {
+                // On demand, e.g. to look at the layout after a change.
+                await PageProbe.ScreenshotAsync("passed", ("visitor", visitor), ("agent", agent));
+            }
         }
         catch (Exception failure)
         {
-            var folder = await PageProbe.ScreenshotAsync(nameof(Visitor_talks_to_the_bot_asks_for_a_human_and_an_agent_takes_over_live), visitor, agent);
+            var folder = await PageProbe.ScreenshotAsync(nameof(Visitor_talks_to_the_bot_asks_for_a_human_and_an_agent_takes_over_live), ("visitor", visitor), ("agent", agent));
             throw new InvalidOperationException(
                 $"{failure.Message}\nScreenshots: {folder}\nVisitor: {visitor.Report()}\nAgent: {agent.Report()}\nSilo (tail):\n{Tail(fixture.Silo.Output)}", failure);
         }

@@ -83,15 +83,15 @@ public sealed class PageProbe : IAsyncDisposable
     }
 
     /// <summary>Full-page screenshots into the test output folder; returns it.</summary>
-    public static async Task<string> ScreenshotAsync(string test, params PageProbe[] probes)
+    public static async Task<string> ScreenshotAsync(string test, params (string Name, PageProbe Probe)[] probes)
     {
         var folder = Path.Combine(AppContext.BaseDirectory, "screenshots");
         Directory.CreateDirectory(folder);
-        for (var i = 0; i < probes.Length; i++)
+        foreach (var (name, probe) in probes)
         {
             try
             {
-                await probes[i].Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, $"{test}-{i}.png"), FullPage = true });
+                await probe.Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, $"{test}-{name}.png"), FullPage = true });
             }
             catch (PlaywrightException)
             {

@@ -270,6 +270,8 @@
         status: function (s) {
           if (sessionOf(s) && sessionOf(s) !== session.id) { return; }
           setStatus(s.status, s.assigned_agent_name);
+          // The event carries the agent's id only; the session names them.
+          refresh().catch(function (e) { showError(error, e); });
         },
         reconnected: function () {
           connection.invoke("JoinSession", session.id).then(refresh).catch(function (e) { showError(error, e); });
