@@ -1,3 +1,4 @@
+using CrmChatbot.Chat.Dialogue;
 using CrmChatbot.Users;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -12,6 +13,7 @@ public static class GrainServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<LoginThrottleOptions>();
         services.AddOptions<PasswordOptions>();
+        services.AddCrmChat();
         return services;
     }
 }

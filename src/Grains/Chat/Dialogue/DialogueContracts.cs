@@ -24,6 +24,46 @@ public sealed class DialogueState
 
     /// <summary>Ids of entities created in this conversation (for "my ticket", "that meeting").</summary>
     [Id(6)] public Dictionary<string, string> Created { get; set; } = [];
+
+    /// <summary>The assistant offered a human after repeated misses; a "yes" now requests the handoff.</summary>
+    [Id(7)] public bool HandoffOffered { get; set; }
+
+    /// <summary>A human was requested in this conversation.</summary>
+    [Id(8)] public bool HandoffRequested { get; set; }
+
+    /// <summary>A deep copy: the manager never changes the state it was given.</summary>
+    public DialogueState Copy() => new()
+    {
+        PendingIntent = PendingIntent,
+        Slots = new Dictionary<string, string>(Slots, StringComparer.Ordinal),
+        ExpectedSlot = ExpectedSlot,
+        AwaitingConfirmation = AwaitingConfirmation,
+        Misses = Misses,
+        TimeZone = TimeZone,
+        Created = new Dictionary<string, string>(Created, StringComparer.Ordinal),
+        HandoffOffered = HandoffOffered,
+        HandoffRequested = HandoffRequested,
+    };
+
+    /// <summary>Forgets the task in progress (not the entities created, nor the zone).</summary>
+    public void ClearTask()
+    {
+        PendingIntent = null;
+        Slots = [];
+        ExpectedSlot = null;
+        AwaitingConfirmation = false;
+    }
+}
+
+/// <summary>Types of <see cref="DialogueAction"/>.</summary>
+public static class DialogueActions
+{
+    public const string LeadCreated = "lead_created";
+    public const string LeadExists = "lead_exists";
+    public const string TicketCreated = "ticket_created";
+    public const string MeetingBooked = "meeting_booked";
+    public const string MeetingCancelled = "meeting_cancelled";
+    public const string HandoffRequested = "handoff_requested";
 }
 
 /// <summary>Who is chatting: a signed-in user, or an anonymous visitor (UserId null).</summary>

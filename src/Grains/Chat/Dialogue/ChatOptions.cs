@@ -1,0 +1,20 @@
+namespace CrmChatbot.Chat.Dialogue;
+
+/// <summary>Settings of the chat assistant.</summary>
+public sealed class ChatOptions
+{
+    /// <summary>The FAQ knowledge file; a relative path is read from the application's directory.</summary>
+    public string FaqPath { get; set; } = "faq.sample.json";
+
+    /// <summary>
+    /// The staff user who organizes meetings the assistant books (the meeting grain needs an existing user
+    /// as organizer). Null: the first active admin.
+    /// </summary>
+    public string? BotOwnerUserId { get; set; }
+
+    /// <summary>Misunderstood messages in a row after which the assistant offers a human.</summary>
+    public int MissesBeforeHandoffOffer { get; set; } = 3;
+
+    /// <summary>Length of a booked meeting when the user names none.</summary>
+    public int DefaultMeetingMinutes { get; set; } = 30;
+}

@@ -1,0 +1,37 @@
+using CrmChatbot.Chat.Language;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace CrmChatbot.Chat.Dialogue;
+
+public static class ChatServiceCollectionExtensions
+{
+    /// <summary>The chat assistant: language engine, FAQ knowledge (from <see cref="ChatOptions.FaqPath"/>) and dialogue manager.</summary>
+    public static IServiceCollection AddCrmChat(this IServiceCollection services, Action<ChatOptions>? configure = null)
+    {
+        var options = services.AddOptions<ChatOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<LanguageEngine>();
+        services.TryAddSingleton(sp => LoadFaq(sp.GetRequiredService<IOptions<ChatOptions>>().Value.FaqPath));
+        services.TryAddSingleton<IDialogueManager, DialogueManager>();
+        return services;
+    }
+
+    /// <summary>Reads the knowledge file; a missing file is a configuration error worth failing loudly on.</summary>
+    public static FaqKnowledge LoadFaq(string path)
+    {
+        var full = Path.IsPathRooted(path) ? path : Path.Combine(AppContext.BaseDirectory, path);
+        if (!File.Exists(full))
+        {
+            throw new InvalidOperationException($"The chat FAQ file '{full}' does not exist (ChatOptions.FaqPath).");
+        }
+
+        return FaqKnowledge.Load(full);
+    }
+}
