@@ -71,6 +71,9 @@ public sealed partial class ChatWidgetTests(BrowserFixture fixture) : IClassFixt
             await Expect(bot).ToHaveCountAsync(2, new() { Timeout = ExpectTimeoutMs });
             Assert.False(string.IsNullOrWhiteSpace(await bot.Nth(1).Locator(".text").TextContentAsync()));
 
+            // The assistant's quick replies are offered as buttons.
+            await Expect(v.Locator("#visitor-suggestions button").First).ToBeVisibleAsync();
+
             // Hand-off.
             await SendAsync(v, "#visitor-input", "I want to talk to a human");
             await Expect(v.Locator("#visitor-status")).ToHaveTextAsync("Waiting for an agent", new() { Timeout = ExpectTimeoutMs });
@@ -92,6 +95,13 @@ public sealed partial class ChatWidgetTests(BrowserFixture fixture) : IClassFixt
             await SendAsync(a, "#agent-input", "Hi, I'm here");
             await Expect(v.Locator("#visitor-transcript li.msg.agent")).ToContainTextAsync("Hi, I'm here", new() { Timeout = ExpectTimeoutMs });
             await Expect(v.Locator("#visitor-status")).ToHaveTextAsync(BrowserFixture.AgentName + " joined", new() { Timeout = ExpectTimeoutMs });
+
+            // A reload resumes the same session (id and token in sessionStorage) and rejoins the hub.
+            await v.ReloadAsync();
+            await Expect(v.Locator("#visitor")).ToHaveAttributeAsync("data-ready", "true", new() { Timeout = ExpectTimeoutMs });
+            await Expect(v.Locator("#visitor-transcript li.msg.agent")).ToContainTextAsync("Hi, I'm here");
+            await Expect(v.Locator("#visitor-status")).ToHaveTextAsync(BrowserFixture.AgentName + " joined");
+            Assert.Equal(sessionId, await v.EvaluateAsync<string>("JSON.parse(sessionStorage.getItem('crm-chat-session')).id"));
 
             // And the visitor's answer reaches the agent live, with no bot reply in between.
             var botReplies = await bot.CountAsync();
