@@ -96,6 +96,14 @@ public sealed partial class ChatWidgetTests(BrowserFixture fixture) : IClassFixt
             await Expect(v.Locator("#visitor-transcript li.msg.agent")).ToContainTextAsync("Hi, I'm here", new() { Timeout = ExpectTimeoutMs });
             await Expect(v.Locator("#visitor-status")).ToHaveTextAsync(BrowserFixture.AgentName + " joined", new() { Timeout = ExpectTimeoutMs });
 
+            // The agent reloads: still signed in, the conversation is under "Your conversations".
+            await a.ReloadAsync();
+            await Expect(a.Locator("#agent")).ToHaveAttributeAsync("data-ready", "true", new() { Timeout = ExpectTimeoutMs });
+            var mine = a.Locator($"#mine li[data-session-id='{sessionId}']");
+            await Expect(mine).ToBeVisibleAsync(new() { Timeout = ExpectTimeoutMs });
+            await mine.GetByRole(AriaRole.Button).ClickAsync();
+            await Expect(a.Locator("#agent-transcript")).ToContainTextAsync("Hi, I'm here", new() { Timeout = ExpectTimeoutMs });
+
             // A reload resumes the same session (id and token in sessionStorage) and rejoins the hub.
             await v.ReloadAsync();
             await Expect(v.Locator("#visitor")).ToHaveAttributeAsync("data-ready", "true", new() { Timeout = ExpectTimeoutMs });

@@ -334,26 +334,38 @@
       return last && last.text ? who + ": " + last.text : who;
     }
 
-    async function loadQueue() {
-      var data = await api("GET", "/api/chat/sessions?status=waiting_for_agent", undefined, headers());
-      var items = Array.isArray(data) ? data : (data.items || []);
-      queue.textContent = "";
+    function renderList(list, empty, items, actionLabel, action) {
+      list.textContent = "";
       items.forEach(function (item) {
         var li = document.createElement("li");
         li.dataset.sessionId = item.id;
         var preview = document.createElement("span");
         preview.className = "preview";
         preview.textContent = describe(item);
-        var take = document.createElement("button");
-        take.type = "button";
-        take.textContent = "Take";
-        take.setAttribute("aria-label", "Take conversation: " + preview.textContent);
-        take.addEventListener("click", function () { guard(takeSession(item.id)); });
+        var button = document.createElement("button");
+        button.type = "button";
+        button.textContent = actionLabel;
+        button.setAttribute("aria-label", actionLabel + " conversation: " + preview.textContent);
+        button.addEventListener("click", function () { guard(action(item.id)); });
         li.appendChild(preview);
-        li.appendChild(take);
-        queue.appendChild(li);
+        li.appendChild(button);
+        list.appendChild(li);
       });
-      queueEmpty.hidden = items.length > 0;
+      empty.hidden = items.length > 0;
+    }
+
+    function itemsOf(data) {
+      return Array.isArray(data) ? data : (data.items || []);
+    }
+
+    // The waiting queue, and the conversations this agent already has (to resume after a reload).
+    async function loadQueue() {
+      var waiting = api("GET", "/api/chat/sessions?status=waiting_for_agent", undefined, headers());
+      var mine = auth.id
+        ? api("GET", "/api/chat/sessions?status=with_agent&assigned_agent_id=" + encodeURIComponent(auth.id), undefined, headers())
+        : Promise.resolve([]);
+      renderList(queue, queueEmpty, itemsOf(await waiting), "Take", takeSession);
+      renderList($("mine"), $("mine-empty"), itemsOf(await mine), "Open", openSession);
     }
 
     function setSessionStatus(value) {
@@ -417,6 +429,7 @@
         },
         status: function (s) {
           if (current && sessionOf(s) === current) { setSessionStatus(s.status); }
+          if (s.assigned_agent_id === auth.id || s.status === "closed") { guard(loadQueue()); }
         },
         // A session entered or left the queue: the list endpoint is the truth.
         queue: function () { guard(loadQueue()); },
@@ -456,7 +469,7 @@
       var password = $("login-password").value;
       guard(api("POST", "/api/auth/login", { email: email, password: password }).then(function (result) {
         var user = result.user || {};
-        auth = { token: result.access_token, name: user.name, email: user.email || email };
+        auth = { token: result.access_token, id: user.id, name: user.name, email: user.email || email };
         save(AGENT_KEY, auth);
         $("login-password").value = "";
         return start();
