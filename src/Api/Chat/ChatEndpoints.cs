@@ -44,6 +44,7 @@ public static class ChatEndpoints
     {
         services.AddSignalR().AddJsonProtocol(options => CrmApiExtensions.Configure(options.PayloadSerializerOptions));
         services.AddSingleton<IChatNotifier, HubChatNotifier>();
+        services.AddSingleton<IChatSessionEvents, NotifyingChatSessionEvents>();
         return services;
     }
 
@@ -271,7 +272,7 @@ public static class ChatEndpoints
         return TypedResults.Ok(result.Value!.Session);
     }
 
-    private static Task Publish(IChatNotifier notifier, ChatChange change, CancellationToken cancellationToken) =>
+    internal static Task Publish(IChatNotifier notifier, ChatChange change, CancellationToken cancellationToken) =>
         notifier.PublishAsync(change.Session.Id, change.PreviousStatus, change.Session.Status, change.Session.AssignedAgentId, change.Added, cancellationToken);
 
     /// <summary>

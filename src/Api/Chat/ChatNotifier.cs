@@ -62,3 +62,9 @@ public sealed class HubChatNotifier(IHubContext<ChatHub> hub) : IChatNotifier
 
     private static bool IsHuman(ChatSessionStatus status) => status is ChatSessionStatus.WaitingForAgent or ChatSessionStatus.WithAgent;
 }
+
+/// <summary>Pushes changes the grains make on their own (idle close), in this single process.</summary>
+public sealed class NotifyingChatSessionEvents(IChatNotifier notifier) : IChatSessionEvents
+{
+    public Task ChangedAsync(ChatChange change) => ChatEndpoints.Publish(notifier, change, CancellationToken.None);
+}

@@ -46,3 +46,12 @@ public interface IChatSessionQueries
 {
     Task<Page<ChatSessionSummaryDto>> ListAsync(ChatSessionListQuery query, CancellationToken cancellationToken = default);
 }
+
+/// <summary>
+/// Told about changes no request made (an idle session closed by its reminder), so live clients hear
+/// of them. Optional: the co-hosted API registers one that pushes to the chat hub.
+/// </summary>
+public interface IChatSessionEvents
+{
+    Task ChangedAsync(ChatChange change);
+}

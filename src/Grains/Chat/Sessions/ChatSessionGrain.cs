@@ -177,7 +177,11 @@ public sealed class ChatSessionGrain(
 
         if (ChatSessionRules.IsIdle(Current, Timestamps.Now(clock), IdleTimeout))
         {
-            await CloseWithAsync("The conversation was closed after a period of inactivity.");
+            var closed = await CloseWithAsync("The conversation was closed after a period of inactivity.");
+            if (services.GetService<IChatSessionEvents>() is { } events)
+            {
+                await events.ChangedAsync(closed.Value!);
+            }
         }
 
         return Current.ToDto(Id);
