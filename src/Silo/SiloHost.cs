@@ -1,6 +1,7 @@
 using CrmChatbot.Api;
 using CrmChatbot.Api.Configuration;
 using CrmChatbot.Api.Http;
+using CrmChatbot.Chat.Dialogue;
 using CrmChatbot.Common;
 using CrmChatbot.Meetings;
 using CrmChatbot.Storage.Queries;
@@ -51,6 +52,11 @@ public static class SiloHost
             });
             silo.Services.Configure<CrmChatbot.Chat.ChatSessionOptions>(options => options.IdleTimeout = TimeSpan.FromMinutes(settings.ChatIdleMinutes));
             silo.Services.Configure<MeetingOptions>(options => options.ReminderOffset = TimeSpan.FromMinutes(settings.MeetingReminderMinutes));
+            silo.Services.AddCrmChat(options =>
+            {
+                options.FaqPath = settings.ChatFaqPath ?? options.FaqPath;
+                options.BotOwnerUserId = settings.ChatBotOwnerUserId;
+            });
             silo.Services.Configure<LoginThrottleOptions>(options =>
             {
                 options.MaxFailures = settings.LoginMaxFailures;

@@ -81,13 +81,12 @@ public sealed class MongoProcessTests
         try
         {
             var write = await agent.PostAsJsonAsync("/api/leads", new { name = "During outage" });
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, write.StatusCode);
+            await ExpectAsync(silo, HttpStatusCode.ServiceUnavailable, write);
             Assert.Equal("application/problem+json", write.Content.Headers.ContentType?.MediaType);
             Assert.True(write.Headers.RetryAfter?.Delta > TimeSpan.Zero);
-            var list = await agent.GetAsync("/api/leads");
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, list.StatusCode);
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, (await silo.Http.GetAsync("/health/ready")).StatusCode);
-            Assert.Equal(HttpStatusCode.OK, (await silo.Http.GetAsync("/health/live")).StatusCode);
+            await ExpectAsync(silo, HttpStatusCode.ServiceUnavailable, await agent.GetAsync("/api/leads"));
+            await ExpectAsync(silo, HttpStatusCode.ServiceUnavailable, await silo.Http.GetAsync("/health/ready"));
+            await ExpectAsync(silo, HttpStatusCode.OK, await silo.Http.GetAsync("/health/live"));
         }
         finally
         {
@@ -101,9 +100,19 @@ public sealed class MongoProcessTests
             await Task.Delay(250);
         }
 
-        Assert.Equal(HttpStatusCode.OK, (await agent.GetAsync($"/api/leads/{id}")).StatusCode);
-        Assert.Equal(HttpStatusCode.Created, (await agent.PostAsJsonAsync("/api/leads", new { name = "After outage" })).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await agent.GetAsync("/api/leads")).StatusCode);
+        await ExpectAsync(silo, HttpStatusCode.OK, await agent.GetAsync($"/api/leads/{id}"));
+        await ExpectAsync(silo, HttpStatusCode.Created, await agent.PostAsJsonAsync("/api/leads", new { name = "After outage" }));
+        await ExpectAsync(silo, HttpStatusCode.OK, await agent.GetAsync("/api/leads"));
+    }
+
+    /// <summary>On a mismatch, the message carries the response body and the silo's log: outages are timing-sensitive.</summary>
+    private static async Task ExpectAsync(SiloProcess silo, HttpStatusCode expected, HttpResponseMessage response)
+    {
+        if (response.StatusCode != expected)
+        {
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.Fail($"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.PathAndQuery}: expected {(int)expected}, got {(int)response.StatusCode}: {body}\n--- silo output ---\n{silo.Output}");
+        }
     }
 
     [Fact]

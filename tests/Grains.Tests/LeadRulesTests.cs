@@ -116,6 +116,31 @@ public class LeadRulesTests
     }
 }
 
+public class TimestampTests
+{
+    [Fact]
+    public void Writes_within_one_millisecond_get_increasing_timestamps()
+    {
+        var clock = new FixedClock(DateTimeOffset.UtcNow.AddMinutes(10));
+
+        var first = Timestamps.Now(clock);
+        var second = Timestamps.Now(clock);
+
+        Assert.True(second > first, $"{second:O} should follow {first:O}");
+        Assert.True(second - first < TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
+    public void A_clock_set_far_back_is_taken_as_it_is()
+    {
+        var ahead = Timestamps.Now(new FixedClock(DateTimeOffset.UtcNow.AddHours(2)));
+        var back = Timestamps.Now(new FixedClock(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)));
+
+        Assert.True(back < ahead);
+        Assert.Equal(new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc), back);
+    }
+}
+
 internal sealed class FixedClock(DateTimeOffset now) : TimeProvider
 {
     public DateTimeOffset Now { get; set; } = now;

@@ -50,6 +50,12 @@ public sealed partial record CrmSettings
     /// <summary>Minutes without messages after which a chat session closes by itself (CHAT_IDLE_MINUTES).</summary>
     public int ChatIdleMinutes { get; init; } = 60;
 
+    /// <summary>The chat assistant's FAQ file (CHAT_FAQ_PATH); null = the shipped sample.</summary>
+    public string? ChatFaqPath { get; init; }
+
+    /// <summary>Staff user organizing meetings the chat assistant books (CHAT_BOT_OWNER_USER_ID); null = first active admin.</summary>
+    public string? ChatBotOwnerUserId { get; init; }
+
     /// <param name="requireSigningKey">False for tools (such as check-db) that issue no tokens.</param>
     public static CrmSettings Load(IConfiguration config, IHostEnvironment environment, bool requireSigningKey = true)
     {
@@ -86,6 +92,11 @@ public sealed partial record CrmSettings
         }
 
         var dataDir = Optional(config, "DATA_DIR") ?? "data";
+        var chatFaqPath = Optional(config, "CHAT_FAQ_PATH");
+        if (chatFaqPath is not null && !File.Exists(chatFaqPath))
+        {
+            throw new SettingsException($"CHAT_FAQ_PATH '{chatFaqPath}' does not exist");
+        }
 
         return new CrmSettings
         {
@@ -110,6 +121,8 @@ public sealed partial record CrmSettings
             TicketSla = LoadTicketSla(config),
             MeetingReminderMinutes = Int(config, "MEETING_REMINDER_MINUTES", 15, 1, 7 * 24 * 60),
             ChatIdleMinutes = Int(config, "CHAT_IDLE_MINUTES", 60, 1, 7 * 24 * 60),
+            ChatFaqPath = chatFaqPath is null ? null : Path.GetFullPath(chatFaqPath),
+            ChatBotOwnerUserId = Optional(config, "CHAT_BOT_OWNER_USER_ID"),
         };
     }
 

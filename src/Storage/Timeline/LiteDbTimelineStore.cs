@@ -44,7 +44,7 @@ public sealed class LiteDbTimelineStore : ITimelineStore
                     $"$.{TimelineDocuments.EntityKey} = @0", TimelineDocuments.KeyOf(entityKind, entityId));
                 var total = collection.Count(filter);
                 var items = collection.Query().Where(filter)
-                    .OrderByDescending(BsonExpression.Create($"[$.{TimelineDocuments.At}, $._id]"))
+                    .OrderByDescending(BsonExpression.Create($"[$.{TimelineDocuments.At}, $.{TimelineDocuments.Version}, $._id]"))
                     .Skip(offset).Limit(limit).ToList()
                     .Select(ToEntry).ToList();
                 return new Page<TimelineEntry>(items, total, QueryRules.NextOffset(offset, limit, total));

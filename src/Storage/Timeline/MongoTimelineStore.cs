@@ -34,7 +34,7 @@ public sealed class MongoTimelineStore(MongoStore store) : ITimelineStore
         QueryRules.ValidatePaging(limit, offset);
         await EnsureIndexAsync(cancellationToken);
         var filter = new BsonDocument { [TimelineDocuments.EntityKind] = entityKind, [TimelineDocuments.EntityId] = entityId };
-        var sort = new BsonDocument { [TimelineDocuments.At] = -1, ["_id"] = -1 };
+        var sort = new BsonDocument { [TimelineDocuments.At] = -1, [TimelineDocuments.Version] = -1, ["_id"] = -1 };
         var total = await store.RunAsync("count timeline", ct => Collection.CountDocumentsAsync(filter, cancellationToken: ct), cancellationToken);
         var documents = await store.RunAsync(
             "read timeline",

@@ -8,6 +8,9 @@ public static class TimelineDocuments
     public const string EntityId = "entity_id";
     public const string At = "at";
 
+    /// <summary>The entity's version after the change: orders entries written within one millisecond.</summary>
+    public const string Version = "version";
+
     /// <summary>"kind/id": one indexed key per entity (LiteDB indexes single values only).</summary>
     public const string EntityKey = "entity_key";
 

@@ -307,6 +307,7 @@ public sealed partial class DialogueManager(
             SlotKeys.Start when slots.TryGetValue(SlotKeys.Date, out var date) => $"What time on {LongDate(date)} suits you?",
             SlotKeys.Start => $"When would you like to meet? For example \"tomorrow at 3pm\" (times in {turn.State.TimeZone}).",
             SlotKeys.Description => "Please describe the problem in a sentence or two.",
+            SlotKeys.DurationMinutes => "How long should the meeting be, e.g. \"30 minutes\" or \"1 hour\"?",
             SlotKeys.MeetingRef => "Which meeting should I cancel? Say e.g. \"the next one\" or its date.",
             _ => $"Could you give me the {slot.Replace('_', ' ')}?",
         };
@@ -655,7 +656,8 @@ public sealed partial class DialogueManager(
     {
         var state = turn.State;
         state.AwaitingConfirmation = false;
-        var field = error.Fields?.Keys.FirstOrDefault(f => f is SlotKeys.Name or SlotKeys.Email or SlotKeys.Phone or SlotKeys.Company or SlotKeys.Subject or SlotKeys.Description)
+        var field = error.Fields?.Keys.FirstOrDefault(f => f is SlotKeys.Name or SlotKeys.Email or SlotKeys.Phone or SlotKeys.Company
+                        or SlotKeys.Subject or SlotKeys.Description or SlotKeys.DurationMinutes)
                     ?? (error.Fields?.ContainsKey("date") == true ? SlotKeys.Start : null);
         if (field is null)
         {
@@ -673,7 +675,8 @@ public sealed partial class DialogueManager(
         }
 
         state.ExpectedSlot = field;
-        turn.Say($"Hmm, the {field.Replace('_', ' ')} {problem}. Could you give it again?");
+        var label = field == SlotKeys.DurationMinutes ? "duration" : field.Replace('_', ' ');
+        turn.Say($"Hmm, that {label} won't work: {problem}. Could you give it again?");
     }
 
     private void Miss(Turn turn, bool reAsk)
