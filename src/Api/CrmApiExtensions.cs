@@ -2,6 +2,8 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using CrmChatbot.Api.Auth;
 using CrmChatbot.Api.Campaigns;
+using CrmChatbot.Api.Chat;
+using CrmChatbot.Api.Chat.Widget;
 using CrmChatbot.Api.Configuration;
 using CrmChatbot.Api.Health;
 using CrmChatbot.Api.Http;
@@ -41,6 +43,7 @@ public static class CrmApiExtensions
         services.AddCrmAuth();
         services.AddCrmOpenApi();
         services.AddCrmHealthChecks();
+        services.AddCrmChat();
         services.AddCors(options => options.AddPolicy(CorsPolicy, policy =>
         {
             if (settings.CorsOrigins.Contains("*"))
@@ -82,6 +85,8 @@ public static class CrmApiExtensions
         app.MapCampaignEndpoints();
         app.MapTicketEndpoints();
         app.MapMeetingEndpoints();
+        app.MapChatEndpoints();
+        app.MapChatWidget();
         return app;
     }
 

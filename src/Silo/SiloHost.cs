@@ -50,6 +50,7 @@ public static class SiloHost
                 options.FirstResponse = settings.TicketSla.FirstResponse;
                 options.Resolution = settings.TicketSla.Resolution;
             });
+            silo.Services.Configure<CrmChatbot.Chat.ChatSessionOptions>(options => options.IdleTimeout = TimeSpan.FromMinutes(settings.ChatIdleMinutes));
             silo.Services.Configure<MeetingOptions>(options => options.ReminderOffset = TimeSpan.FromMinutes(settings.MeetingReminderMinutes));
             silo.Services.AddCrmChat(options =>
             {

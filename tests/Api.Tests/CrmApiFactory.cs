@@ -6,6 +6,8 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using CrmChatbot.TestSupport;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CrmChatbot.Api.Tests;
 
@@ -41,6 +43,8 @@ public sealed class CrmApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("GATEWAY_PORT", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("LOGIN_MAX_FAILURES", "3");
         builder.UseSetting("CORS_ORIGINS", "https://app.example.com");
+        // A stand-in assistant for chat tests; TryAdd, so the real one wins once it is registered.
+        builder.ConfigureTestServices(services => services.TryAddSingleton<CrmChatbot.Chat.Dialogue.IDialogueManager, CrmChatbot.Chat.Sessions.Testing.EchoDialogueManager>());
     }
 
     protected override void Dispose(bool disposing)

@@ -4,6 +4,7 @@ using CrmChatbot.Storage.Reminders;
 using CrmChatbot.Storage.Timeline;
 using CrmChatbot.Users;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.TestingHost;
 
 namespace CrmChatbot.Grains.Tests;
@@ -45,6 +46,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             siloBuilder.Services.AddLiteDbCrmReminders();
             siloBuilder.Services.AddLiteDbCrmTimeline();
             siloBuilder.Services.AddCrmGrains();
+            siloBuilder.Services.TryAddSingleton<CrmChatbot.Chat.Dialogue.IDialogueManager, CrmChatbot.Chat.Sessions.Testing.EchoDialogueManager>(); // the real assistant wins when registered
             siloBuilder.Services.Configure<LoginThrottleOptions>(o =>
             {
                 o.MaxFailures = 3;

@@ -27,6 +27,7 @@ public static class AuthSetup
                 options.TokenValidationParameters = tokens.ValidationParameters();
                 options.Events = new JwtBearerEvents
                 {
+                    OnMessageReceived = ReadHubToken,
                     OnTokenValidated = CheckAccountAsync,
                     OnChallenge = WriteChallengeAsync,
                     OnForbidden = context => WriteProblemAsync(context.HttpContext, StatusCodes.Status403Forbidden,
@@ -75,6 +76,18 @@ public static class AuthSetup
                 .Append(new Claim(JwtTokens.NameClaim, user.Name)),
             JwtBearerDefaults.AuthenticationScheme, JwtTokens.SubjectClaim, JwtTokens.RoleClaim);
         context.Principal = new ClaimsPrincipal(identity);
+    }
+
+    /// <summary>Browsers cannot set headers on WebSockets: hub connections send the token as <c>access_token</c>.</summary>
+    private static Task ReadHubToken(MessageReceivedContext context)
+    {
+        if (context.HttpContext.Request.Path.StartsWithSegments("/hubs") &&
+            context.Request.Query["access_token"].ToString() is { Length: > 0 } token)
+        {
+            context.Token = token;
+        }
+
+        return Task.CompletedTask;
     }
 
     private static Task WriteChallengeAsync(JwtBearerChallengeContext context)

@@ -47,6 +47,9 @@ public sealed partial record CrmSettings
     /// <summary>How many minutes before its start a meeting's reminder fires.</summary>
     public int MeetingReminderMinutes { get; init; } = 15;
 
+    /// <summary>Minutes without messages after which a chat session closes by itself (CHAT_IDLE_MINUTES).</summary>
+    public int ChatIdleMinutes { get; init; } = 60;
+
     /// <summary>The chat assistant's FAQ file (CHAT_FAQ_PATH); null = the shipped sample.</summary>
     public string? ChatFaqPath { get; init; }
 
@@ -117,6 +120,7 @@ public sealed partial record CrmSettings
             MongoStartupTimeoutSeconds = Int(config, "MONGO_STARTUP_TIMEOUT_SECONDS", 30, 0, 3600),
             TicketSla = LoadTicketSla(config),
             MeetingReminderMinutes = Int(config, "MEETING_REMINDER_MINUTES", 15, 1, 7 * 24 * 60),
+            ChatIdleMinutes = Int(config, "CHAT_IDLE_MINUTES", 60, 1, 7 * 24 * 60),
             ChatFaqPath = chatFaqPath is null ? null : Path.GetFullPath(chatFaqPath),
             ChatBotOwnerUserId = Optional(config, "CHAT_BOT_OWNER_USER_ID"),
         };

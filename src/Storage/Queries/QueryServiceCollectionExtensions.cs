@@ -22,6 +22,7 @@ public static class QueryServiceCollectionExtensions
         services.AddSingleton<ITicketQueries, TicketQueries>();
         services.AddSingleton<IMeetingQueries, MeetingQueries>();
         services.AddSingleton<ICampaignQueries, CampaignQueries>();
+        services.AddSingleton<Chat.IChatSessionQueries, ChatSessionQueries>();
         return services;
     }
 }

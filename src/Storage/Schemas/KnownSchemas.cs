@@ -12,6 +12,7 @@ public static class KnownSchemas
         CampaignSchema.Schema,
         TicketSchema.Schema,
         MeetingSchema.Schema,
+        ChatSessionSchema.Schema,
     ];
 
     /// <summary>Validates and registers every schema in <see cref="CollectionSchemas"/>. Idempotent; called by both stores.</summary>
