@@ -53,7 +53,8 @@ public static class ChatEndpoints
         routes.MapHub<ChatHub>(HubPath);
         var group = routes.MapGroup("/api/chat/sessions").WithTags("Chat").ProducesAuthProblems().AddEndpointFilter<ETagFilter>();
 
-        group.MapPost("/", StartAsync).AcceptsJson<StartChatRequest>()
+        // Not replayable: the response carries a visitor's secret token (a retry just opens another session).
+        group.MapPost("/", StartAsync).AcceptsJson<StartChatRequest>().WithMetadata(new IdempotencyExempt())
             .WithSummary("Start a chat session (anyone). Without a bearer token it is a visitor session: keep session_token and send it as X-Chat-Token");
         group.MapGet("/", ListAsync).RequireAuthorization()
             .WithSummary("List chat sessions, newest activity first (staff: all, filter by status and assigned_agent_id; clients: their own)")

@@ -22,7 +22,8 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
     {
         var request = context.Request;
         if (!HttpMethods.IsPost(request.Method) || !request.Headers.TryGetValue(Header, out var values) ||
-            !request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
+            !request.Path.StartsWithSegments("/api", StringComparison.Ordinal) ||
+            context.GetEndpoint()?.Metadata.GetMetadata<IdempotencyExempt>() is not null)
         {
             await next(context);
             return;
@@ -44,7 +45,10 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
             return;
         }
 
-        var scope = context.User.Identity?.IsAuthenticated == true ? context.User.UserId() : "anonymous";
+        // Anonymous chat visitors are told apart by their session token, so no one replays another's response.
+        var scope = context.User.Identity?.IsAuthenticated == true
+            ? context.User.UserId()
+            : "anonymous\n" + request.Headers[Chat.ChatEndpoints.TokenHeader].ToString();
         var grain = context.RequestServices.GetRequiredService<IGrainFactory>()
             .GetGrain<IIdempotencyGrain>(Hash($"{scope}\n{request.Method} {request.Path}\n{key}"));
         var decision = await grain.BeginAsync(fingerprint);
@@ -156,3 +160,9 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
         });
     }
 }
+
+/// <summary>
+/// Endpoint metadata: Idempotency-Key is ignored. For responses that hand out a secret to an
+/// anonymous caller (a visitor's chat token), where a replay would give it to someone else.
+/// </summary>
+public sealed class IdempotencyExempt;

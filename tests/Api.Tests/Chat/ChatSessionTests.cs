@@ -111,6 +111,35 @@ public abstract class ChatSessionTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task An_idempotency_key_never_replays_one_visitors_response_to_another()
+    {
+        using var visitor = fixture.Anonymous();
+        var key = "chat-" + Guid.NewGuid();
+        async Task<JsonElement> Start()
+        {
+            using var request = ChatApi.Request(HttpMethod.Post, "/api/chat/sessions", null);
+            request.Headers.Add("Idempotency-Key", key);
+            return await ProblemAssert.JsonAsync(await visitor.SendAsync(request), HttpStatusCode.Created);
+        }
+
+        var first = await Start();
+        var second = await Start();
+        Assert.NotEqual(first.GetProperty("session_token").GetString(), second.GetProperty("session_token").GetString());
+
+        var id = first.GetProperty("id").GetString()!;
+        async Task<HttpResponseMessage> Send(string? token)
+        {
+            using var request = ChatApi.Request(HttpMethod.Post, $"/api/chat/sessions/{id}/messages", token, new { text = "my email is a@b.example" });
+            request.Headers.Add("Idempotency-Key", key);
+            return await visitor.SendAsync(request);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await Send(first.GetProperty("session_token").GetString())).StatusCode);
+        await ProblemAssert.IsProblemAsync(await Send("stolen-guess"), HttpStatusCode.NotFound);
+        await ProblemAssert.IsProblemAsync(await Send(null), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task A_bad_bearer_token_is_401_not_a_visitor_session()
     {
         using var client = fixture.Factory.ClientWithToken("not-a-token");

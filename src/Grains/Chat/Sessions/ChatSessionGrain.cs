@@ -3,6 +3,7 @@ using CrmChatbot.Common;
 using CrmChatbot.Users;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Orleans.Serialization;
 
 namespace CrmChatbot.Chat.Sessions;
 
@@ -92,7 +93,9 @@ public sealed class ChatSessionGrain(
             return CommandResult<ChatTurnResult>.Ok(Turn(null, null, [], [], previous, added));
         }
 
-        var turn = await Assistant.HandleAsync(dialogue.State, text, ToChatUser(caller), Id);
+        // A copy: the assistant may change what it is given, and a failed turn must leave memory as stored.
+        var memory = services.GetRequiredService<DeepCopier>().Copy(dialogue.State);
+        var turn = await Assistant.HandleAsync(memory, text, ToChatUser(caller), Id);
         next.Intent = ChatSessionRules.SnakeName(turn.Intent);
         next.Slots = new Dictionary<string, string>(turn.Slots);
         added.Add(ChatSessionRules.Append(next, ChatRole.Bot, turn.Reply, Timestamps.Now(clock), null, "assistant").ToDto());
