@@ -97,7 +97,9 @@ public sealed class ChatSessionGrain(
         var memory = services.GetRequiredService<DeepCopier>().Copy(dialogue.State);
         var turn = await Assistant.HandleAsync(memory, text, ToChatUser(caller), Id);
         next.Intent = ChatSessionRules.SnakeName(turn.Intent);
-        next.Slots = new Dictionary<string, string>(turn.Slots);
+        // What the assistant has collected for the task in progress; when a task just finished (and
+        // its memory was cleared), what this turn understood.
+        next.Slots = new Dictionary<string, string>(turn.State.Slots.Count > 0 ? turn.State.Slots : turn.Slots);
         added.Add(ChatSessionRules.Append(next, ChatRole.Bot, turn.Reply, Timestamps.Now(clock), null, "assistant").ToDto());
         if (turn.HandoffRequested)
         {
