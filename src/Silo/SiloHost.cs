@@ -56,6 +56,7 @@ public static class SiloHost
             {
                 options.FaqPath = settings.ChatFaqPath ?? options.FaqPath;
                 options.BotOwnerUserId = settings.ChatBotOwnerUserId;
+                options.Llm = settings.ChatLlm;
             });
             silo.Services.Configure<LoginThrottleOptions>(options =>
             {

@@ -56,6 +56,9 @@ public sealed partial record CrmSettings
     /// <summary>Staff user organizing meetings the chat assistant books (CHAT_BOT_OWNER_USER_ID); null = first active admin.</summary>
     public string? ChatBotOwnerUserId { get; init; }
 
+    /// <summary>The chat assistant's optional language model (CHAT_LLM_*); null = off. Holds the API key: never log it.</summary>
+    public CrmChatbot.Chat.Llm.LlmSettings? ChatLlm { get; init; }
+
     /// <param name="requireSigningKey">False for tools (such as check-db) that issue no tokens.</param>
     public static CrmSettings Load(IConfiguration config, IHostEnvironment environment, bool requireSigningKey = true)
     {
@@ -98,6 +101,17 @@ public sealed partial record CrmSettings
             throw new SettingsException($"CHAT_FAQ_PATH '{chatFaqPath}' does not exist");
         }
 
+        CrmChatbot.Chat.Llm.LlmSettings? chatLlm;
+        try
+        {
+            chatLlm = CrmChatbot.Chat.Llm.LlmSettings.Parse(Optional(config, "CHAT_LLM_ENDPOINT"), Optional(config, "CHAT_LLM_API_KEY"),
+                Optional(config, "CHAT_LLM_MODEL"), Optional(config, "CHAT_LLM_TIMEOUT_SECONDS"));
+        }
+        catch (ArgumentException ex)
+        {
+            throw new SettingsException(ex.Message);
+        }
+
         return new CrmSettings
         {
             MongoUrl = mongoUrl,
@@ -123,6 +137,7 @@ public sealed partial record CrmSettings
             ChatIdleMinutes = Int(config, "CHAT_IDLE_MINUTES", 60, 1, 7 * 24 * 60),
             ChatFaqPath = chatFaqPath is null ? null : Path.GetFullPath(chatFaqPath),
             ChatBotOwnerUserId = Optional(config, "CHAT_BOT_OWNER_USER_ID"),
+            ChatLlm = chatLlm,
         };
     }
 

@@ -1,3 +1,5 @@
+using CrmChatbot.Chat.Llm;
+
 namespace CrmChatbot.Chat.Dialogue;
 
 /// <summary>Settings of the chat assistant.</summary>
@@ -17,4 +19,7 @@ public sealed class ChatOptions
 
     /// <summary>Length of a booked meeting when the user names none.</summary>
     public int DefaultMeetingMinutes { get; set; } = 30;
+
+    /// <summary>The optional language model (CHAT_LLM_*); null (default) = the deterministic assistant alone.</summary>
+    public LlmSettings? Llm { get; set; }
 }

@@ -1,12 +1,15 @@
 using CrmChatbot.Chat.Language;
+using CrmChatbot.Chat.Llm;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace CrmChatbot.Chat.Dialogue;
 
 public static class ChatServiceCollectionExtensions
 {
+
     /// <summary>The chat assistant: language engine, FAQ knowledge (from <see cref="ChatOptions.FaqPath"/>) and dialogue manager.</summary>
     public static IServiceCollection AddCrmChat(this IServiceCollection services, Action<ChatOptions>? configure = null)
     {
@@ -19,7 +22,18 @@ public static class ChatServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<LanguageEngine>();
         services.TryAddSingleton(sp => LoadFaq(sp.GetRequiredService<IOptions<ChatOptions>>().Value.FaqPath));
-        services.TryAddSingleton<IDialogueManager, DialogueManager>();
+        services.TryAddSingleton<DialogueManager>();
+        services.TryAddSingleton<ChatTools>();
+        services.TryAddSingleton<IDialogueManager>(sp =>
+        {
+            var chat = sp.GetRequiredService<IOptions<ChatOptions>>();
+            var deterministic = sp.GetRequiredService<DialogueManager>();
+            return chat.Value.Llm is not { } llm
+                ? deterministic
+                : new LlmDialogueManager(deterministic, LlmDialogueManager.CreateClient(llm),
+                    sp.GetRequiredService<ChatTools>(), sp.GetRequiredService<TimeProvider>(), llm, chat,
+                    sp.GetRequiredService<ILogger<LlmDialogueManager>>());
+        });
         return services;
     }
 

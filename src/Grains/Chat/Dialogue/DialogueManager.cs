@@ -37,6 +37,8 @@ public sealed partial class DialogueManager(
     private static readonly HashSet<Intent> TaskIntents =
         [Intent.CreateLead, Intent.BookMeeting, Intent.OpenTicket, Intent.TicketStatus, Intent.ListMeetings, Intent.CancelMeeting];
 
+    private readonly ChatTools tools = new(grains, users, tickets, meetings, options);
+
     private ChatOptions Options => options.Value;
 
     public string Greeting(ChatUser user)
@@ -378,38 +380,27 @@ public sealed partial class DialogueManager(
     private async Task<string?> EnsureLeadAsync(Turn turn, string? notes)
     {
         var slots = turn.State.Slots;
-        var id = Guid.CreateVersion7().ToString();
-        var lead = new NewLead(
+        var outcome = await tools.CreateLeadAsync(
             slots.GetValueOrDefault(SlotKeys.Name),
             slots.GetValueOrDefault(SlotKeys.Email),
             slots.GetValueOrDefault(SlotKeys.Phone),
             slots.GetValueOrDefault(SlotKeys.Company),
-            Source: LeadSource.Chatbot,
-            Notes: notes is null ? null : "Via chat: " + notes);
-        var result = await grains.GetGrain<ILeadGrain>(id).CreateAsync(lead, Actor.Chatbot);
-        if (result.IsSuccess)
+            notes);
+        if (outcome.Action is { } action)
         {
-            turn.Act(DialogueActions.LeadCreated, id);
-            turn.State.Created["lead"] = id;
-            return id;
+            turn.Actions.Add(action);
+            turn.State.Created["lead"] = action.Id;
+            return action.Id;
         }
 
-        var error = result.Error!;
-        if (error.Kind == ErrorKind.Conflict && error.Fields?.GetValueOrDefault("existing_id") is [var existing, ..])
-        {
-            turn.Act(DialogueActions.LeadExists, existing);
-            turn.State.Created["lead"] = existing;
-            return existing;
-        }
-
-        ReAskAfterRefusal(turn, error);
+        ReAskAfterRefusal(turn, outcome.Error!);
         return null;
     }
 
     private async Task BookMeetingAsync(Turn turn, CancellationToken ct)
     {
         var state = turn.State;
-        var organizer = await BotOwnerAsync(ct);
+        var organizer = await tools.BotOwnerAsync(ct);
         if (organizer is null)
         {
             state.ClearTask();
@@ -431,23 +422,10 @@ public sealed partial class DialogueManager(
 
         var (start, zone) = MeetingStart(state);
         var who = turn.User.IsSignedIn ? turn.User.Name ?? turn.User.Email ?? "customer" : state.Slots.GetValueOrDefault(SlotKeys.Name) ?? "lead";
-        var participant = leadId is null
-            ? new ParticipantInput(ParticipantKind.User, turn.User.UserId!)
-            : new ParticipantInput(ParticipantKind.Lead, leadId);
-        var patch = new MeetingPatch
-        {
-            Title = Optional<string>.Of($"Meeting with {who}"),
-            Date = Optional<DateTime>.Of(start),
-            DurationMinutes = Optional<int>.Of(MeetingMinutes(state)),
-            TimeZone = Optional<string>.Of(zone),
-            Participants = Optional<IReadOnlyList<ParticipantInput>>.Of([participant]),
-            LeadId = leadId is null ? Optional<string>.Absent : Optional<string>.Of(leadId),
-            Notes = Optional<string>.Of($"Booked by the chat assistant (session {turn.SessionId})."),
-        };
-        var id = Guid.CreateVersion7().ToString();
-        var result = await grains.GetGrain<IMeetingGrain>(id).CreateAsync(patch, BotActor(organizer));
+        var result = await tools.BookMeetingAsync(start, MeetingMinutes(state), zone, turn.User, leadId, who, turn.SessionId, organizer);
         if (result.IsSuccess)
         {
+            var id = result.Value!.Id;
             state.ClearTask();
             state.Created["meeting"] = id;
             turn.Act(DialogueActions.MeetingBooked, id);
@@ -478,7 +456,7 @@ public sealed partial class DialogueManager(
             slots.GetValueOrDefault(SlotKeys.Description),
             TicketPriorityOf(slots),
             turn.User.UserId);
-        var result = await grains.GetGrain<ITicketNumberGrain>(ITicketNumberGrain.Key).CreateTicketAsync(ticket, Actor.Chatbot);
+        var result = await tools.OpenTicketAsync(ticket);
         if (!result.IsSuccess)
         {
             ReAskAfterRefusal(turn, result.Error!);
@@ -506,8 +484,7 @@ public sealed partial class DialogueManager(
         if (slots.TryGetValue(SlotKeys.TicketNumber, out var number))
         {
             // Someone else's ticket reads exactly like a missing one: the answer must not reveal it exists.
-            var ticketId = TicketNumbers.TryParse(number, out var n) ? await tickets.FindIdByNumberAsync(n, ct) : null;
-            var ticket = ticketId is null ? null : await grains.GetGrain<ITicketGrain>(ticketId).GetAsync(viewer);
+            var ticket = await tools.FindTicketAsync(number, viewer, ct);
             turn.Say(ticket is null
                 ? $"I can't find ticket {number} among your tickets. Please check the number."
                 : $"Ticket {ticket.Number} \"{ticket.Subject}\" is {Words(StoredName(ticket.Status))} ({StoredName(ticket.Priority)} priority, last updated {When(ticket.UpdatedAt, turn.State.TimeZone)}).");
@@ -515,10 +492,10 @@ public sealed partial class DialogueManager(
             return;
         }
 
-        var page = await tickets.ListAsync(new TicketListQuery { RequesterId = turn.User.UserId, Limit = 5 }, ct);
-        turn.Say(page.Items.Count == 0
+        var latest = await tools.LatestTicketsAsync(turn.User.UserId!, ct);
+        turn.Say(latest.Count == 0
             ? "You have no tickets."
-            : "Your latest tickets: " + string.Join("; ", page.Items.Select(t => $"{t.Number} \"{t.Subject}\" — {Words(StoredName(t.Status))}")) + ".");
+            : "Your latest tickets: " + string.Join("; ", latest.Select(t => $"{t.Number} \"{t.Subject}\" — {Words(StoredName(t.Status))}")) + ".");
         turn.Suggestions = ["Open a ticket", "Talk to a human"];
     }
 
@@ -541,22 +518,12 @@ public sealed partial class DialogueManager(
     /// <summary>The scheduled meetings ahead of the user (or of the visitor's lead); null when we do not know who they are.</summary>
     private async Task<IReadOnlyList<MeetingDto>?> UpcomingMeetingsAsync(Turn turn, CancellationToken ct)
     {
-        var key = turn.User.IsSignedIn ? "user:" + turn.User.UserId
-            : turn.State.Created.TryGetValue("lead", out var leadId) ? "lead:" + leadId
-            : null;
-        if (key is null)
+        if (ChatTools.ParticipantKey(turn.User, turn.State) is not { } key)
         {
             return null;
         }
 
-        var page = await meetings.ListAsync(new MeetingListQuery
-        {
-            From = turn.Now.UtcDateTime,
-            ParticipantKeys = [key],
-            Status = MeetingStatus.Scheduled,
-            Limit = 10,
-        }, ct);
-        return page.Items;
+        return await tools.UpcomingMeetingsAsync(key, turn.Now.UtcDateTime, ct);
     }
 
     /// <summary>Picks the meeting the user means; false (with a reply) when none or several match.</summary>
@@ -616,11 +583,8 @@ public sealed partial class DialogueManager(
     private async Task CancelMeetingAsync(Turn turn, CancellationToken ct)
     {
         var slots = turn.State.Slots;
-        var organizer = await BotOwnerAsync(ct);
         var meetingId = slots[MeetingIdSlot];
-        var actor = organizer is null ? Actor.Chatbot : BotActor(organizer);
-        var result = await grains.GetGrain<IMeetingGrain>(meetingId)
-            .UpdateAsync(new MeetingPatch { Status = Optional<MeetingStatus>.Of(MeetingStatus.Cancelled) }, actor);
+        var result = await tools.CancelMeetingAsync(meetingId, ct);
         turn.State.ClearTask();
         if (!result.IsSuccess)
         {
@@ -632,24 +596,6 @@ public sealed partial class DialogueManager(
         turn.Say($"Done — \"{slots.GetValueOrDefault("meeting_title")}\" on {slots.GetValueOrDefault("meeting_when")} is cancelled.");
         turn.Suggestions = ["Book a meeting", "My meetings"];
     }
-
-    /// <summary>
-    /// The staff user who organizes the assistant's meetings: the configured one, else the first active admin.
-    /// The meeting grain requires an existing user as organizer, and the chatbot itself is none.
-    /// </summary>
-    private async Task<UserDto?> BotOwnerAsync(CancellationToken ct)
-    {
-        if (Options.BotOwnerUserId is { Length: > 0 } configured)
-        {
-            return await users.FindByIdAsync(configured, ct) is { IsActive: true } owner && owner.Role.IsStaff() ? owner : null;
-        }
-
-        var admins = await users.ListAsync(new UserListQuery { Role = UserRole.Admin, IsActive = true, Limit = 1 }, ct);
-        return admins.Items.FirstOrDefault();
-    }
-
-    /// <summary>The chatbot acting on the owner's calendar: the timeline shows the chatbot, the grain finds its organizer.</summary>
-    private static Actor BotActor(UserDto owner) => new(ActorKind.Chatbot, owner.Id, owner.Role, Actor.Chatbot.Name);
 
     /// <summary>A grain refused the command: drop the offending slot and ask for it again, naming what is wrong.</summary>
     private static void ReAskAfterRefusal(Turn turn, CommandError error)

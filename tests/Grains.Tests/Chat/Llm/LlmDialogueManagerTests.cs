@@ -1,0 +1,132 @@
+using CrmChatbot.Chat.Dialogue;
+using CrmChatbot.Chat.Llm;
+using CrmChatbot.Grains.Tests.Chat.Dialogue;
+using CrmChatbot.Leads;
+using CrmChatbot.Users;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace CrmChatbot.Grains.Tests.Chat.Llm;
+
+[Collection(ClusterCollection.Name)]
+public sealed class LlmDialogueManagerTests(ClusterFixture fixture) : IAsyncLifetime
+{
+    private readonly DialogueHarness harness = new(fixture);
+    private FakeOpenAiServer server = null!;
+    private string ownerId = null!;
+
+    public async Task InitializeAsync()
+    {
+        server = await FakeOpenAiServer.StartAsync();
+        ownerId = (await harness.NewUserAsync(UserRole.Admin, "Bot Owner")).Id;
+    }
+
+    public async Task DisposeAsync() => await server.DisposeAsync();
+
+    private LlmDialogueManager Manager(TimeSpan? timeout = null)
+    {
+        var settings = new LlmSettings(server.Endpoint, "sk-test-key", "test-model", timeout ?? TimeSpan.FromSeconds(10));
+        var options = Options.Create(new ChatOptions { BotOwnerUserId = ownerId, Llm = settings });
+        return new LlmDialogueManager(
+            harness.Manager(ownerId), LlmDialogueManager.CreateClient(settings),
+            new ChatTools(harness.Grains, harness.Users, harness.Tickets, harness.Meetings, options),
+            new FixedClock(DialogueHarness.Now), settings, options, NullLogger<LlmDialogueManager>.Instance);
+    }
+
+    [Fact]
+    public async Task A_create_lead_tool_call_creates_the_lead_as_the_chatbot_and_reports_it()
+    {
+        var email = $"ada-{Guid.NewGuid():N}@acme.test";
+        server.EnqueueToolCall("create_lead", new { name = "Ada Lovelace", email, company = "Acme", need = "a demo" });
+        server.EnqueueText("Thanks Ada, a colleague will be in touch.");
+
+        var turn = await Manager().HandleAsync(new DialogueState(), "I'm Ada from Acme, " + email + ", I'd like a demo", ChatUser.Visitor, "s-llm");
+
+        Assert.Equal("Thanks Ada, a colleague will be in touch.", turn.Reply);
+        var action = Assert.Single(turn.Actions);
+        Assert.Equal(DialogueActions.LeadCreated, action.Type);
+        Assert.Equal(action.Id, turn.State.Created["lead"]);
+        var lead = await harness.Grains.GetGrain<ILeadGrain>(action.Id).GetAsync();
+        Assert.NotNull(lead);
+        Assert.Equal(LeadSource.Chatbot, lead.Source);
+        Assert.Equal(email, lead.Email);
+        Assert.Equal("Via chat: a demo", lead.Notes);
+
+        // The model saw the tools and, in its second call, the tool's result.
+        var requests = server.Requests.ToArray();
+        Assert.Equal(2, requests.Length);
+        Assert.Contains(requests[0]["tools"]!.AsArray(), t => (string?)t!["function"]!["name"] == "book_meeting");
+        Assert.Contains(requests[1]["messages"]!.AsArray(), m => (string?)m!["role"] == "tool" && ((string?)m["content"])!.Contains("Lead created", StringComparison.Ordinal));
+        Assert.DoesNotContain("sk-test-key", requests[0].ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_ticket_tool_call_from_a_visitor_is_refused_like_the_deterministic_engine_does()
+    {
+        server.EnqueueToolCall("open_ticket", new { subject = "Broken", description = "It is broken", priority = "high" });
+        server.EnqueueText("Please sign in to open a ticket.");
+
+        var turn = await Manager().HandleAsync(new DialogueState(), "open a ticket: it is broken", ChatUser.Visitor, "s-llm");
+
+        Assert.Equal("Please sign in to open a ticket.", turn.Reply);
+        Assert.Empty(turn.Actions);
+        Assert.Contains("signed-in", server.Requests.Last()["messages"]!.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_server_error_falls_back_to_the_deterministic_engine_for_that_turn()
+    {
+        server.EnqueueStatus(500);
+        var expected = await harness.Manager(ownerId).HandleAsync(new DialogueState(), "I want to book a demo", ChatUser.Visitor, "s-llm");
+
+        var turn = await Manager().HandleAsync(new DialogueState(), "I want to book a demo", ChatUser.Visitor, "s-llm");
+
+        Assert.Equal(expected.Reply, turn.Reply);
+        Assert.Equal(expected.Intent, turn.Intent);
+        Assert.Equal(expected.State.PendingIntent, turn.State.PendingIntent);
+        Assert.Single(server.Requests); // no retries: the fallback answers at once
+    }
+
+    [Fact]
+    public async Task A_slow_server_falls_back_after_the_timeout()
+    {
+        server.EnqueueDelay(TimeSpan.FromSeconds(30));
+        var expected = await harness.Manager(ownerId).HandleAsync(new DialogueState(), "hello", ChatUser.Visitor, "s-llm");
+        var started = DateTime.UtcNow;
+
+        var turn = await Manager(TimeSpan.FromMilliseconds(500)).HandleAsync(new DialogueState(), "hello", ChatUser.Visitor, "s-llm");
+
+        Assert.Equal(expected.Reply, turn.Reply);
+        Assert.InRange(DateTime.UtcNow - started, TimeSpan.Zero, TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task An_empty_answer_falls_back_to_the_deterministic_engine()
+    {
+        server.EnqueueText("");
+        var expected = await harness.Manager(ownerId).HandleAsync(new DialogueState(), "hello", ChatUser.Visitor, "s-llm");
+
+        var turn = await Manager().HandleAsync(new DialogueState(), "hello", ChatUser.Visitor, "s-llm");
+
+        Assert.Equal(expected.Reply, turn.Reply);
+    }
+
+    [Fact]
+    public void Without_settings_the_deterministic_manager_is_registered_and_with_them_the_model_one()
+    {
+        static IDialogueManager Resolve(LlmSettings? llm)
+        {
+            var services = new ServiceCollection().AddLogging();
+            services.AddSingleton<IGrainFactory>(_ => null!);
+            services.AddSingleton<IUserQueries>(_ => null!);
+            services.AddSingleton<CrmChatbot.Tickets.ITicketQueries>(_ => null!);
+            services.AddSingleton<CrmChatbot.Meetings.IMeetingQueries>(_ => null!);
+            services.AddCrmChat(o => o.Llm = llm);
+            return services.BuildServiceProvider().GetRequiredService<IDialogueManager>();
+        }
+
+        Assert.IsType<DialogueManager>(Resolve(null));
+        Assert.IsType<LlmDialogueManager>(Resolve(new LlmSettings(new Uri("http://127.0.0.1:1/v1"), "k", "m", TimeSpan.FromSeconds(5))));
+    }
+}
