@@ -75,6 +75,49 @@ public sealed class MongoMembershipClusterTests : IDisposable
         Assert.Equal("other:still", await cluster.Client.GetGrain<IMembershipProbeGrain>("other").Echo("still"));
     }
 
+    [Fact]
+    public async Task A_silo_in_the_table_that_does_not_answer_probes_is_voted_dead_by_the_live_silos()
+    {
+        var builder = new TestClusterBuilder(2);
+        builder.Options.UseTestClusterMembership = false;
+        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
+        builder.AddSiloBuilderConfigurator<FastFailureDetection>();
+        builder.AddClientBuilderConfigurator<ClientConfigurator>();
+        await using var cluster = builder.Build();
+        await cluster.DeployAsync();
+        var table = new MongoMembershipTable(Store, cluster.Options.ClusterId);
+        await WaitForAsync(table, rows => rows.Count(r => r.Status == SiloStatus.Active) == 2);
+
+        // A crashed silo as the table sees it: active, recently alive, nothing listening on its port.
+        // (TestCluster's KillSiloAsync still lets the in-process silo write its own death: not a crash.)
+        var now = DateTime.UtcNow;
+        var crashed = new MembershipEntry
+        {
+            SiloAddress = SiloAddress.New(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, FreePort()), SiloAddress.AllocateNewGeneration()),
+            Status = SiloStatus.Active,
+            HostName = "crashed",
+            SiloName = "crashed",
+            StartTime = now,
+            IAmAliveTime = now,
+            SuspectTimes = [],
+        };
+        var version = (await table.ReadAllAsync()).Version;
+        Assert.True(await table.InsertRowAsync(crashed, version.Next()));
+
+        var live = cluster.Silos.Select(s => s.SiloAddress).ToHashSet();
+        var rows = await WaitForAsync(table, rows => rows.Any(r => r.SiloAddress.Equals(crashed.SiloAddress) && r.Status == SiloStatus.Dead));
+        var dead = rows.Single(r => r.SiloAddress.Equals(crashed.SiloAddress));
+        Assert.Contains(dead.SuspectTimes ?? [], vote => live.Contains(vote.Item1));
+        Assert.All(rows.Where(r => live.Contains(r.SiloAddress)), r => Assert.Equal(SiloStatus.Active, r.Status));
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     private static async Task<List<MembershipEntry>> WaitForAsync(MongoMembershipTable table, Func<List<MembershipEntry>, bool> condition)
     {
         var deadline = DateTime.UtcNow + Bound;
@@ -107,6 +150,17 @@ public sealed class MongoMembershipClusterTests : IDisposable
             siloBuilder.AddMongoCrmStorage(Store);
             siloBuilder.UseMongoClustering();
         }
+    }
+
+    private sealed class FastFailureDetection : ISiloConfigurator
+    {
+        // Orleans' defaults take tens of seconds (60 s table refresh) to declare a silo dead; a test needs a few.
+        public void Configure(ISiloBuilder siloBuilder) => siloBuilder.Configure<Orleans.Configuration.ClusterMembershipOptions>(o =>
+        {
+            o.ProbeTimeout = TimeSpan.FromSeconds(1);
+            o.NumMissedProbesLimit = 2;
+            o.TableRefreshTimeout = TimeSpan.FromSeconds(1);
+        });
     }
 
     private sealed class ClientConfigurator : IClientBuilderConfigurator
