@@ -4,12 +4,14 @@ using CrmChatbot.Api.Http;
 using CrmChatbot.Chat.Dialogue;
 using CrmChatbot.Common;
 using CrmChatbot.Meetings;
+using CrmChatbot.Storage.Membership;
 using CrmChatbot.Storage.Queries;
 using CrmChatbot.Storage.LiteDb;
 using CrmChatbot.Storage.Mongo;
 using CrmChatbot.Storage.Reminders;
 using CrmChatbot.Storage.Timeline;
 using CrmChatbot.Users;
+using Orleans.Configuration;
 
 namespace CrmChatbot.Silo;
 
@@ -30,7 +32,22 @@ public static class SiloHost
 
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort);
+            if (settings.Clustering == ClusteringMode.Mongo)
+            {
+                silo.Configure<ClusterOptions>(options =>
+                {
+                    options.ClusterId = settings.ClusterId;
+                    options.ServiceId = settings.ServiceId;
+                });
+                silo.ConfigureEndpoints(
+                    settings.AdvertisedIp ?? System.Net.IPAddress.Loopback, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: true);
+                silo.UseMongoClustering();
+            }
+            else
+            {
+                silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort);
+            }
+
             if (settings.MongoUrl is null)
             {
                 silo.Services.AddLiteDbCrmStorage(settings.DataDir);

@@ -59,6 +59,22 @@ public sealed partial record CrmSettings
     /// <summary>The chat assistant's optional language model (CHAT_LLM_*); null = off. Holds the API key: never log it.</summary>
     public CrmChatbot.Chat.Llm.LlmSettings? ChatLlm { get; init; }
 
+    /// <summary>How silos find each other (CLUSTERING): one-process development clustering, or the MongoDB membership table.</summary>
+    public ClusteringMode Clustering { get; init; } = ClusteringMode.Localhost;
+
+    /// <summary>The Orleans cluster id (CLUSTER_ID): silos with the same id form one cluster.</summary>
+    public string ClusterId { get; init; } = "crm";
+
+    /// <summary>The Orleans service id (SERVICE_ID): stays the same across deployments of the service.</summary>
+    public string ServiceId { get; init; } = "crm-chatbot";
+
+    /// <summary>The address other silos and clients use to reach this one (ADVERTISED_IP); null = loopback.</summary>
+    public System.Net.IPAddress? AdvertisedIp { get; init; }
+
+    /// <summary>Secrets (signing key, admin password, model API key) never reach a log through ToString.</summary>
+    public override string ToString() =>
+        $"CrmSettings {{ Host = {Host}, Port = {Port}, Store = {(MongoUrl is null ? "LiteDB " + DataDir : "MongoDB " + DbName)}, Clustering = {Clustering} }}";
+
     /// <param name="requireSigningKey">False for tools (such as check-db) that issue no tokens.</param>
     public static CrmSettings Load(IConfiguration config, IHostEnvironment environment, bool requireSigningKey = true)
     {
@@ -112,8 +128,23 @@ public sealed partial record CrmSettings
             throw new SettingsException(ex.Message);
         }
 
+        var clustering = Optional(config, "CLUSTERING")?.ToLowerInvariant() switch
+        {
+            null or "localhost" => ClusteringMode.Localhost,
+            "mongo" => ClusteringMode.Mongo,
+            var other => throw new SettingsException($"CLUSTERING '{other}' is invalid: expected localhost or mongo"),
+        };
+        if (clustering == ClusteringMode.Mongo && mongoUrl is null)
+        {
+            throw new SettingsException("CLUSTERING=mongo needs MONGO_URL: the membership table lives in MongoDB");
+        }
+
         return new CrmSettings
         {
+            Clustering = clustering,
+            ClusterId = Identifier(config, "CLUSTER_ID", "crm"),
+            ServiceId = Identifier(config, "SERVICE_ID", "crm-chatbot"),
+            AdvertisedIp = IpAddress(config, "ADVERTISED_IP"),
             MongoUrl = mongoUrl,
             DbName = dbName,
             JwtSecretKey = key,
@@ -210,6 +241,32 @@ public sealed partial record CrmSettings
         return value;
     }
 
+    private static string Identifier(IConfiguration config, string name, string fallback)
+    {
+        var value = Optional(config, name) ?? fallback;
+        return DbNamePattern().IsMatch(value)
+            ? value
+            : throw new SettingsException($"{name} '{value}' is invalid: use 1-63 letters, digits, '_' or '-'");
+    }
+
+    private static System.Net.IPAddress? IpAddress(IConfiguration config, string name)
+    {
+        var raw = Optional(config, name);
+        if (raw is null)
+        {
+            return null;
+        }
+
+        // TryParse alone takes "5" as 0.0.0.5: require the dotted or colon form.
+        if ((raw.Contains('.', StringComparison.Ordinal) || raw.Contains(':', StringComparison.Ordinal)) &&
+            System.Net.IPAddress.TryParse(raw, out var address))
+        {
+            return address;
+        }
+
+        throw new SettingsException($"{name} '{raw}' is invalid: expected an IP address such as 10.0.0.5");
+    }
+
     private static string[] Origins(string raw)
     {
         var origins = raw.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -227,4 +284,14 @@ public sealed partial record CrmSettings
 
     [GeneratedRegex("^[A-Za-z0-9_-]{1,63}$")]
     private static partial Regex DbNamePattern();
+}
+
+/// <summary>How the silos of the service find each other (CLUSTERING).</summary>
+public enum ClusteringMode
+{
+    /// <summary>Orleans development clustering on this host (one silo; the default).</summary>
+    Localhost,
+
+    /// <summary>The membership table in MongoDB (MONGO_URL): several silos form one cluster.</summary>
+    Mongo,
 }
