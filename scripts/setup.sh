@@ -12,13 +12,14 @@ if [ -z "${MONGO_URL:-}" ] && [ ! -x .tools/jongodb/node_modules/@jongodb/memory
   npm install --prefix .tools/jongodb --no-audit --no-fund --silent @jongodb/memory-server-bin-linux-x64-gnu@0.1.6
 fi
 
-# The browser test drives Debian's Chromium (Playwright is given its path and downloads nothing).
-if ! command -v chromium >/dev/null && [ -z "${CHROMIUM_PATH:-}" ]; then
-  if [ "$(id -u)" -eq 0 ]; then
-    apt-get update
-    DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
-  else
-    sudo apt-get update
-    sudo DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
-  fi
+# Debian packages: Chromium for the browser test (Playwright is given its path and downloads
+# nothing), docker-compose to validate docker-compose.yml (no Docker engine is needed for that).
+packages=()
+if ! command -v chromium >/dev/null && [ -z "${CHROMIUM_PATH:-}" ]; then packages+=(chromium); fi
+if ! command -v docker-compose >/dev/null; then packages+=(docker-compose); fi
+if [ ${#packages[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${packages[@]}"
 fi
