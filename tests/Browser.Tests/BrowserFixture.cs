@@ -1,3 +1,4 @@
+using CrmChatbot.TestSupport;
 using Microsoft.Playwright;
 
 namespace CrmChatbot.Browser.Tests;
@@ -18,6 +19,8 @@ public sealed class BrowserFixture : IAsyncLifetime
         "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost",
     ];
 
+    // A data folder of its own, removed afterwards.
+    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "crm-browser-" + Guid.NewGuid().ToString("N"));
     private IPlaywright? _playwright;
     private SiloProcess? _silo;
     private IBrowser? _browser;
@@ -35,7 +38,8 @@ public sealed class BrowserFixture : IAsyncLifetime
             throw new InvalidOperationException($"Chromium not found at {ChromiumPath}: install it (apt-get install -y chromium) or set CHROMIUM_PATH.");
         }
 
-        var silo = SiloProcess.StartAsync();
+        _silo = SiloProcess.Start(SiloProcess.Environment(_dataDir));
+        var ready = _silo.WaitReadyAsync(TimeSpan.FromSeconds(90));
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -43,7 +47,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             Headless = true,
             Args = ChromiumArgs,
         });
-        _silo = await silo;
+        await ready;
         await _silo.CreateUserAsync(AgentEmail, AgentPassword, AgentName, "agent");
     }
 
@@ -58,6 +62,15 @@ public sealed class BrowserFixture : IAsyncLifetime
         if (_silo is not null)
         {
             await _silo.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(_dataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: a temp folder.
         }
     }
 }

@@ -1,3 +1,4 @@
+using CrmChatbot.TestSupport;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;

@@ -6,9 +6,12 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 
-namespace CrmChatbot.EndToEnd.Tests;
+namespace CrmChatbot.TestSupport;
 
-/// <summary>The real Silo executable, started with <c>dotnet CrmChatbot.Silo.dll</c> on loopback ports.</summary>
+/// <summary>
+/// The real Silo executable, started with <c>dotnet CrmChatbot.Silo.dll</c> on loopback ports, for tests
+/// where process behaviour matters (restart, crash, start-up refusals, a browser).
+/// </summary>
 public sealed class SiloProcess : IAsyncDisposable
 {
     public const string AdminEmail = "admin@e2e.test";
@@ -27,6 +30,8 @@ public sealed class SiloProcess : IAsyncDisposable
     public int Port { get; }
 
     public HttpClient Http { get; }
+
+    public Uri BaseAddress => Http.BaseAddress!;
 
     public string Output
     {
@@ -153,7 +158,11 @@ public sealed class SiloProcess : IAsyncDisposable
     {
         var response = await Http.PostAsJsonAsync("/api/auth/login", new { email, password });
         var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, body);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"Login of {email} failed with {(int)response.StatusCode}: {body}");
+        }
+
         return JsonDocument.Parse(body).RootElement.GetProperty("access_token").GetString()!;
     }
 
@@ -171,13 +180,32 @@ public sealed class SiloProcess : IAsyncDisposable
             };
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", admin);
             var created = await silo.Http.SendAsync(request);
-            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            if (created.StatusCode != HttpStatusCode.Created)
+            {
+                throw new InvalidOperationException($"Creating {email} failed with {(int)created.StatusCode}: {await created.Content.ReadAsStringAsync()}");
+            }
         }
 
         var token = await silo.LoginAsync(email, password);
         var http = new HttpClient { BaseAddress = silo.Http.BaseAddress };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return http;
+    }
+
+    /// <summary>Creates a user through the admin API, as an admin would.</summary>
+    public async Task CreateUserAsync(string email, string password, string name, string role)
+    {
+        var admin = await LoginAsync(AdminEmail, AdminPassword);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/users")
+        {
+            Content = JsonContent.Create(new { email, password, name, role }),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", admin);
+        using var created = await Http.SendAsync(request);
+        if (created.StatusCode != HttpStatusCode.Created)
+        {
+            throw new InvalidOperationException($"Creating {email} failed with {(int)created.StatusCode}: {await created.Content.ReadAsStringAsync()}");
+        }
     }
 
     public async ValueTask DisposeAsync()
