@@ -42,6 +42,10 @@ public static class SiloHost
                 silo.ConfigureEndpoints(
                     settings.AdvertisedIp ?? System.Net.IPAddress.Loopback, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: true);
                 silo.UseMongoClustering();
+                if (settings.MembershipProbeTimeoutSeconds is { } probeTimeout)
+                {
+                    silo.Configure<ClusterMembershipOptions>(options => options.ProbeTimeout = TimeSpan.FromSeconds(probeTimeout));
+                }
             }
             else
             {

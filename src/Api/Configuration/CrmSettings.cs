@@ -71,6 +71,9 @@ public sealed partial record CrmSettings
     /// <summary>The address other silos and clients use to reach this one (ADVERTISED_IP); null = loopback.</summary>
     public System.Net.IPAddress? AdvertisedIp { get; init; }
 
+    /// <summary>Orleans membership probe timeout (MEMBERSHIP_PROBE_TIMEOUT_SECONDS); null = the Orleans default (5 s). Lower = faster failure detection.</summary>
+    public int? MembershipProbeTimeoutSeconds { get; init; }
+
     /// <summary>Secrets (signing key, admin password, model API key) never reach a log through ToString.</summary>
     public override string ToString() =>
         $"CrmSettings {{ Host = {Host}, Port = {Port}, Store = {(MongoUrl is null ? "LiteDB " + DataDir : "MongoDB " + DbName)}, Clustering = {Clustering} }}";
@@ -145,6 +148,9 @@ public sealed partial record CrmSettings
             ClusterId = Identifier(config, "CLUSTER_ID", "crm"),
             ServiceId = Identifier(config, "SERVICE_ID", "crm-chatbot"),
             AdvertisedIp = IpAddress(config, "ADVERTISED_IP"),
+            MembershipProbeTimeoutSeconds = Optional(config, "MEMBERSHIP_PROBE_TIMEOUT_SECONDS") is null
+                ? null
+                : Int(config, "MEMBERSHIP_PROBE_TIMEOUT_SECONDS", 5, 1, 600),
             MongoUrl = mongoUrl,
             DbName = dbName,
             JwtSecretKey = key,
