@@ -36,7 +36,7 @@ public sealed class ChatSessionQueries : IChatSessionQueries
             filters.Add(FieldFilter.Eq(ChatSessionFields.AssignedAgentId, agent));
         }
 
-        var page = await _documents.QueryAsync<ChatSessionState>(
+        return await _documents.PageAsync<ChatSessionState, ChatSessionSummaryDto>(
             ChatStorage.Sessions,
             new DocumentQuery
             {
@@ -46,7 +46,7 @@ public sealed class ChatSessionQueries : IChatSessionQueries
                 Limit = query.Limit,
                 Offset = query.Offset,
             },
+            d => d.State.ToSummary(d.Id),
             cancellationToken).ConfigureAwait(false);
-        return new Page<ChatSessionSummaryDto>(page.Items.Select(d => d.State.ToSummary(d.Id)).ToList(), page.Total, page.Next);
     }
 }
