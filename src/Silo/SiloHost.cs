@@ -30,6 +30,10 @@ public static class SiloHost
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
 
+        // SIGTERM: readiness off, the drain, in-flight requests finish, then the silo leaves the cluster
+        // gracefully (its row ends Dead). Orleans stops ungracefully if this runs out, so it covers all of it.
+        builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(settings.ShutdownTimeoutSeconds));
+
         builder.UseOrleans(silo =>
         {
             if (settings.Clustering == ClusteringMode.Mongo)
@@ -42,6 +46,8 @@ public static class SiloHost
                 silo.ConfigureEndpoints(
                     settings.AdvertisedIp ?? System.Net.IPAddress.Loopback, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: true);
                 silo.UseMongoClustering();
+                silo.ConfigureDefunctSiloCleanup(
+                    TimeSpan.FromMinutes(settings.MembershipCleanupPeriodMinutes), TimeSpan.FromHours(settings.MembershipDefunctSiloHours));
                 if (settings.MembershipProbeTimeoutSeconds is { } probeTimeout)
                 {
                     silo.Configure<ClusterMembershipOptions>(options => options.ProbeTimeout = TimeSpan.FromSeconds(probeTimeout));

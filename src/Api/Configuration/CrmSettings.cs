@@ -74,6 +74,18 @@ public sealed partial record CrmSettings
     /// <summary>Orleans membership probe timeout (MEMBERSHIP_PROBE_TIMEOUT_SECONDS); null = the Orleans default (5 s). Lower = faster failure detection.</summary>
     public int? MembershipProbeTimeoutSeconds { get; init; }
 
+    /// <summary>How often the first active silo removes long-dead rows from the membership table (MEMBERSHIP_CLEANUP_PERIOD_MINUTES).</summary>
+    public int MembershipCleanupPeriodMinutes { get; init; } = 60;
+
+    /// <summary>How long a dead silo's row stays in the membership table (MEMBERSHIP_DEFUNCT_SILO_HOURS).</summary>
+    public int MembershipDefunctSiloHours { get; init; } = 24;
+
+    /// <summary>Seconds between SIGTERM and closing the listener, with readiness already false (SHUTDOWN_DRAIN_SECONDS).</summary>
+    public int ShutdownDrainSeconds { get; init; }
+
+    /// <summary>How long a graceful stop may take (drain, in-flight requests, leaving the cluster) before it is forced (SHUTDOWN_TIMEOUT_SECONDS).</summary>
+    public int ShutdownTimeoutSeconds { get; init; } = 30;
+
     /// <summary>Secrets (signing key, admin password, model API key) never reach a log through ToString.</summary>
     public override string ToString() =>
         $"CrmSettings {{ Host = {Host}, Port = {Port}, Store = {(MongoUrl is null ? "LiteDB " + DataDir : "MongoDB " + DbName)}, Clustering = {Clustering} }}";
@@ -142,6 +154,14 @@ public sealed partial record CrmSettings
             throw new SettingsException("CLUSTERING=mongo needs MONGO_URL: the membership table lives in MongoDB");
         }
 
+        var shutdownTimeout = Int(config, "SHUTDOWN_TIMEOUT_SECONDS", 30, 5, 3600);
+        var shutdownDrain = Int(config, "SHUTDOWN_DRAIN_SECONDS", 0, 0, 300);
+        if (shutdownDrain >= shutdownTimeout)
+        {
+            throw new SettingsException(
+                $"SHUTDOWN_DRAIN_SECONDS '{shutdownDrain}' is invalid: it must be less than SHUTDOWN_TIMEOUT_SECONDS ({shutdownTimeout}), which includes it");
+        }
+
         return new CrmSettings
         {
             Clustering = clustering,
@@ -151,6 +171,10 @@ public sealed partial record CrmSettings
             MembershipProbeTimeoutSeconds = Optional(config, "MEMBERSHIP_PROBE_TIMEOUT_SECONDS") is null
                 ? null
                 : Int(config, "MEMBERSHIP_PROBE_TIMEOUT_SECONDS", 5, 1, 600),
+            MembershipCleanupPeriodMinutes = Int(config, "MEMBERSHIP_CLEANUP_PERIOD_MINUTES", 60, 1, 7 * 24 * 60),
+            MembershipDefunctSiloHours = Int(config, "MEMBERSHIP_DEFUNCT_SILO_HOURS", 24, 1, 365 * 24),
+            ShutdownDrainSeconds = shutdownDrain,
+            ShutdownTimeoutSeconds = shutdownTimeout,
             MongoUrl = mongoUrl,
             DbName = dbName,
             JwtSecretKey = key,

@@ -45,13 +45,15 @@ public static class HealthEndpoints
     {
         services.AddHealthChecks()
             .AddCheck<LifetimeHealthCheck>("host", tags: [ReadyTag])
-            .AddCheck<StorageHealthCheck>("storage", tags: [ReadyTag]);
+            .AddCheck<StorageHealthCheck>("storage", tags: [ReadyTag])
+            .AddCheck<MembershipHealthCheck>("membership", tags: [ReadyTag]);
+        services.AddHostedService<ShutdownDrain>();
         return services;
     }
 
     public static IEndpointRouteBuilder MapCrmHealth(this IEndpointRouteBuilder routes)
     {
-        // Live: the process answers. Ready: it can serve (started, not stopping, storage reachable).
+        // Live: the process answers. Ready: it can serve (started, not stopping, storage reachable, silo an active cluster member).
         routes.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync })
             .WithTags("Health");
         routes.MapHealthChecks("/health/ready", new HealthCheckOptions

@@ -26,6 +26,23 @@ public static class MongoClusteringExtensions
     }
 
     /// <summary>
+    /// Dead silos' rows are removed from the table <paramref name="defunctSiloExpiration"/> after their last sign of
+    /// life (start, heartbeat or a death vote); the first active silo checks every <paramref name="cleanupPeriod"/>
+    /// (and whenever membership changes) and calls <see cref="IMembershipTable.CleanupDefunctSiloEntriesAsync"/>.
+    /// </summary>
+    public static ISiloBuilder ConfigureDefunctSiloCleanup(this ISiloBuilder builder, TimeSpan cleanupPeriod, TimeSpan defunctSiloExpiration)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(cleanupPeriod, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(defunctSiloExpiration, TimeSpan.Zero);
+        return builder.Configure<ClusterMembershipOptions>(options =>
+        {
+            options.DefunctSiloCleanupPeriod = cleanupPeriod;
+            options.DefunctSiloExpiration = defunctSiloExpiration;
+        });
+    }
+
+    /// <summary>
     /// A client finds the gateways of the active silos in the membership document its cluster's silos
     /// write, over <paramref name="store"/> (owned and disposed by the caller).
     /// </summary>

@@ -84,7 +84,8 @@ public sealed class MongoMembershipTable : IMembershipTable
     public Task CleanupDefunctSiloEntries(DateTimeOffset beforeDate) => CleanupDefunctSiloEntriesAsync(beforeDate);
 
     /// <summary>
-    /// Removes dead rows whose last sign of life (start or heartbeat) is before <paramref name="beforeDate"/>.
+    /// Removes dead rows last updated before <paramref name="beforeDate"/>: the latest of start, heartbeat and
+    /// death votes, as Orleans dates an entry (its EffectiveUpdateTime) when its cleanup agent picks the cut-off.
     /// Each removal is conditional on the row's etag, so a row rewritten meanwhile stays.
     /// </summary>
     public async Task CleanupDefunctSiloEntriesAsync(DateTimeOffset beforeDate, CancellationToken cancellationToken = default)
@@ -93,7 +94,7 @@ public sealed class MongoMembershipTable : IMembershipTable
         var before = beforeDate.UtcDateTime;
         foreach (var (entry, etag) in table.Members)
         {
-            if (entry.Status != SiloStatus.Dead || Max(entry.StartTime, entry.IAmAliveTime) >= before)
+            if (entry.Status != SiloStatus.Dead || LastUpdate(entry) >= before)
             {
                 continue;
             }
@@ -202,5 +203,9 @@ public sealed class MongoMembershipTable : IMembershipTable
             cancellationToken);
     }
 
-    private static DateTime Max(DateTime a, DateTime b) => a.ToUniversalTime() > b.ToUniversalTime() ? a.ToUniversalTime() : b.ToUniversalTime();
+    private static DateTime LastUpdate(MembershipEntry entry) =>
+        (entry.SuspectTimes ?? []).Select(vote => vote.Item2)
+            .Append(entry.StartTime)
+            .Append(entry.IAmAliveTime)
+            .Max(time => time.ToUniversalTime());
 }

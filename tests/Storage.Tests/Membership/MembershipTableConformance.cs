@@ -247,6 +247,49 @@ public abstract class MembershipTableConformance
     }
 
     [Fact]
+    public async Task CleanupDefunctSiloEntries_dates_a_dead_row_by_its_latest_start_heartbeat_or_death_vote()
+    {
+        var cutoff = T0.AddHours(1);
+        var longDead = Entry(status: SiloStatus.Dead, aliveAt: cutoff.AddMinutes(-10));
+        longDead.SuspectTimes = [Tuple.Create(NewSilo(), cutoff.AddMinutes(-5))];
+        // Last heartbeat long ago, but voted dead after the cut-off: Orleans counts it as recent.
+        var recentlyVotedDead = Entry(status: SiloStatus.Dead, aliveAt: cutoff.AddMinutes(-10));
+        recentlyVotedDead.SuspectTimes = [Tuple.Create(NewSilo(), cutoff.AddMinutes(-20)), Tuple.Create(NewSilo(), cutoff.AddMinutes(2))];
+        // Restarted (a later start time) without a heartbeat since.
+        var recentlyStarted = Entry(status: SiloStatus.Dead, aliveAt: T0);
+        recentlyStarted.StartTime = cutoff.AddSeconds(1);
+        foreach (var entry in new[] { longDead, recentlyVotedDead, recentlyStarted })
+        {
+            await InsertAsync(entry);
+        }
+
+        await Table.CleanupDefunctSiloEntriesAsync(new DateTimeOffset(cutoff));
+
+        var left = (await Table.ReadAllAsync()).Members.Select(m => m.Item1.SiloAddress).ToHashSet();
+        Assert.Equal(new HashSet<SiloAddress> { recentlyVotedDead.SiloAddress, recentlyStarted.SiloAddress }, left);
+    }
+
+    [Fact]
+    public async Task CleanupDefunctSiloEntries_keeps_the_table_version_and_the_other_rows_etags()
+    {
+        var dead = Entry(status: SiloStatus.Dead);
+        var active = Entry(status: SiloStatus.Active);
+        await InsertAsync(dead);
+        var activeETag = await InsertAsync(active);
+        var version = (await Table.ReadAllAsync()).Version;
+
+        await Table.CleanupDefunctSiloEntriesAsync(new DateTimeOffset(T0.AddDays(1)));
+
+        var after = await Table.ReadAllAsync();
+        var (row, etag) = Assert.Single(after.Members);
+        Assert.Equal(active.SiloAddress, row.SiloAddress);
+        Assert.Equal(activeETag, etag);
+        Assert.Equal(version.VersionEtag, after.Version.VersionEtag);
+        // A silo holding the version it read before the cleanup can still write.
+        Assert.True(await Table.UpdateRowAsync(Entry(active.SiloAddress, SiloStatus.ShuttingDown), etag, after.Version.Next()));
+    }
+
+    [Fact]
     public async Task DeleteMembershipTableEntries_empties_the_cluster_and_initializing_starts_again_at_version_0()
     {
         await InsertAsync(Entry());

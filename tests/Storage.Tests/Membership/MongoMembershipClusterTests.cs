@@ -111,6 +111,45 @@ public sealed class MongoMembershipClusterTests : IDisposable
         Assert.All(rows.Where(r => live.Contains(r.SiloAddress)), r => Assert.Equal(SiloStatus.Active, r.Status));
     }
 
+    [Fact]
+    public async Task With_the_production_cleanup_settings_Orleans_removes_a_long_dead_silo_row_through_the_table()
+    {
+        var builder = new TestClusterBuilder(1);
+        builder.Options.UseTestClusterMembership = false;
+        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
+        builder.AddSiloBuilderConfigurator<ProductionCleanup>();
+        builder.AddClientBuilderConfigurator<ClientConfigurator>();
+
+        // A silo that died two days ago (past the one-day expiration), and one that died an hour ago (within it).
+        var table = new MongoMembershipTable(Store, builder.Options.ClusterId);
+        await table.InitializeMembershipTableAsync(true);
+        var longDead = DeadRow(DateTime.UtcNow.AddDays(-2));
+        var recentlyDead = DeadRow(DateTime.UtcNow.AddHours(-1));
+        foreach (var row in new[] { longDead, recentlyDead })
+        {
+            Assert.True(await table.InsertRowAsync(row, (await table.ReadAllAsync()).Version.Next()));
+        }
+
+        await using var cluster = builder.Build();
+        await cluster.DeployAsync();
+
+        // The first active silo cleans up as soon as it sees the membership, then every period.
+        var rows = await WaitForAsync(table, rows => rows.All(r => !r.SiloAddress.Equals(longDead.SiloAddress)));
+        Assert.Contains(rows, r => r.SiloAddress.Equals(recentlyDead.SiloAddress) && r.Status == SiloStatus.Dead);
+        Assert.Contains(rows, r => r.SiloAddress.Equals(cluster.Silos[0].SiloAddress) && r.Status == SiloStatus.Active);
+    }
+
+    private static MembershipEntry DeadRow(DateTime lastAlive) => new()
+    {
+        SiloAddress = SiloAddress.New(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, FreePort()), SiloAddress.AllocateNewGeneration()),
+        Status = SiloStatus.Dead,
+        HostName = "gone",
+        SiloName = "gone",
+        StartTime = lastAlive.AddHours(-1),
+        IAmAliveTime = lastAlive,
+        SuspectTimes = [],
+    };
+
     private static int FreePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
@@ -161,6 +200,12 @@ public sealed class MongoMembershipClusterTests : IDisposable
             o.NumMissedProbesLimit = 2;
             o.TableRefreshTimeout = TimeSpan.FromSeconds(1);
         });
+    }
+
+    private sealed class ProductionCleanup : ISiloConfigurator
+    {
+        // SiloHost's defaults (MEMBERSHIP_CLEANUP_PERIOD_MINUTES=60, MEMBERSHIP_DEFUNCT_SILO_HOURS=24).
+        public void Configure(ISiloBuilder siloBuilder) => siloBuilder.ConfigureDefunctSiloCleanup(TimeSpan.FromHours(1), TimeSpan.FromDays(1));
     }
 
     private sealed class ClientConfigurator : IClientBuilderConfigurator
