@@ -131,13 +131,18 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>SIGTERM, as a service manager would send it; waits for a clean exit.</summary>
     public async Task<int> StopAsync()
     {
+        await SendTerminateAsync();
+        return await WaitForExitAsync(TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>Sends SIGTERM and returns once it is delivered, without waiting for the process to stop.</summary>
+    public async Task SendTerminateAsync()
+    {
         if (!_process.HasExited)
         {
             using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
             await kill.WaitForExitAsync();
         }
-
-        return await WaitForExitAsync(TimeSpan.FromSeconds(60));
     }
 
     /// <summary>kill -9: no chance to flush or clean up.</summary>
@@ -188,6 +193,14 @@ public sealed class SiloProcess : IAsyncDisposable
 
         var token = await silo.LoginAsync(email, password);
         var http = new HttpClient { BaseAddress = silo.Http.BaseAddress };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return http;
+    }
+
+    /// <summary>A client of this silo sending <paramref name="token"/> as its bearer token.</summary>
+    public HttpClient AuthorizedClient(string token)
+    {
+        var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return http;
     }
