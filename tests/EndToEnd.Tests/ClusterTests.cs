@@ -64,7 +64,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
         public override string ToString() => $"{Kind.Name} {Id}";
     }
 
-    private static Dictionary<string, string?> ClusterEnvironment(string mongoUrl, string database, string clusterId)
+    internal static Dictionary<string, string?> ClusterEnvironment(string mongoUrl, string database, string clusterId)
     {
         var environment = SiloProcess.Environment(Path.Combine(Path.GetTempPath(), "crm-e2e-unused-" + Guid.NewGuid().ToString("N")));
         environment["MONGO_URL"] = mongoUrl;

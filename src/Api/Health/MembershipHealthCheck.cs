@@ -21,11 +21,11 @@ public sealed class MembershipHealthCheck(IServiceProvider services) : IHealthCh
         var status = oracle.CurrentStatus;
         if (status != SiloStatus.Active)
         {
-            return Task.FromResult(HealthCheckResult.Unhealthy($"silo {oracle.SiloAddress} is {Describe(status)}"));
+            return Task.FromResult(HealthCheckResult.Unhealthy($"silo {oracle.SiloAddress.ToParsableString()} is {Describe(status)}"));
         }
 
         var active = oracle.GetApproximateSiloStatuses(onlyActive: true).Count;
-        return Task.FromResult(HealthCheckResult.Healthy($"silo {oracle.SiloAddress} is active; {active} active silo{(active == 1 ? "" : "s")} in the cluster"));
+        return Task.FromResult(HealthCheckResult.Healthy($"silo {oracle.SiloAddress.ToParsableString()} is active; {active} active silo{(active == 1 ? "" : "s")} in the cluster"));
     }
 
     public static string Describe(SiloStatus status) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(status.ToString());
