@@ -46,10 +46,7 @@ public sealed class MongoMembershipClusterTests : IDisposable
     [Fact]
     public async Task Two_silos_form_a_cluster_through_the_table_serve_calls_and_a_stopped_silo_is_marked_dead()
     {
-        var builder = new TestClusterBuilder(2);
-        builder.Options.UseTestClusterMembership = false;
-        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
-        builder.AddClientBuilderConfigurator<ClientConfigurator>();
+        var builder = MongoClusterBuilder(2);
         await using var cluster = builder.Build();
         await cluster.DeployAsync();
 
@@ -78,11 +75,8 @@ public sealed class MongoMembershipClusterTests : IDisposable
     [Fact]
     public async Task A_silo_in_the_table_that_does_not_answer_probes_is_voted_dead_by_the_live_silos()
     {
-        var builder = new TestClusterBuilder(2);
-        builder.Options.UseTestClusterMembership = false;
-        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
+        var builder = MongoClusterBuilder(2);
         builder.AddSiloBuilderConfigurator<FastFailureDetection>();
-        builder.AddClientBuilderConfigurator<ClientConfigurator>();
         await using var cluster = builder.Build();
         await cluster.DeployAsync();
         var table = new MongoMembershipTable(Store, cluster.Options.ClusterId);
@@ -90,17 +84,7 @@ public sealed class MongoMembershipClusterTests : IDisposable
 
         // A crashed silo as the table sees it: active, recently alive, nothing listening on its port.
         // (TestCluster's KillSiloAsync still lets the in-process silo write its own death: not a crash.)
-        var now = DateTime.UtcNow;
-        var crashed = new MembershipEntry
-        {
-            SiloAddress = SiloAddress.New(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, FreePort()), SiloAddress.AllocateNewGeneration()),
-            Status = SiloStatus.Active,
-            HostName = "crashed",
-            SiloName = "crashed",
-            StartTime = now,
-            IAmAliveTime = now,
-            SuspectTimes = [],
-        };
+        var crashed = AbsentSilo(SiloStatus.Active, DateTime.UtcNow, DateTime.UtcNow);
         var version = (await table.ReadAllAsync()).Version;
         Assert.True(await table.InsertRowAsync(crashed, version.Next()));
 
@@ -114,17 +98,14 @@ public sealed class MongoMembershipClusterTests : IDisposable
     [Fact]
     public async Task With_the_production_cleanup_settings_Orleans_removes_a_long_dead_silo_row_through_the_table()
     {
-        var builder = new TestClusterBuilder(1);
-        builder.Options.UseTestClusterMembership = false;
-        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
+        var builder = MongoClusterBuilder(1);
         builder.AddSiloBuilderConfigurator<ProductionCleanup>();
-        builder.AddClientBuilderConfigurator<ClientConfigurator>();
 
         // A silo that died two days ago (past the one-day expiration), and one that died an hour ago (within it).
         var table = new MongoMembershipTable(Store, builder.Options.ClusterId);
         await table.InitializeMembershipTableAsync(true);
-        var longDead = DeadRow(DateTime.UtcNow.AddDays(-2));
-        var recentlyDead = DeadRow(DateTime.UtcNow.AddHours(-1));
+        var longDead = AbsentSilo(SiloStatus.Dead, DateTime.UtcNow.AddDays(-3), DateTime.UtcNow.AddDays(-2));
+        var recentlyDead = AbsentSilo(SiloStatus.Dead, DateTime.UtcNow.AddHours(-2), DateTime.UtcNow.AddHours(-1));
         foreach (var row in new[] { longDead, recentlyDead })
         {
             Assert.True(await table.InsertRowAsync(row, (await table.ReadAllAsync()).Version.Next()));
@@ -139,13 +120,24 @@ public sealed class MongoMembershipClusterTests : IDisposable
         Assert.Contains(rows, r => r.SiloAddress.Equals(cluster.Silos[0].SiloAddress) && r.Status == SiloStatus.Active);
     }
 
-    private static MembershipEntry DeadRow(DateTime lastAlive) => new()
+    /// <summary>Silos that find each other only through the Mongo table, and a client that finds their gateways there.</summary>
+    private static TestClusterBuilder MongoClusterBuilder(short silos)
+    {
+        var builder = new TestClusterBuilder(silos);
+        builder.Options.UseTestClusterMembership = false;
+        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
+        builder.AddClientBuilderConfigurator<ClientConfigurator>();
+        return builder;
+    }
+
+    /// <summary>A row of a silo that is not running: nothing listens on its port.</summary>
+    private static MembershipEntry AbsentSilo(SiloStatus status, DateTime started, DateTime lastAlive) => new()
     {
         SiloAddress = SiloAddress.New(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, FreePort()), SiloAddress.AllocateNewGeneration()),
-        Status = SiloStatus.Dead,
-        HostName = "gone",
-        SiloName = "gone",
-        StartTime = lastAlive.AddHours(-1),
+        Status = status,
+        HostName = "absent",
+        SiloName = "absent",
+        StartTime = started,
         IAmAliveTime = lastAlive,
         SuspectTimes = [],
     };
