@@ -196,6 +196,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
             // Graceful shutdown of everything still running.
             var exitCodes = await Task.WhenAll(new[] { silos[0], silos[1], replacement }.Select(s => s.StopAsync()));
             Assert.All(exitCodes, code => Assert.Equal(0, code));
+            Assert.All(silos.Where(s => s != silos[2]), s => Assert.DoesNotContain("ungraceful", s.Output, StringComparison.OrdinalIgnoreCase));
             output.WriteLine($"all stopped at {clock.Elapsed}");
         }
         finally
