@@ -53,6 +53,8 @@ public sealed class DockerComposeTests
         Assert.Contains("MONGO_URL: mongodb://mongo:27017", output, StringComparison.Ordinal);
         Assert.Contains("mongo-data:/data/db", output, StringComparison.Ordinal);
         Assert.Contains("published: 8000", output, StringComparison.Ordinal);
+        // Docker's default 10 s would cut a graceful stop (SHUTDOWN_TIMEOUT_SECONDS = 30) short.
+        Assert.Equal(3, output.Split("stop_grace_period: 40s").Length - 1);
         foreach (var ip in new[] { "172.28.0.11", "172.28.0.12", "172.28.0.13" })
         {
             Assert.Contains($"ADVERTISED_IP: {ip}", output, StringComparison.Ordinal);
