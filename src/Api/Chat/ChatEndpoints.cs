@@ -43,7 +43,8 @@ public static class ChatEndpoints
     public static IServiceCollection AddCrmChat(this IServiceCollection services)
     {
         services.AddSignalR().AddJsonProtocol(options => CrmApiExtensions.Configure(options.PayloadSerializerOptions));
-        services.AddSingleton<IChatNotifier, HubChatNotifier>();
+        services.AddSingleton<IChatLiveClients, HubChatNotifier>();
+        services.AddSingleton<IChatNotifier, BroadcastChatNotifier>();
         services.AddSingleton<IChatSessionEvents, NotifyingChatSessionEvents>();
         return services;
     }

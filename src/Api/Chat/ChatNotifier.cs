@@ -13,8 +13,8 @@ public sealed record ChatStatusEvent(string SessionId, ChatSessionStatus Status,
 public sealed record ChatQueueEvent(string SessionId, ChatSessionStatus Status, bool Waiting);
 
 /// <summary>
-/// Pushes what a grain call changed to live clients. The endpoints call it after each grain call:
-/// the grain cannot reach SignalR, and in one process this is enough.
+/// Pushes what a grain call changed to live clients. The endpoints call it after each grain call (the
+/// grain cannot reach SignalR); it goes to every silo of the cluster through <see cref="IChatBroadcast"/>.
 /// </summary>
 public interface IChatNotifier
 {
@@ -23,8 +23,20 @@ public interface IChatNotifier
         IReadOnlyList<ChatMessageDto> added, CancellationToken cancellationToken = default);
 }
 
-/// <summary>Pushes to the hub's groups: <c>session:{id}</c> for the conversation, <c>agents</c> for staff.</summary>
-public sealed class HubChatNotifier(IHubContext<ChatHub> hub) : IChatNotifier
+/// <summary>Publishes to the clients on every silo: this process's hub at once, the others' through their relay.</summary>
+public sealed class BroadcastChatNotifier(IChatBroadcast broadcast) : IChatNotifier
+{
+    public Task PublishAsync(
+        string sessionId, ChatSessionStatus previous, ChatSessionStatus status, string? assignedAgentId,
+        IReadOnlyList<ChatMessageDto> added, CancellationToken cancellationToken = default) =>
+        broadcast.PublishAsync(new ChatLiveUpdate(sessionId, previous, status, assignedAgentId, added), cancellationToken);
+}
+
+/// <summary>
+/// This process's live clients: pushes to the hub's groups, <c>session:{id}</c> for the conversation,
+/// <c>agents</c> for staff. Connections on other silos get the same update from their own silo.
+/// </summary>
+public sealed class HubChatNotifier(IHubContext<ChatHub> hub) : IChatLiveClients
 {
     public const string MessageEvent = "message";
     public const string StatusEvent = "status";
@@ -34,10 +46,9 @@ public sealed class HubChatNotifier(IHubContext<ChatHub> hub) : IChatNotifier
 
     public const string AgentsGroup = "agents";
 
-    public async Task PublishAsync(
-        string sessionId, ChatSessionStatus previous, ChatSessionStatus status, string? assignedAgentId,
-        IReadOnlyList<ChatMessageDto> added, CancellationToken cancellationToken = default)
+    public async Task PushAsync(ChatLiveUpdate update, CancellationToken cancellationToken = default)
     {
+        var (sessionId, previous, status, assignedAgentId, added) = update;
         var session = hub.Clients.Group(SessionGroup(sessionId));
         // Agents follow conversations that are, or just were, in human hands.
         var agentsFollow = IsHuman(status) || IsHuman(previous);
@@ -63,7 +74,7 @@ public sealed class HubChatNotifier(IHubContext<ChatHub> hub) : IChatNotifier
     private static bool IsHuman(ChatSessionStatus status) => status is ChatSessionStatus.WaitingForAgent or ChatSessionStatus.WithAgent;
 }
 
-/// <summary>Pushes changes the grains make on their own (idle close), in this single process.</summary>
+/// <summary>Pushes changes the grains make on their own (idle close), to the clients on every silo.</summary>
 public sealed class NotifyingChatSessionEvents(IChatNotifier notifier) : IChatSessionEvents
 {
     public Task ChangedAsync(ChatChange change) => ChatEndpoints.Publish(notifier, change, CancellationToken.None);

@@ -1,9 +1,11 @@
+using CrmChatbot.Chat.Broadcast;
 using CrmChatbot.Chat.Language;
 using CrmChatbot.Chat.Llm;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Hosting;
 
 namespace CrmChatbot.Chat.Dialogue;
 
@@ -34,6 +36,20 @@ public static class ChatServiceCollectionExtensions
                     sp.GetRequiredService<ChatTools>(), sp.GetRequiredService<TimeProvider>(), llm, chat,
                     sp.GetRequiredService<ILogger<LlmDialogueManager>>());
         });
+        services.AddCrmChatBroadcast();
+        return services;
+    }
+
+    /// <summary>Live chat updates delivered on every silo (<see cref="ClusterChatBroadcast"/>); idempotent.</summary>
+    public static IServiceCollection AddCrmChatBroadcast(this IServiceCollection services)
+    {
+        if (services.Any(d => d.ServiceType == typeof(IChatBroadcast)))
+        {
+            return services;
+        }
+
+        services.AddSingleton<IChatBroadcast, ClusterChatBroadcast>();
+        services.AddPlacementDirector<SiloPinnedPlacement, SiloPinnedPlacementDirector>();
         return services;
     }
 

@@ -1,0 +1,49 @@
+using Orleans.Concurrency;
+
+namespace CrmChatbot.Chat;
+
+/// <summary>
+/// What one change of a session means for live clients: the status before and after, the agent, and
+/// the messages it added. Sent to every silo, each of which pushes it to its own connections.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("crm.chat-live-update")]
+public sealed record ChatLiveUpdate(
+    [property: Id(0)] string SessionId,
+    [property: Id(1)] ChatSessionStatus PreviousStatus,
+    [property: Id(2)] ChatSessionStatus Status,
+    [property: Id(3)] string? AssignedAgentId,
+    [property: Id(4)] IReadOnlyList<ChatMessageDto> Added)
+{
+    public static ChatLiveUpdate From(ChatChange change) =>
+        new(change.Session.Id, change.PreviousStatus, change.Session.Status, change.Session.AssignedAgentId, change.Added);
+}
+
+/// <summary>
+/// The live connections of THIS process (the co-hosted API's chat hub). Optional: a silo without it
+/// (a test cluster, a silo without the API) simply has no one to push to.
+/// </summary>
+public interface IChatLiveClients
+{
+    Task PushAsync(ChatLiveUpdate update, CancellationToken cancellationToken = default);
+}
+
+/// <summary>
+/// Delivers a live update to the connections on every silo of the cluster, each exactly once: this
+/// process's clients at once (awaited), the other silos' without waiting for them.
+/// </summary>
+public interface IChatBroadcast
+{
+    Task PublishAsync(ChatLiveUpdate update, CancellationToken cancellationToken = default);
+}
+
+/// <summary>
+/// One per silo, keyed by its silo address and always activated on that silo: passes updates from
+/// other silos to the local <see cref="IChatLiveClients"/>.
+/// </summary>
+[Alias("crm.IChatRelayGrain")]
+public interface IChatRelayGrain : IGrainWithStringKey
+{
+    /// <summary>Fire and forget: a slow or dead silo never holds up the publisher.</summary>
+    [OneWay, Alias("Relay")]
+    Task RelayAsync(ChatLiveUpdate update);
+}

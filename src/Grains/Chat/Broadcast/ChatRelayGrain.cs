@@ -1,0 +1,37 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Orleans.Placement;
+
+namespace CrmChatbot.Chat.Broadcast;
+
+/// <summary>
+/// This silo's end of the chat broadcast: pushes updates published on other silos to the live
+/// clients connected here. Not reentrant, so updates reach the clients in the order they arrived.
+/// </summary>
+[SiloPinnedPlacement, Immovable]
+public sealed class ChatRelayGrain(IServiceProvider services, ILogger<ChatRelayGrain> logger) : Grain, IChatRelayGrain
+{
+    /// <summary>A stuck client connection must not hold up every later update for this silo.</summary>
+    public static readonly TimeSpan PushTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly IChatLiveClients? _clients = services.GetService<IChatLiveClients>();
+
+    public async Task RelayAsync(ChatLiveUpdate update)
+    {
+        if (_clients is null)
+        {
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource(PushTimeout);
+        try
+        {
+            await _clients.PushAsync(update, timeout.Token);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // One-way: nobody awaits this, so say it here and carry on with the next update.
+            logger.LogWarning(ex, "Pushing a live update of chat session {SessionId} to this silo's clients failed", update.SessionId);
+        }
+    }
+}
