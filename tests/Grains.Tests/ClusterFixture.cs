@@ -46,6 +46,8 @@ public sealed class ClusterFixture : IAsyncLifetime
             siloBuilder.Services.AddLiteDbCrmReminders();
             siloBuilder.Services.AddLiteDbCrmTimeline();
             siloBuilder.Services.AddCrmGrains();
+            // Each silo's live chat clients, recorded (the API's SignalR hub in production).
+            siloBuilder.Services.AddSingleton<CrmChatbot.Chat.IChatLiveClients, Chat.Broadcast.RecordingChatLiveClients>();
             siloBuilder.Services.TryAddSingleton<CrmChatbot.Chat.Dialogue.IDialogueManager, CrmChatbot.Chat.Sessions.Testing.EchoDialogueManager>(); // the real assistant wins when registered
             siloBuilder.Services.Configure<LoginThrottleOptions>(o =>
             {

@@ -45,7 +45,6 @@ public static class ChatEndpoints
         services.AddSignalR().AddJsonProtocol(options => CrmApiExtensions.Configure(options.PayloadSerializerOptions));
         services.AddSingleton<IChatLiveClients, HubChatNotifier>();
         services.AddSingleton<IChatNotifier, BroadcastChatNotifier>();
-        services.AddSingleton<IChatSessionEvents, NotifyingChatSessionEvents>();
         return services;
     }
 
@@ -274,7 +273,7 @@ public static class ChatEndpoints
         return TypedResults.Ok(result.Value!.Session);
     }
 
-    internal static Task Publish(IChatNotifier notifier, ChatChange change, CancellationToken cancellationToken) =>
+    private static Task Publish(IChatNotifier notifier, ChatChange change, CancellationToken cancellationToken) =>
         notifier.PublishAsync(change.Session.Id, change.PreviousStatus, change.Session.Status, change.Session.AssignedAgentId, change.Added, cancellationToken);
 
     /// <summary>

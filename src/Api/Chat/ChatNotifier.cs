@@ -73,9 +73,3 @@ public sealed class HubChatNotifier(IHubContext<ChatHub> hub) : IChatLiveClients
 
     private static bool IsHuman(ChatSessionStatus status) => status is ChatSessionStatus.WaitingForAgent or ChatSessionStatus.WithAgent;
 }
-
-/// <summary>Pushes changes the grains make on their own (idle close), to the clients on every silo.</summary>
-public sealed class NotifyingChatSessionEvents(IChatNotifier notifier) : IChatSessionEvents
-{
-    public Task ChangedAsync(ChatChange change) => ChatEndpoints.Publish(notifier, change, CancellationToken.None);
-}

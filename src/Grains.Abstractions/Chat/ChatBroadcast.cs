@@ -1,5 +1,3 @@
-using Orleans.Concurrency;
-
 namespace CrmChatbot.Chat;
 
 /// <summary>
@@ -29,7 +27,7 @@ public interface IChatLiveClients
 
 /// <summary>
 /// Delivers a live update to the connections on every silo of the cluster, each exactly once: this
-/// process's clients at once (awaited), the other silos' without waiting for them.
+/// process's clients at once (awaited), the other silos' in the background, in publishing order.
 /// </summary>
 public interface IChatBroadcast
 {
@@ -38,12 +36,11 @@ public interface IChatBroadcast
 
 /// <summary>
 /// One per silo, keyed by its silo address and always activated on that silo: passes updates from
-/// other silos to the local <see cref="IChatLiveClients"/>.
+/// other silos to the local <see cref="IChatLiveClients"/>, in the order given.
 /// </summary>
 [Alias("crm.IChatRelayGrain")]
 public interface IChatRelayGrain : IGrainWithStringKey
 {
-    /// <summary>Fire and forget: a slow or dead silo never holds up the publisher.</summary>
-    [OneWay, Alias("Relay")]
-    Task RelayAsync(ChatLiveUpdate update);
+    [Alias("Relay")]
+    Task RelayAsync(IReadOnlyList<ChatLiveUpdate> updates);
 }

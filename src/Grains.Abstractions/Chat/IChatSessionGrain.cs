@@ -49,7 +49,7 @@ public interface IChatSessionQueries
 
 /// <summary>
 /// Told about changes no request made (an idle session closed by its reminder), so live clients hear
-/// of them. Optional: the co-hosted API registers one that pushes to the chat hub.
+/// of them. The grains register one that broadcasts to the live clients on every silo.
 /// </summary>
 public interface IChatSessionEvents
 {

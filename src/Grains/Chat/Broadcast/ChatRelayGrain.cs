@@ -16,22 +16,25 @@ public sealed class ChatRelayGrain(IServiceProvider services, ILogger<ChatRelayG
 
     private readonly IChatLiveClients? _clients = services.GetService<IChatLiveClients>();
 
-    public async Task RelayAsync(ChatLiveUpdate update)
+    public async Task RelayAsync(IReadOnlyList<ChatLiveUpdate> updates)
     {
         if (_clients is null)
         {
             return;
         }
 
-        using var timeout = new CancellationTokenSource(PushTimeout);
-        try
+        foreach (var update in updates)
         {
-            await _clients.PushAsync(update, timeout.Token);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            // One-way: nobody awaits this, so say it here and carry on with the next update.
-            logger.LogWarning(ex, "Pushing a live update of chat session {SessionId} to this silo's clients failed", update.SessionId);
+            using var timeout = new CancellationTokenSource(PushTimeout);
+            try
+            {
+                await _clients.PushAsync(update, timeout.Token);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // The sender has moved on; say it here and carry on with the next update.
+                logger.LogWarning(ex, "Pushing a live update of chat session {SessionId} to this silo's clients failed", update.SessionId);
+            }
         }
     }
 }

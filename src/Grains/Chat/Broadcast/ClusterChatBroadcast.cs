@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -5,26 +6,30 @@ namespace CrmChatbot.Chat.Broadcast;
 
 /// <summary>
 /// Fans a live update out to every active silo without a backplane: this silo's clients directly,
-/// every other silo through its <see cref="IChatRelayGrain"/> (one-way). Membership comes from
-/// Orleans itself, so there is nothing to register or refresh, a silo that joins is included from its
-/// first membership update, and a dead one is left out as soon as it is declared dead (until then its
-/// one-way messages are simply lost, without delaying anyone). Each silo receives an update once and
-/// each client is connected to one silo, so each client hears it exactly once.
+/// every other silo through its <see cref="IChatRelayGrain"/>, via a <see cref="SiloRelayOutbox"/> per
+/// silo. Membership comes from Orleans itself, so there is nothing to register or refresh: a silo that
+/// joins is included from its first membership update, and a dead one is dropped as soon as it is
+/// declared dead (until then its outbox just fills and gives up, without delaying anyone). Each silo
+/// receives an update at most once and each client is connected to one silo, so no client hears it twice.
 /// </summary>
 public sealed class ClusterChatBroadcast(
     IServiceProvider services, IGrainFactory grains, IClusterMembershipService membership, ILocalSiloDetails localSilo,
-    ILogger<ClusterChatBroadcast> logger) : IChatBroadcast
+    ILogger<ClusterChatBroadcast> logger) : IChatBroadcast, IAsyncDisposable
 {
     private readonly IChatLiveClients? _localClients = services.GetService<IChatLiveClients>();
+    private readonly ConcurrentDictionary<SiloAddress, SiloRelayOutbox> _outboxes = new();
+    private readonly Lock _membershipLock = new();
+    private MembershipVersion _seenVersion = MembershipVersion.MinValue;
 
     public async Task PublishAsync(ChatLiveUpdate update, CancellationToken cancellationToken = default)
     {
-        // Remote silos first: sending returns at once, and their pushes run alongside ours.
-        foreach (var member in membership.CurrentSnapshot.Members.Values)
+        var snapshot = membership.CurrentSnapshot;
+        ForgetDepartedSilos(snapshot);
+        foreach (var member in snapshot.Members.Values)
         {
             if (member.Status == SiloStatus.Active && !member.SiloAddress.Equals(localSilo.SiloAddress))
             {
-                Send(member.SiloAddress, update);
+                OutboxFor(member.SiloAddress).Enqueue(update);
             }
         }
 
@@ -37,25 +42,50 @@ public sealed class ClusterChatBroadcast(
     /// <summary>The relay key of a silo: its parsable address (endpoint and generation).</summary>
     public static string RelayKey(SiloAddress silo) => silo.ToParsableString();
 
-    private void Send(SiloAddress silo, ChatLiveUpdate update)
+    public async ValueTask DisposeAsync()
     {
-        try
+        foreach (var silo in _outboxes.Keys)
         {
-            var sent = grains.GetGrain<IChatRelayGrain>(RelayKey(silo)).RelayAsync(update);
-            if (!sent.IsCompletedSuccessfully)
+            if (_outboxes.TryRemove(silo, out var outbox))
             {
-                _ = sent.ContinueWith(
-                    (task, state) => LogFailure((SiloAddress)state!, update.SessionId, task.Exception),
-                    silo, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                await outbox.DisposeAsync();
             }
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            // Never fail the publisher's request over another silo.
-            LogFailure(silo, update.SessionId, ex);
         }
     }
 
-    private void LogFailure(SiloAddress silo, string sessionId, Exception? exception) =>
-        logger.LogWarning(exception, "Relaying a live update of chat session {SessionId} to silo {Silo} failed", sessionId, silo);
+    private SiloRelayOutbox OutboxFor(SiloAddress silo)
+    {
+        if (_outboxes.TryGetValue(silo, out var outbox))
+        {
+            return outbox;
+        }
+
+        // Under the lock, so no second send loop is ever started for the same silo.
+        lock (_membershipLock)
+        {
+            return _outboxes.GetOrAdd(silo, address => new SiloRelayOutbox(address, grains, logger));
+        }
+    }
+
+    /// <summary>Once per membership change: stops the outboxes of silos that are no longer active.</summary>
+    private void ForgetDepartedSilos(ClusterMembershipSnapshot snapshot)
+    {
+        lock (_membershipLock)
+        {
+            if (snapshot.Version <= _seenVersion)
+            {
+                return;
+            }
+
+            _seenVersion = snapshot.Version;
+        }
+
+        foreach (var silo in _outboxes.Keys)
+        {
+            if (snapshot.GetSiloStatus(silo) != SiloStatus.Active && _outboxes.TryRemove(silo, out var outbox))
+            {
+                _ = outbox.DisposeAsync().AsTask();
+            }
+        }
+    }
 }

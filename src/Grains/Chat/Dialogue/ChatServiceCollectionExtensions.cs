@@ -49,6 +49,7 @@ public static class ChatServiceCollectionExtensions
         }
 
         services.AddSingleton<IChatBroadcast, ClusterChatBroadcast>();
+        services.TryAddSingleton<IChatSessionEvents, BroadcastChatSessionEvents>();
         services.AddPlacementDirector<SiloPinnedPlacement, SiloPinnedPlacementDirector>();
         return services;
     }
