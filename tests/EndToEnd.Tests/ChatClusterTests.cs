@@ -1,0 +1,234 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Threading.Channels;
+using CrmChatbot.TestSupport;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace CrmChatbot.EndToEnd.Tests;
+
+/// <summary>
+/// Live chat across a cluster of real Silo processes on MongoDB membership: an agent connected to one
+/// silo's hub hears a visitor who talks through another silo, and the other way round, each event once.
+/// </summary>
+public sealed class ChatClusterTests
+{
+    private const string AskForHuman = "I want to talk to a human please";
+    private static readonly TimeSpan EventWait = TimeSpan.FromSeconds(15);
+
+    [Fact]
+    public async Task An_agent_on_one_silo_and_a_visitor_on_another_hear_each_other_live_exactly_once()
+    {
+        var server = await MongoTestServer.SharedAsync();
+        var database = MongoTestServer.NewDatabaseName("chat-cluster");
+        var clusterId = "e2e-chat-" + Guid.NewGuid().ToString("N")[..12];
+        await using var siloA = SiloProcess.Start(ClusterEnvironment(server.ConnectionString, database, clusterId));
+        await using var siloB = SiloProcess.Start(ClusterEnvironment(server.ConnectionString, database, clusterId));
+        await Task.WhenAll(siloA.WaitReadyAsync(), siloB.WaitReadyAsync());
+
+        using var agentHttp = await SiloProcess.AgentClientAsync(siloA, create: true);
+        var agentToken = agentHttp.DefaultRequestHeaders.Authorization!.Parameter!;
+
+        // The agent watches the queue on silo A (and, to know when the silos know each other, on B too).
+        await using var agent = await ConnectAsync(siloA, $"access_token={Uri.EscapeDataString(agentToken)}");
+        var agentQueue = agent.Record("queue");
+        var agentMessages = agent.Record("message");
+        await agent.Connection.InvokeAsync("JoinAgents");
+        await using (var agentOnB = await ConnectAsync(siloB, $"access_token={Uri.EscapeDataString(agentToken)}"))
+        {
+            var queueOnB = agentOnB.Record("queue");
+            await agentOnB.Connection.InvokeAsync("JoinAgents");
+            await WaitUntilSilosHearEachOtherAsync(siloA, siloB, queueOnB, agentQueue);
+        }
+
+        // A visitor starts a conversation through silo B and follows it on B's hub.
+        var (id, chatToken) = await StartVisitorAsync(siloB);
+        await using var visitor = await ConnectAsync(siloB, $"session_id={id}&chat_token={Uri.EscapeDataString(chatToken)}");
+        var visitorMessages = visitor.Record("message");
+        var visitorStatus = visitor.Record("status");
+        Assert.Equal(id, (await visitor.Connection.InvokeAsync<JsonElement>("JoinSession", id)).GetProperty("id").GetString());
+
+        // Through B: the hand-off request. A's agent hears the queue event and the conversation.
+        await SendAsVisitorAsync(siloB, id, chatToken, AskForHuman);
+        var queued = await agentQueue.NextAsync(q => SessionOf(q) == id);
+        Assert.True(queued.GetProperty("waiting").GetBoolean());
+        Assert.Equal("waiting_for_agent", queued.GetProperty("status").GetString());
+        var asked = await agentMessages.NextAsync(m => SessionOf(m) == id && m.GetProperty("role").GetString() == "user");
+        Assert.Equal(AskForHuman, asked.GetProperty("text").GetString());
+
+        // Through A: the agent takes the session and answers; the visitor on B hears both.
+        using (var assigned = await agentHttp.PostAsync($"/api/chat/sessions/{id}/assign", null))
+        {
+            Assert.True(assigned.StatusCode == HttpStatusCode.OK, await assigned.Content.ReadAsStringAsync());
+        }
+
+        var taken = await agentQueue.NextAsync(q => SessionOf(q) == id);
+        Assert.False(taken.GetProperty("waiting").GetBoolean());
+        var withAgent = await visitorStatus.NextAsync(s => s.GetProperty("status").GetString() == "with_agent");
+        Assert.Equal(id, SessionOf(withAgent));
+        Assert.False(string.IsNullOrEmpty(withAgent.GetProperty("assigned_agent_id").GetString()));
+
+        using (var reply = await agentHttp.PostAsJsonAsync($"/api/chat/sessions/{id}/agent-messages", new { text = "Hello from silo A." }))
+        {
+            Assert.True(reply.StatusCode == HttpStatusCode.OK, await reply.Content.ReadAsStringAsync());
+        }
+
+        var heard = await visitorMessages.NextAsync(m => m.GetProperty("role").GetString() == "agent");
+        Assert.Equal("Hello from silo A.", heard.GetProperty("text").GetString());
+        Assert.Equal(id, SessionOf(heard));
+
+        // Through B again: the visitor answers, and A's agent hears it.
+        await SendAsVisitorAsync(siloB, id, chatToken, "Thanks, silo B here.");
+        var thanks = await agentMessages.NextAsync(m => SessionOf(m) == id && m.GetProperty("text").GetString() == "Thanks, silo B here.");
+        Assert.Equal("user", thanks.GetProperty("role").GetString());
+
+        // Exactly once, in order: the agent heard every message from the hand-off on, the visitor every
+        // message after the greeting (sent before it connected), each once and in transcript order.
+        await Task.Delay(500); // room for a duplicate to arrive, were there one
+        var transcript = await TranscriptIdsAsync(agentHttp, id);
+        var handoff = transcript.IndexOf(MessageId(asked));
+        Assert.True(handoff > 0, "The hand-off request is not in the transcript");
+        Assert.Equal(transcript[handoff..], agentMessages.All.Where(m => SessionOf(m) == id).Select(MessageId));
+        Assert.Equal(transcript[1..], visitorMessages.All.Select(MessageId));
+        Assert.Single(visitorStatus.All, s => s.GetProperty("status").GetString() == "with_agent");
+        Assert.Equal(2, agentQueue.All.Count(q => SessionOf(q) == id));
+    }
+
+    /// <summary>
+    /// Each silo learns of the other through the membership table: until then an update published on
+    /// one cannot reach the other. Hand-off requests through each silo, until the other silo's agent hears one.
+    /// </summary>
+    private static async Task WaitUntilSilosHearEachOtherAsync(SiloProcess siloA, SiloProcess siloB, Recording queueOnB, Recording queueOnA)
+    {
+        foreach (var (via, listener) in new[] { (siloA, queueOnB), (siloB, queueOnA) })
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            while (true)
+            {
+                var (probe, token) = await StartVisitorAsync(via);
+                await SendAsVisitorAsync(via, probe, token, AskForHuman);
+                if (await listener.TryNextAsync(q => SessionOf(q) == probe, TimeSpan.FromSeconds(2)) is not null)
+                {
+                    break;
+                }
+
+                Assert.True(DateTime.UtcNow < deadline, $"Silo {via.Port}'s updates never reached the other silo:\n{via.Output}");
+            }
+        }
+    }
+
+    private static string? SessionOf(JsonElement payload) => payload.GetProperty("session_id").GetString();
+
+    private static string MessageId(JsonElement message) => message.GetProperty("id").GetString()!;
+
+    private static async Task<(string Id, string Token)> StartVisitorAsync(SiloProcess silo)
+    {
+        using var started = await silo.Http.PostAsJsonAsync("/api/chat/sessions", new { time_zone = "UTC" });
+        var body = await started.Content.ReadAsStringAsync();
+        Assert.True(started.StatusCode == HttpStatusCode.Created, body);
+        var session = JsonDocument.Parse(body).RootElement;
+        return (session.GetProperty("id").GetString()!, session.GetProperty("session_token").GetString()!);
+    }
+
+    private static async Task SendAsVisitorAsync(SiloProcess silo, string id, string token, string text)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/chat/sessions/{id}/messages") { Content = JsonContent.Create(new { text }) };
+        request.Headers.Add("X-Chat-Token", token);
+        using var response = await silo.Http.SendAsync(request);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+    }
+
+    private static async Task<List<string>> TranscriptIdsAsync(HttpClient staff, string id)
+    {
+        var session = JsonDocument.Parse(await staff.GetStringAsync($"/api/chat/sessions/{id}")).RootElement;
+        return [.. session.GetProperty("messages").EnumerateArray().Select(MessageId)];
+    }
+
+    private static async Task<HubClient> ConnectAsync(SiloProcess silo, string query)
+    {
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(silo.BaseAddress, "/hubs/chat?" + query), options => options.Transports = HttpTransportType.WebSockets)
+            .Build();
+        var client = new HubClient(connection);
+        await connection.StartAsync();
+        return client;
+    }
+
+    private static Dictionary<string, string?> ClusterEnvironment(string mongoUrl, string database, string clusterId)
+    {
+        var environment = SiloProcess.Environment(Path.Combine(Path.GetTempPath(), "crm-e2e-unused-" + Guid.NewGuid().ToString("N")));
+        environment["MONGO_URL"] = mongoUrl;
+        environment["DB_NAME"] = database;
+        environment["CLUSTERING"] = "mongo";
+        environment["CLUSTER_ID"] = clusterId;
+        environment["ADVERTISED_IP"] = "127.0.0.1";
+        return environment;
+    }
+
+    private sealed class HubClient(HubConnection connection) : IAsyncDisposable
+    {
+        public HubConnection Connection => connection;
+
+        /// <summary>Records every payload of <paramref name="name"/>; register before the events can arrive.</summary>
+        public Recording Record(string name)
+        {
+            var recording = new Recording();
+            connection.On<JsonElement>(name, recording.Add);
+            return recording;
+        }
+
+        public ValueTask DisposeAsync() => connection.DisposeAsync();
+    }
+
+    /// <summary>The payloads of one event name: all of them, and a queue to wait on.</summary>
+    private sealed class Recording
+    {
+        private readonly Channel<JsonElement> _pending = Channel.CreateUnbounded<JsonElement>();
+        private readonly List<JsonElement> _all = [];
+
+        public IReadOnlyList<JsonElement> All
+        {
+            get
+            {
+                lock (_all)
+                {
+                    return [.. _all];
+                }
+            }
+        }
+
+        public void Add(JsonElement payload)
+        {
+            lock (_all)
+            {
+                _all.Add(payload.Clone());
+            }
+
+            _pending.Writer.TryWrite(payload.Clone());
+        }
+
+        public async Task<JsonElement> NextAsync(Func<JsonElement, bool> match) =>
+            await TryNextAsync(match, EventWait) ?? throw new TimeoutException($"No matching event within {EventWait}; received: {string.Join(", ", All)}");
+
+        public async Task<JsonElement?> TryNextAsync(Func<JsonElement, bool> match, TimeSpan wait)
+        {
+            using var timeout = new CancellationTokenSource(wait);
+            try
+            {
+                while (true)
+                {
+                    var payload = await _pending.Reader.ReadAsync(timeout.Token);
+                    if (match(payload))
+                    {
+                        return payload;
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+            {
+                return null;
+            }
+        }
+    }
+}
