@@ -23,8 +23,8 @@ public sealed class ChatClusterTests
         var server = await MongoTestServer.SharedAsync();
         var database = MongoTestServer.NewDatabaseName("chat-cluster");
         var clusterId = "e2e-chat-" + Guid.NewGuid().ToString("N")[..12];
-        await using var siloA = SiloProcess.Start(ClusterEnvironment(server.ConnectionString, database, clusterId));
-        await using var siloB = SiloProcess.Start(ClusterEnvironment(server.ConnectionString, database, clusterId));
+        await using var siloA = SiloProcess.Start(ClusterTests.ClusterEnvironment(server.ConnectionString, database, clusterId));
+        await using var siloB = SiloProcess.Start(ClusterTests.ClusterEnvironment(server.ConnectionString, database, clusterId));
         await Task.WhenAll(siloA.WaitReadyAsync(), siloB.WaitReadyAsync());
 
         using var agentHttp = await SiloProcess.AgentClientAsync(siloA, create: true);
@@ -153,17 +153,6 @@ public sealed class ChatClusterTests
         var client = new HubClient(connection);
         await connection.StartAsync();
         return client;
-    }
-
-    private static Dictionary<string, string?> ClusterEnvironment(string mongoUrl, string database, string clusterId)
-    {
-        var environment = SiloProcess.Environment(Path.Combine(Path.GetTempPath(), "crm-e2e-unused-" + Guid.NewGuid().ToString("N")));
-        environment["MONGO_URL"] = mongoUrl;
-        environment["DB_NAME"] = database;
-        environment["CLUSTERING"] = "mongo";
-        environment["CLUSTER_ID"] = clusterId;
-        environment["ADVERTISED_IP"] = "127.0.0.1";
-        return environment;
     }
 
     private sealed class HubClient(HubConnection connection) : IAsyncDisposable

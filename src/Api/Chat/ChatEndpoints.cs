@@ -39,12 +39,11 @@ public static class ChatEndpoints
     public const string TokenHeader = "X-Chat-Token";
     public const string HubPath = "/hubs/chat";
 
-    /// <summary>SignalR with snake_case payloads, and the notifier the endpoints push through.</summary>
+    /// <summary>SignalR with snake_case payloads, and this process's hub as the live clients every chat broadcast reaches.</summary>
     public static IServiceCollection AddCrmChat(this IServiceCollection services)
     {
         services.AddSignalR().AddJsonProtocol(options => CrmApiExtensions.Configure(options.PayloadSerializerOptions));
         services.AddSingleton<IChatLiveClients, HubChatNotifier>();
-        services.AddSingleton<IChatNotifier, BroadcastChatNotifier>();
         return services;
     }
 
@@ -175,7 +174,7 @@ public static class ChatEndpoints
     }
 
     private static async Task<Results<Ok<ChatReply>, ProblemHttpResult>> SendAsync(
-        string id, HttpRequest request, ClaimsPrincipal principal, IGrainFactory grains, IChatNotifier notifier,
+        string id, HttpRequest request, ClaimsPrincipal principal, IGrainFactory grains, IChatBroadcast broadcast,
         CancellationToken cancellationToken)
     {
         if (CallerOf(request, principal, out var caller) is { } unauthorized)
@@ -201,22 +200,22 @@ public static class ChatEndpoints
         }
 
         var turn = result.Value!;
-        await notifier.PublishAsync(id, turn.PreviousStatus, turn.Status, turn.AssignedAgentId, turn.Added, cancellationToken);
+        await broadcast.PublishAsync(new ChatLiveUpdate(id, turn.PreviousStatus, turn.Status, turn.AssignedAgentId, turn.Added), cancellationToken);
         return TypedResults.Ok(new ChatReply(turn.Reply, turn.Intent, turn.Slots, turn.Actions, turn.Suggestions, turn.Status));
     }
 
     private static Task<Results<Ok<ChatSessionDto>, ProblemHttpResult>> AssignAsync(
-        string id, HttpRequest request, ClaimsPrincipal principal, IGrainFactory grains, IChatNotifier notifier,
+        string id, HttpRequest request, ClaimsPrincipal principal, IGrainFactory grains, IChatBroadcast broadcast,
         CancellationToken cancellationToken) =>
-        ChangeAsync(id, grains, grain => grain.AssignAsync(principal.ToActor(), Versions.IfMatch(request)), notifier, cancellationToken);
+        ChangeAsync(id, grains, grain => grain.AssignAsync(principal.ToActor(), Versions.IfMatch(request)), broadcast, cancellationToken);
 
     private static Task<Results<Ok<ChatSessionDto>, ProblemHttpResult>> ReleaseAsync(
-        string id, HttpRequest request, ClaimsPrincipal principal, IGrainFactory grains, IChatNotifier notifier,
+        string id, HttpRequest request, ClaimsPrincipal principal, IGrainFactory grains, IChatBroadcast broadcast,
         CancellationToken cancellationToken) =>
-        ChangeAsync(id, grains, grain => grain.ReleaseAsync(principal.ToActor(), Versions.IfMatch(request)), notifier, cancellationToken);
+        ChangeAsync(id, grains, grain => grain.ReleaseAsync(principal.ToActor(), Versions.IfMatch(request)), broadcast, cancellationToken);
 
     private static async Task<Results<Ok<ChatSessionDto>, ProblemHttpResult>> CloseAsync(
-        string id, HttpRequest request, ClaimsPrincipal principal, IGrainFactory grains, IChatNotifier notifier,
+        string id, HttpRequest request, ClaimsPrincipal principal, IGrainFactory grains, IChatBroadcast broadcast,
         CancellationToken cancellationToken)
     {
         if (CallerOf(request, principal, out var caller) is { } unauthorized)
@@ -224,11 +223,11 @@ public static class ChatEndpoints
             return unauthorized;
         }
 
-        return await ChangeAsync(id, grains, grain => grain.CloseAsync(caller), notifier, cancellationToken);
+        return await ChangeAsync(id, grains, grain => grain.CloseAsync(caller), broadcast, cancellationToken);
     }
 
     private static async Task<Results<Ok<ChatMessageDto>, ProblemHttpResult>> AgentMessageAsync(
-        string id, HttpRequest request, ClaimsPrincipal principal, IGrainFactory grains, IChatNotifier notifier,
+        string id, HttpRequest request, ClaimsPrincipal principal, IGrainFactory grains, IChatBroadcast broadcast,
         CancellationToken cancellationToken)
     {
         var body = await ReadTextAsync(request, cancellationToken);
@@ -249,13 +248,13 @@ public static class ChatEndpoints
         }
 
         var change = result.Value!;
-        await Publish(notifier, change, cancellationToken);
+        await broadcast.PublishAsync(ChatLiveUpdate.From(change), cancellationToken);
         return TypedResults.Ok(change.Added[^1]);
     }
 
     /// <summary>Runs a state-changing command on the session, pushes what changed, and answers with the session.</summary>
     private static async Task<Results<Ok<ChatSessionDto>, ProblemHttpResult>> ChangeAsync(
-        string id, IGrainFactory grains, Func<IChatSessionGrain, Task<CommandResult<ChatChange>>> command, IChatNotifier notifier,
+        string id, IGrainFactory grains, Func<IChatSessionGrain, Task<CommandResult<ChatChange>>> command, IChatBroadcast broadcast,
         CancellationToken cancellationToken)
     {
         if (!EntityIds.IsPlausible(id))
@@ -269,12 +268,9 @@ public static class ChatEndpoints
             return Problems.From(result.Error!);
         }
 
-        await Publish(notifier, result.Value!, cancellationToken);
+        await broadcast.PublishAsync(ChatLiveUpdate.From(result.Value!), cancellationToken);
         return TypedResults.Ok(result.Value!.Session);
     }
-
-    private static Task Publish(IChatNotifier notifier, ChatChange change, CancellationToken cancellationToken) =>
-        notifier.PublishAsync(change.Session.Id, change.PreviousStatus, change.Session.Status, change.Session.AssignedAgentId, change.Added, cancellationToken);
 
     /// <summary>
     /// The caller: the signed-in user (if any) and the visitor token header. A bearer token that did

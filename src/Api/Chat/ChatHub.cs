@@ -7,7 +7,8 @@ namespace CrmChatbot.Api.Chat;
 /// <summary>
 /// Live chat at <c>/hubs/chat</c>. Signed-in users connect with <c>?access_token=</c>; visitors with
 /// <c>?session_id=&amp;chat_token=</c> (joined to their session at once). Events: <c>message</c>,
-/// <c>status</c>, <c>queue</c> (see <see cref="HubChatNotifier"/>).
+/// <c>status</c>, <c>queue</c> (see <see cref="HubChatNotifier"/>). In a cluster a connection hears every
+/// change, whichever silo it was made through (<see cref="IChatBroadcast"/>).
 /// </summary>
 public sealed class ChatHub(IGrainFactory grains) : Hub
 {

@@ -13,28 +13,10 @@ public sealed record ChatStatusEvent(string SessionId, ChatSessionStatus Status,
 public sealed record ChatQueueEvent(string SessionId, ChatSessionStatus Status, bool Waiting);
 
 /// <summary>
-/// Pushes what a grain call changed to live clients. The endpoints call it after each grain call (the
-/// grain cannot reach SignalR); it goes to every silo of the cluster through <see cref="IChatBroadcast"/>.
-/// </summary>
-public interface IChatNotifier
-{
-    Task PublishAsync(
-        string sessionId, ChatSessionStatus previous, ChatSessionStatus status, string? assignedAgentId,
-        IReadOnlyList<ChatMessageDto> added, CancellationToken cancellationToken = default);
-}
-
-/// <summary>Publishes to the clients on every silo: this process's hub at once, the others' through their relay.</summary>
-public sealed class BroadcastChatNotifier(IChatBroadcast broadcast) : IChatNotifier
-{
-    public Task PublishAsync(
-        string sessionId, ChatSessionStatus previous, ChatSessionStatus status, string? assignedAgentId,
-        IReadOnlyList<ChatMessageDto> added, CancellationToken cancellationToken = default) =>
-        broadcast.PublishAsync(new ChatLiveUpdate(sessionId, previous, status, assignedAgentId, added), cancellationToken);
-}
-
-/// <summary>
 /// This process's live clients: pushes to the hub's groups, <c>session:{id}</c> for the conversation,
-/// <c>agents</c> for staff. Connections on other silos get the same update from their own silo.
+/// <c>agents</c> for staff. The endpoints publish what each grain call changed through
+/// <see cref="IChatBroadcast"/>, which calls this on every silo, so connections on other silos get the
+/// same update from their own silo.
 /// </summary>
 public sealed class HubChatNotifier(IHubContext<ChatHub> hub) : IChatLiveClients
 {
