@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -10,12 +11,16 @@ namespace CrmChatbot.EndToEnd.Tests;
 
 /// <summary>
 /// Live chat across a cluster of real Silo processes on MongoDB membership: an agent connected to one
-/// silo's hub hears a visitor who talks through another silo, and the other way round, each event once.
+/// silo's hub hears a visitor who talks through another silo, and the other way round, each event once
+/// and in order; a third silo dying (kill -9) delays neither.
 /// </summary>
 public sealed class ChatClusterTests
 {
     private const string AskForHuman = "I want to talk to a human please";
     private static readonly TimeSpan EventWait = TimeSpan.FromSeconds(15);
+
+    /// <summary>Generous for two round trips on a loaded 2-core machine; far below Orleans' 30 s call timeout.</summary>
+    private static readonly TimeSpan LiveBound = TimeSpan.FromSeconds(8);
 
     [Fact]
     public async Task An_agent_on_one_silo_and_a_visitor_on_another_hear_each_other_live_exactly_once()
@@ -23,24 +28,30 @@ public sealed class ChatClusterTests
         var server = await MongoTestServer.SharedAsync();
         var database = MongoTestServer.NewDatabaseName("chat-cluster");
         var clusterId = "e2e-chat-" + Guid.NewGuid().ToString("N")[..12];
-        await using var siloA = SiloProcess.Start(ClusterTests.ClusterEnvironment(server.ConnectionString, database, clusterId));
-        await using var siloB = SiloProcess.Start(ClusterTests.ClusterEnvironment(server.ConnectionString, database, clusterId));
-        await Task.WhenAll(siloA.WaitReadyAsync(), siloB.WaitReadyAsync());
+        var environments = Enumerable.Range(0, 3).Select(_ => ClusterTests.ClusterEnvironment(server.ConnectionString, database, clusterId)).ToList();
+        await using var siloA = SiloProcess.Start(environments[0]);
+        await using var siloB = SiloProcess.Start(environments[1]);
+        await using var siloC = SiloProcess.Start(environments[2]);
+        await Task.WhenAll(siloA.WaitReadyAsync(), siloB.WaitReadyAsync(), siloC.WaitReadyAsync());
 
         using var agentHttp = await SiloProcess.AgentClientAsync(siloA, create: true);
         var agentToken = agentHttp.DefaultRequestHeaders.Authorization!.Parameter!;
 
-        // The agent watches the queue on silo A (and, to know when the silos know each other, on B too).
-        await using var agent = await ConnectAsync(siloA, $"access_token={Uri.EscapeDataString(agentToken)}");
+        // The agent watches the queue on silo A; colleagues watch it on B and C.
+        var agentQuery = $"access_token={Uri.EscapeDataString(agentToken)}";
+        await using var agent = await ConnectAsync(siloA, agentQuery);
+        await using var colleagueOnB = await ConnectAsync(siloB, agentQuery);
+        await using var colleagueOnC = await ConnectAsync(siloC, agentQuery);
         var agentQueue = agent.Record("queue");
         var agentMessages = agent.Record("message");
-        await agent.Connection.InvokeAsync("JoinAgents");
-        await using (var agentOnB = await ConnectAsync(siloB, $"access_token={Uri.EscapeDataString(agentToken)}"))
+        var queueOnB = colleagueOnB.Record("queue");
+        var queueOnC = colleagueOnC.Record("queue");
+        foreach (var staff in new[] { agent, colleagueOnB, colleagueOnC })
         {
-            var queueOnB = agentOnB.Record("queue");
-            await agentOnB.Connection.InvokeAsync("JoinAgents");
-            await WaitUntilSilosHearEachOtherAsync(siloA, siloB, queueOnB, agentQueue);
+            await staff.Connection.InvokeAsync("JoinAgents");
         }
+
+        await WaitUntilSilosHearEachOtherAsync([(siloA, agentQueue), (siloB, queueOnB), (siloC, queueOnC)]);
 
         // A visitor starts a conversation through silo B and follows it on B's hub.
         var (id, chatToken) = await StartVisitorAsync(siloB);
@@ -54,6 +65,7 @@ public sealed class ChatClusterTests
         var queued = await agentQueue.NextAsync(q => SessionOf(q) == id);
         Assert.True(queued.GetProperty("waiting").GetBoolean());
         Assert.Equal("waiting_for_agent", queued.GetProperty("status").GetString());
+        Assert.True((await queueOnC.NextAsync(q => SessionOf(q) == id)).GetProperty("waiting").GetBoolean());
         var asked = await agentMessages.NextAsync(m => SessionOf(m) == id && m.GetProperty("role").GetString() == "user");
         Assert.Equal(AskForHuman, asked.GetProperty("text").GetString());
 
@@ -83,6 +95,21 @@ public sealed class ChatClusterTests
         var thanks = await agentMessages.NextAsync(m => SessionOf(m) == id && m.GetProperty("text").GetString() == "Thanks, silo B here.");
         Assert.Equal("user", thanks.GetProperty("role").GetString());
 
+        // Silo C dies (kill -9). Until the cluster declares it dead, A and B still try to reach it: that
+        // must hold up neither the requests nor the live updates between A and B.
+        await siloC.KillAsync();
+        var elapsed = Stopwatch.StartNew();
+        using (var reply = await agentHttp.PostAsJsonAsync($"/api/chat/sessions/{id}/agent-messages", new { text = "Still here after silo C died." }))
+        {
+            Assert.True(reply.StatusCode == HttpStatusCode.OK, await reply.Content.ReadAsStringAsync());
+        }
+
+        var stillHere = await visitorMessages.NextAsync(m => m.GetProperty("role").GetString() == "agent");
+        Assert.Equal("Still here after silo C died.", stillHere.GetProperty("text").GetString());
+        await SendAsVisitorAsync(siloB, id, chatToken, "Good to hear.");
+        await agentMessages.NextAsync(m => SessionOf(m) == id && m.GetProperty("text").GetString() == "Good to hear.");
+        Assert.True(elapsed.Elapsed < LiveBound, $"Two live round trips took {elapsed.Elapsed} right after a silo died");
+
         // Exactly once, in order: the agent heard every message from the hand-off on, the visitor every
         // message after the greeting (sent before it connected), each once and in transcript order.
         await Task.Delay(500); // room for a duplicate to arrive, were there one
@@ -96,24 +123,27 @@ public sealed class ChatClusterTests
     }
 
     /// <summary>
-    /// Each silo learns of the other through the membership table: until then an update published on
-    /// one cannot reach the other. Hand-off requests through each silo, until the other silo's agent hears one.
+    /// Each silo learns of the others through the membership table: until then an update published on
+    /// one cannot reach the others. Hand-off requests through each silo, until every other silo's agent hears one.
     /// </summary>
-    private static async Task WaitUntilSilosHearEachOtherAsync(SiloProcess siloA, SiloProcess siloB, Recording queueOnB, Recording queueOnA)
+    private static async Task WaitUntilSilosHearEachOtherAsync(IReadOnlyList<(SiloProcess Silo, Recording Queue)> silos)
     {
-        foreach (var (via, listener) in new[] { (siloA, queueOnB), (siloB, queueOnA) })
+        foreach (var (via, _) in silos)
         {
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-            while (true)
+            var listeners = silos.Where(s => s.Silo != via).Select(s => s.Queue).ToList();
+            while (listeners.Count > 0)
             {
+                Assert.True(DateTime.UtcNow < deadline, $"Silo {via.Port}'s updates never reached every other silo:\n{via.Output}");
                 var (probe, token) = await StartVisitorAsync(via);
                 await SendAsVisitorAsync(via, probe, token, AskForHuman);
-                if (await listener.TryNextAsync(q => SessionOf(q) == probe, TimeSpan.FromSeconds(2)) is not null)
+                foreach (var listener in listeners.ToList())
                 {
-                    break;
+                    if (await listener.TryNextAsync(q => SessionOf(q) == probe, TimeSpan.FromSeconds(2)) is not null)
+                    {
+                        listeners.Remove(listener);
+                    }
                 }
-
-                Assert.True(DateTime.UtcNow < deadline, $"Silo {via.Port}'s updates never reached the other silo:\n{via.Output}");
             }
         }
     }
