@@ -139,6 +139,10 @@
   };
 
   function connect(url, options, handlers) {
+    // WebSockets straight away, without the negotiate round trip: behind a load balancer without
+    // sticky sessions the negotiate request and the connection could land on different silos.
+    options.skipNegotiation = true;
+    options.transport = signalR.HttpTransportType.WebSockets;
     var connection = new signalR.HubConnectionBuilder()
       .withUrl(url, options)
       .withAutomaticReconnect()
