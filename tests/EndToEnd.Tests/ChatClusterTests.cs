@@ -121,6 +121,11 @@ public sealed class ChatClusterTests
         var texts = JsonDocument.Parse(await agentHttp.GetStringAsync($"/api/chat/sessions/{id}")).RootElement
             .GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("text").GetString());
         Assert.Single(texts, text => text == afterKill);
+
+        // The survivors stop cleanly, send loops and all, while their clients are still connected.
+        var exitCodes = await Task.WhenAll(siloA.StopAsync(), siloB.StopAsync());
+        Assert.All(exitCodes, code => Assert.Equal(0, code));
+        Assert.All(new[] { siloA, siloB }, s => Assert.DoesNotContain("ungraceful", s.Output, StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>Repeats the request until it is 200 (up to 60 s); returns how long the successful attempt took.</summary>
