@@ -18,7 +18,7 @@ public sealed class ClusterChatBroadcast(
 {
     private readonly IChatLiveClients? _localClients = services.GetService<IChatLiveClients>();
     private readonly ConcurrentDictionary<SiloAddress, SiloRelayOutbox> _outboxes = new();
-    private readonly Lock _membershipLock = new();
+    private readonly Lock _lock = new();
     private MembershipVersion _seenVersion = MembershipVersion.MinValue;
 
     public async Task PublishAsync(ChatLiveUpdate update, CancellationToken cancellationToken = default)
@@ -61,7 +61,7 @@ public sealed class ClusterChatBroadcast(
         }
 
         // Under the lock, so no second send loop is ever started for the same silo.
-        lock (_membershipLock)
+        lock (_lock)
         {
             return _outboxes.GetOrAdd(silo, address => new SiloRelayOutbox(address, grains, logger));
         }
@@ -70,7 +70,7 @@ public sealed class ClusterChatBroadcast(
     /// <summary>Once per membership change: stops the outboxes of silos that are no longer active.</summary>
     private void ForgetDepartedSilos(ClusterMembershipSnapshot snapshot)
     {
-        lock (_membershipLock)
+        lock (_lock)
         {
             if (snapshot.Version <= _seenVersion)
             {
