@@ -20,6 +20,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using CrmChatbot.Common;
+using Orleans.Runtime;
 using Orleans.Storage;
 
 namespace CrmChatbot.Api;
@@ -92,6 +93,8 @@ public static class CrmApiExtensions
 
     private const string StorageRetryAfterSeconds = "5";
 
+    private const string ClusterRetryAfterSeconds = "2";
+
     /// <summary>Orleans may wrap storage exceptions; the cause decides the status.</summary>
     private static T? Find<T>(Exception? error)
         where T : Exception
@@ -117,11 +120,20 @@ public static class CrmApiExtensions
             context.Response.Headers.RetryAfter = StorageRetryAfterSeconds;
             error = Find<StorageUnavailableException>(error);
         }
+        else if (((Exception?)Find<OrleansMessageRejectionException>(error) ?? Find<TimeoutException>(error)) is { } unavailable)
+        {
+            // A silo died or is leaving: until membership votes it out, calls to the grains it hosted
+            // are rejected or time out. The cluster recovers by itself, so the client should retry.
+            context.Response.Headers.RetryAfter = ClusterRetryAfterSeconds;
+            error = unavailable;
+        }
 
         var (status, title, detail) = error switch
         {
             StorageUnavailableException => (StatusCodes.Status503ServiceUnavailable, "Service unavailable",
                 "The data store is unreachable or did not answer in time; the change may not have been applied. Retry later."),
+            OrleansMessageRejectionException or TimeoutException => (StatusCodes.Status503ServiceUnavailable, "Service unavailable",
+                "A cluster node holding this record is unavailable or did not answer in time; the change may not have been applied. Retry later."),
             BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message),
             _ when Find<InconsistentStateException>(error) is not null => (StatusCodes.Status409Conflict, "Conflict",
                 "The record was changed concurrently; reload it and try again."),

@@ -142,6 +142,7 @@ public sealed class ChatClusterTests
             }
 
             var body = await response.Content.ReadAsStringAsync();
+            ClusterTests.AssertNoServerFault(response, body);
             Assert.True(DateTime.UtcNow < deadline, $"Still {(int)response.StatusCode} after 60 s: {body}");
             await Task.Delay(500);
         }

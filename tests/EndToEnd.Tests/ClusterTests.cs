@@ -265,6 +265,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
                 put.Headers.IfMatch.Add(new EntityTagHeaderValue($"\"{entity.Version}\""));
                 using var response = await writer.SendAsync(put, cts.Token);
                 var body = await response.Content.ReadAsStringAsync(cts.Token);
+                AssertNoServerFault(response, body);
                 if (response.StatusCode == HttpStatusCode.PreconditionFailed)
                 {
                     // Only an earlier write whose answer was lost can have moved the version; the next read adopts it.
@@ -303,7 +304,18 @@ public sealed class ClusterTests(ITestOutputHelper output)
         using var cts = new CancellationTokenSource(RequestTimeout);
         using var response = await http.GetAsync(url, cts.Token);
         var body = await response.Content.ReadAsStringAsync(cts.Token);
+        AssertNoServerFault(response, body);
         return (response.StatusCode, response.StatusCode == HttpStatusCode.OK ? JsonDocument.Parse(body).RootElement : default, body);
+    }
+
+    /// <summary>Losing a node is a retryable 503 with Retry-After while the cluster recovers, never a 500.</summary>
+    internal static void AssertNoServerFault(HttpResponseMessage response, string body)
+    {
+        Assert.True(response.StatusCode != HttpStatusCode.InternalServerError, $"500 during failover: {body}");
+        if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+        {
+            Assert.True(response.Headers.RetryAfter is not null, $"503 without Retry-After: {body}");
+        }
     }
 
     /// <summary>The read state is the last acknowledged one, or the unconfirmed write after it (then adopted).</summary>
