@@ -109,6 +109,7 @@ public sealed class LiteDbGrainStorage : IGrainStorage
             }
         }
 
+        _store.MarkChanged(stateName);
         grainState.ETag = newETag;
         grainState.RecordExists = true;
     }
@@ -127,7 +128,11 @@ public sealed class LiteDbGrainStorage : IGrainStorage
                 throw GrainStates.Conflict("clear", stateName, id, StoredETag(collection, id), expected, null);
             }
         }
-        else if (collection.DeleteMany(IdAndETagAre(id, expected)) == 0)
+        else if (collection.DeleteMany(IdAndETagAre(id, expected)) > 0)
+        {
+            _store.MarkChanged(stateName);
+        }
+        else
         {
             var stored = StoredETag(collection, id);
             if (stored is not null)

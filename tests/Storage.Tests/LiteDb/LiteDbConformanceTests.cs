@@ -73,3 +73,56 @@ public sealed class LiteDbUserQueryTests : UserQueryConformance, IDisposable
 
     public void Dispose() => _store.Dispose();
 }
+
+public sealed class LiteDbInMemoryCompoundQueryTests : CompoundQueryConformance, IDisposable
+{
+    private readonly LiteDbStore _store = LiteDbStore.CreateInMemory();
+
+    public LiteDbInMemoryCompoundQueryTests()
+    {
+        Storage = new LiteDbGrainStorage(_store);
+        Queries = new LiteDbDocumentQueries(_store);
+    }
+
+    protected override IGrainStorage Storage { get; }
+
+    protected override IDocumentQueries Queries { get; }
+
+    protected override Task EnsureIndexesAsync()
+    {
+        _store.EnsureIndexes();
+        return Task.CompletedTask;
+    }
+
+    public void Dispose() => _store.Dispose();
+}
+
+/// <summary>The same contract against a database file in a temp directory.</summary>
+public sealed class LiteDbFileCompoundQueryTests : CompoundQueryConformance, IDisposable
+{
+    private readonly TempDirectory _dir = new();
+    private readonly LiteDbStore _store;
+
+    public LiteDbFileCompoundQueryTests()
+    {
+        _store = new LiteDbStore(_dir.Path);
+        Storage = new LiteDbGrainStorage(_store);
+        Queries = new LiteDbDocumentQueries(_store);
+    }
+
+    protected override IGrainStorage Storage { get; }
+
+    protected override IDocumentQueries Queries { get; }
+
+    protected override Task EnsureIndexesAsync()
+    {
+        _store.EnsureIndexes();
+        return Task.CompletedTask;
+    }
+
+    public void Dispose()
+    {
+        _store.Dispose();
+        _dir.Dispose();
+    }
+}
