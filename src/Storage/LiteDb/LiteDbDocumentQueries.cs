@@ -119,8 +119,10 @@ public sealed class LiteDbDocumentQueries : IDocumentQueries
             var usable = prefix >= 0 &&
                 (sort.Location == FieldLocation.Id || index.Keys[prefix].Field == sort.Field) &&
                 index.Keys.Take(prefix).All(k => equalities.ContainsKey(k.Field)) &&
-                // Walking the whole collection in order loses to an index seek on a filter.
-                (prefix > 0 || !conditions.Any(c => c.Filter?.Op is FilterOp.Eq or FilterOp.In));
+                // Walking the whole collection in order loses to an index seek or range on another field.
+                (prefix > 0 || !conditions.Any(c =>
+                    c.Filter?.Op is FilterOp.Eq or FilterOp.In ||
+                    (c.Filter?.Op is FilterOp.Gt or FilterOp.Gte or FilterOp.Lt or FilterOp.Lte && c.Field!.Field != sort.Field)));
             if (usable && prefix > bestPrefix)
             {
                 (best, bestPrefix) = (index, prefix);
@@ -138,13 +140,29 @@ public sealed class LiteDbDocumentQueries : IDocumentQueries
         }
 
         var used = best.Keys.Take(bestPrefix).Select(k => equalities[k.Field]).ToList();
-        var where = new List<BsonExpression>();
-        if (used.Count > 0)
+        var values = used.Select(c => c.Args[0]).ToList();
+        var (lower, upper) = (values.ToList(), values.ToList());
+        if (sort.Location != FieldLocation.Id && !sort.IsArray)
         {
-            // Every key with this prefix: [v...] < [v..., x, id] < [v..., MaxValue] (arrays compare element-wise, shorter first).
-            var values = used.Select(c => c.Args[0]).ToList();
-            where.Add(BsonExpression.Create(
-                $"{best.Expression} BETWEEN @0 AND @1", new BsonArray(values), new BsonArray(values.Append(BsonValue.MaxValue))));
+            // A range on the sort field narrows the walk too; the range term itself still decides (bounds are inclusive).
+            var onSort = conditions.Where(c => c.Field?.Field == sort.Field).ToList();
+            if (onSort.FirstOrDefault(c => c.Filter!.Op is FilterOp.Gt or FilterOp.Gte) is { } from)
+            {
+                lower.Add(from.Args[0]);
+            }
+
+            if (onSort.FirstOrDefault(c => c.Filter!.Op is FilterOp.Lt or FilterOp.Lte) is { } to)
+            {
+                upper.Add(to.Args[0]);
+            }
+        }
+
+        var where = new List<BsonExpression>();
+        if (lower.Count > 0 || upper.Count > 0)
+        {
+            // Every key within: [v...] <= [v..., x, id] <= [v..., MaxValue] (arrays compare element-wise, shorter first).
+            upper.Add(BsonValue.MaxValue);
+            where.Add(BsonExpression.Create($"{best.Expression} BETWEEN @0 AND @1", new BsonArray(lower), new BsonArray(upper)));
         }
 
         where.AddRange(conditions.Where(c => !used.Contains(c)).Select(c => c.ToExpression(hiddenFromPlanner: true)));

@@ -103,6 +103,9 @@ public abstract class CompoundQueryConformance : IAsyncLifetime
         ["score sort descending"] = new() { SortField = "score", Limit = 10, Offset = 5 },
         ["status sorted by score"] = new() { Filters = [F("status", FilterOp.Eq, "new")], SortField = "score", Descending = false, Limit = 10 },
         ["status and time sorted by id"] = new() { Filters = [F("status", FilterOp.Eq, "new"), F("created_at", FilterOp.Eq, T.AddMinutes(3))], SortField = "_id", Descending = false, Limit = 50 },
+        ["status within a time range"] = new() { Filters = [F("status", FilterOp.Eq, "new"), F("created_at", FilterOp.Gt, T.AddMinutes(1)), F("created_at", FilterOp.Lte, T.AddMinutes(5))], Limit = 50 },
+        ["time range only oldest first"] = new() { Filters = [F("created_at", FilterOp.Gte, T.AddMinutes(2)), F("created_at", FilterOp.Lt, T.AddMinutes(4))], Descending = false, Limit = 6, Offset = 1 },
+        ["time range and score range"] = new() { Filters = [F("created_at", FilterOp.Gte, T.AddMinutes(2)), F("score", FilterOp.Gte, 60)], Limit = 50 },
     };
 
     public static TheoryData<string> CaseNames => [.. Cases.Keys];
@@ -197,7 +200,10 @@ public abstract class CompoundQueryConformance : IAsyncLifetime
             FilterOp.Eq => Equals(value, filter.Value),
             FilterOp.Ne => !Equals(value, filter.Value),
             FilterOp.In => ((IEnumerable<object>)filter.Value!).Contains(value),
-            FilterOp.Gte => value is int i && i >= (int)filter.Value!,
+            FilterOp.Gt => Comparer<object>.Default.Compare(value, filter.Value) > 0,
+            FilterOp.Gte => Comparer<object>.Default.Compare(value, filter.Value) >= 0,
+            FilterOp.Lt => Comparer<object>.Default.Compare(value, filter.Value) < 0,
+            FilterOp.Lte => Comparer<object>.Default.Compare(value, filter.Value) <= 0,
             _ => throw new ArgumentException(filter.Op.ToString()),
         };
     }

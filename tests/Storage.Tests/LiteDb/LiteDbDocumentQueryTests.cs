@@ -63,6 +63,9 @@ public sealed class LiteDbCompoundIndexTests : IDisposable
         { "status and time sorted by id", "status_created_at_id" },
         { "status sorted by score", null },
         { "in only newest first", null },
+        { "status within a time range", "status_created_at_id" },
+        { "time range only oldest first", "created_at_id" },
+        { "time range and score range", null },
     };
 
     [Theory]
