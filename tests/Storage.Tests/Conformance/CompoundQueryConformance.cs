@@ -78,6 +78,27 @@ public abstract class CompoundQueryConformance : IAsyncLifetime
 
     public virtual Task DisposeAsync() => Task.CompletedTask;
 
+    [Fact]
+    public async Task A_search_finds_documents_whose_search_text_is_too_long_for_an_index_key()
+    {
+        var longTitle = "Acme " + new string('x', 700) + " tail-word";
+        await Storage.WriteStateAsync(C, GrainId.Create("compound", "zz-long"), new GrainState<CompoundProbeState>(
+            new CompoundProbeState { Status = "new", Title = longTitle, CreatedAt = T.AddDays(2) }));
+
+        var tail = await Queries.QueryAsync<CompoundProbeState>(C, new DocumentQuery { Text = "TAIL-WORD" });
+        Assert.Equal(("zz-long", 1L), (Assert.Single(tail.Items).Id, tail.Total));
+
+        var all = Seed.ToDictionary(x => x.Key, x => x.Value);
+        all["zz-long"] = new CompoundProbeState { Status = "new", Title = longTitle, CreatedAt = T.AddDays(2) };
+        foreach (var name in new[] { "text only newest first", "status and text" })
+        {
+            var page = await Queries.QueryAsync<CompoundProbeState>(C, Cases[name]);
+            var (ids, total) = Evaluate(all, Cases[name]);
+            Assert.Equal(ids, page.Items.Select(x => x.Id).ToArray());
+            Assert.Equal(total, page.Total);
+        }
+    }
+
     private static FieldFilter F(string field, FilterOp op, object? value) => new(field, op, value);
 
     public static readonly IReadOnlyDictionary<string, DocumentQuery> Cases = new Dictionary<string, DocumentQuery>

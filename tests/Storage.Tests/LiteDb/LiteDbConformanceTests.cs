@@ -126,3 +126,27 @@ public sealed class LiteDbFileCompoundQueryTests : CompoundQueryConformance, IDi
         _dir.Dispose();
     }
 }
+
+/// <summary>The compound contract with every search taken as a search of many matches (walked in sort order).</summary>
+public sealed class LiteDbManySearchMatchesCompoundQueryTests : CompoundQueryConformance, IDisposable
+{
+    private readonly LiteDbStore _store = LiteDbStore.CreateInMemory();
+
+    public LiteDbManySearchMatchesCompoundQueryTests()
+    {
+        Storage = new LiteDbGrainStorage(_store);
+        Queries = new LiteDbDocumentQueries(_store, fewSearchMatches: 0);
+    }
+
+    protected override IGrainStorage Storage { get; }
+
+    protected override IDocumentQueries Queries { get; }
+
+    protected override Task EnsureIndexesAsync()
+    {
+        _store.EnsureIndexes();
+        return Task.CompletedTask;
+    }
+
+    public void Dispose() => _store.Dispose();
+}
