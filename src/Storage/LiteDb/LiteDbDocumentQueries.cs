@@ -24,7 +24,7 @@ public sealed class LiteDbDocumentQueries : IDocumentQueries
     {
     }
 
-    /// <param name="fewSearchMatches">Up to this many search matches are looked up by key and sorted in memory (tests move it).</param>
+    /// <param name="fewSearchMatches">Up to this many search matches are looked up by id and sorted in memory (tests move it).</param>
     internal LiteDbDocumentQueries(LiteDbStore store, int fewSearchMatches)
     {
         ArgumentNullException.ThrowIfNull(store);
@@ -44,19 +44,17 @@ public sealed class LiteDbDocumentQueries : IDocumentQueries
         return Task.Run(
             () =>
             {
-                var search = SearchByKeys(collection, schema, query.Text);
+                var search = Search(collection, schema, query.Text);
                 if (search is { Matches: 0 })
                 {
                     return new DocumentPage<TState>([], 0, null);
                 }
 
-                if (search is not null)
-                {
-                    conditions = [.. conditions.Select(c => c.Filter is null ? search.Condition : c)];
-                }
-
+                // Few matches: look them up by id and sort them in memory. Many: walk the sort order testing
+                // each document's text (a page of a common word fills early).
+                var byId = search is null ? conditions : [.. conditions.Select(c => c.Filter is null ? search.Condition : c)];
                 var (where, orderBy) = search is not null && search.Matches <= _fewSearchMatches
-                    ? FewMatchesPlan(conditions, search.Condition, sort)
+                    ? FewMatchesPlan(byId, search.Condition, sort)
                     : Plan(schema, conditions, sort);
                 var items = Filtered(collection, where)
                     .OrderBy(orderBy, query.Descending ? Query.Descending : Query.Ascending)
@@ -67,59 +65,44 @@ public sealed class LiteDbDocumentQueries : IDocumentQueries
                     .ToList();
 
                 // A short page that holds something (or starts at 0) ends the list: its total needs no count.
-                // A search alone counts its matching index keys.
+                // A search alone is counted by its matches.
                 var total = items.Count < query.Limit && (items.Count > 0 || query.Offset == 0)
                     ? (long)query.Offset + items.Count
                     : search is not null && conditions.Count == 1
                         ? search.Matches
-                        : Count(collection, [.. conditions.Select(c => c.ToExpression())]);
+                        : Count(collection, [.. byId.Select(c => c.ToExpression())]);
                 return new DocumentPage<TState>(items, total, QueryRules.NextOffset(query.Offset, query.Limit, total));
             },
             cancellationToken);
     }
 
     /// <summary>
-    /// Up to this many search matches are looked up by key and sorted in memory; more are found by walking
+    /// Up to this many search matches are looked up by id and sorted in memory; more are found by walking
     /// the sort order (a page of a common word fills early).
     /// </summary>
     private const int DefaultFewSearchMatches = 500;
 
-    /// <summary>The documents a text search matches, as the distinct search keys that hold the needle, and how many documents hold them.</summary>
-    private sealed record SearchKeys(Condition Condition, int Matches);
+    /// <summary>The documents a text search matches, as a condition on their ids, and how many there are.</summary>
+    private sealed record SearchMatches(Condition Condition, int Matches);
 
     /// <summary>
-    /// A text search that reads only the <see cref="SchemaModel.SearchKeyField"/> index: a query whose one field
-    /// is an indexed top-level field is answered from the index keys, without loading a document (~20x
-    /// faster than scanning documents). It yields the matching keys, one per document; the page then looks
-    /// the documents up by key. Null when that cannot answer exactly: no search, or a document whose search
-    /// text is too long for an index key (those are found by scanning documents, as before).
+    /// A text search over the in-memory search texts (<see cref="LiteDbSearchTexts"/>): the ids of the matching
+    /// documents, without reading a document. Null without a search, or for a needle holding the separator
+    /// (searched by scanning documents, as before).
     /// </summary>
-    private SearchKeys? SearchByKeys(string collection, CollectionSchema schema, string? text)
+    private SearchMatches? Search(string collection, CollectionSchema schema, string? text)
     {
         if (QueryRules.NormalizeText(text) is not { } needle || schema.SearchFields.Count == 0 ||
-            needle.Contains(SchemaModel.SearchKeySeparator, StringComparison.Ordinal))
+            needle.Contains(LiteDbSearchTexts.Separator, StringComparison.Ordinal))
         {
             return null;
         }
 
-        var key = $"$.{SchemaModel.SearchKeyField}";
-        var documents = _store.GetCollection(collection);
-        if (documents.Query().Where($"{key} = null").Select(key).Limit(1).ToList().Count > 0)
-        {
-            return null;
-        }
-
-        var matching = documents.Query()
-            .Where(BsonExpression.Create($"INDEXOF({key}, @0) >= 0", needle))
-            .Select(key)
-            .ToEnumerable()
-            .Select(doc => doc[SchemaModel.SearchKeyField])
-            .ToList();
-        var distinct = new BsonArray(matching.Distinct());
-        return new SearchKeys(new Condition(null, null, $"{key} IN @0", [distinct]), matching.Count);
+        var ids = _store.SearchTexts.Matching(_store, collection, needle);
+        return new SearchMatches(new Condition(null, null, $"$.{DocumentFields.Id} IN @0", [new BsonArray(ids.Select(id => new BsonValue(id)))]), ids.Count);
     }
 
-    /// <summary>Few search matches: look them up by key (the only index the planner sees) and sort them in memory.</summary>
+    /// <summary>Few search matches: look them up by id (the only index the planner sees) and sort them in memory.</summary>
     private static (List<BsonExpression> Where, BsonExpression OrderBy) FewMatchesPlan(
         IReadOnlyList<Condition> conditions, Condition search, ResolvedField sort) =>
         ([.. conditions.Select(c => c.ToExpression(hiddenFromPlanner: c != search))], DefaultOrder(sort));

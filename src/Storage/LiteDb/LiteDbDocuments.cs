@@ -104,11 +104,6 @@ internal static class LiteDbDocuments
             wanted.TryAdd(compound.Expression, (compound.Name, false));
         }
 
-        if (schema.SearchFields.Count > 0)
-        {
-            wanted.TryAdd($"$.{SchemaModel.SearchKeyField}", (SchemaModel.SearchKeyField, false));
-        }
-
         if (wanted.Count == 0)
         {
             return;

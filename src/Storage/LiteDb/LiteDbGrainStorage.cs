@@ -99,6 +99,14 @@ public sealed class LiteDbGrainStorage : IGrainStorage
         }
 
         _store.MarkChanged(stateName);
+        foreach (var (name, value) in helpers)
+        {
+            if (name == SchemaModel.SearchLowerField)
+            {
+                _store.SearchTexts.Set(stateName, id, value);
+            }
+        }
+
         grainState.ETag = newETag;
         grainState.RecordExists = true;
     }
@@ -121,6 +129,7 @@ public sealed class LiteDbGrainStorage : IGrainStorage
             inserted += collection.InsertBulk(batch.Select(x => NewDocument(
                 x.Key, ETags.New(), _store.Mapper.Serialize(typeof(T), x.Value), LiteDbDocuments.HelperFields(schema, x.Value))));
             _store.MarkChanged(stateName);
+            _store.SearchTexts.Forget(stateName);
         }
 
         return inserted;
@@ -159,6 +168,7 @@ public sealed class LiteDbGrainStorage : IGrainStorage
         else if (collection.DeleteMany(IdAndETagAre(id, expected)) > 0)
         {
             _store.MarkChanged(stateName);
+            _store.SearchTexts.Remove(stateName, id);
         }
         else
         {

@@ -55,6 +55,9 @@ public sealed class LiteDbStore : IDisposable
 
     public LiteDatabase Database { get; }
 
+    /// <summary>The in-memory search texts of the searched collections (see <see cref="LiteDbSearchTexts"/>).</summary>
+    public LiteDbSearchTexts SearchTexts { get; } = new();
+
     public BsonMapper Mapper { get; }
 
     /// <summary>The absolute data directory, or null for an in-memory store.</summary>
@@ -83,6 +86,8 @@ public sealed class LiteDbStore : IDisposable
         {
             MarkChanged(schema.Name); // the backfill may have written helper fields
         }
+
+        SearchTexts.ForgetAll();
     }
 
     /// <summary>

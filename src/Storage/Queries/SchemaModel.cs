@@ -42,17 +42,6 @@ internal static partial class SchemaModel
     /// <summary>Top-level helper field: the invariant lower-case values of the schema's search fields.</summary>
     public const string SearchLowerField = "search_lower";
 
-    /// <summary>
-    /// Top-level helper field: the <see cref="SearchLowerField"/> entries joined by <see cref="SearchKeySeparator"/>,
-    /// or null when that is longer than <see cref="MaxSearchKeyBytes"/> (LiteDB index keys stay under 1023
-    /// bytes). LiteDB indexes it and scans the index keys alone for a text search, without reading documents.
-    /// </summary>
-    public const string SearchKeyField = "search_key";
-
-    public const char SearchKeySeparator = '\u0001';
-
-    public const int MaxSearchKeyBytes = 600;
-
     private static readonly ConcurrentDictionary<(Type, string), PropertyInfo?> Properties = new();
     private static readonly ConditionalWeakTable<CollectionSchema, ConcurrentDictionary<string, ResolvedField>> Resolved = new();
 
@@ -75,7 +64,7 @@ internal static partial class SchemaModel
         foreach (var name in schema.Computed.Keys)
         {
             if (!TopLevelPattern().IsMatch(name) ||
-                name is DocumentFields.Id or DocumentFields.ETag or DocumentFields.State or SearchLowerField or SearchKeyField)
+                name is DocumentFields.Id or DocumentFields.ETag or DocumentFields.State or SearchLowerField)
             {
                 throw new ArgumentException($"Schema '{schema.Name}': '{name}' cannot be the name of a computed field.", nameof(schema));
             }
@@ -168,7 +157,7 @@ internal static partial class SchemaModel
 
     /// <summary>
     /// The top-level helper fields of a state, as normalized CLR values (see <see cref="Normalize"/>):
-    /// each computed field, then <see cref="SearchLowerField"/> and <see cref="SearchKeyField"/> when the schema has search fields.
+    /// each computed field, then <see cref="SearchLowerField"/> when the schema has search fields.
     /// </summary>
     public static IReadOnlyList<KeyValuePair<string, object?>> HelperFields(CollectionSchema schema, object? state)
     {
@@ -198,8 +187,6 @@ internal static partial class SchemaModel
             }
 
             fields.Add(new(SearchLowerField, values));
-            var key = string.Join(SearchKeySeparator, values);
-            fields.Add(new(SearchKeyField, System.Text.Encoding.UTF8.GetByteCount(key) <= MaxSearchKeyBytes ? key : null));
         }
 
         return fields;

@@ -188,6 +188,30 @@ public abstract class CompoundQueryConformance : IAsyncLifetime
         Assert.Equal(19, await Queries.CountAsync(C, query.Filters));
     }
 
+    [Fact]
+    public async Task Searches_follow_writes_and_clears()
+    {
+        var query = new DocumentQuery { Text = "acme", Limit = 3 };
+        Assert.Equal(15, (await Queries.QueryAsync<CompoundProbeState>(C, query)).Total);
+
+        var added = new GrainState<CompoundProbeState>(new CompoundProbeState { Status = "new", Title = "New ACME order", CreatedAt = T.AddDays(1) });
+        await Storage.WriteStateAsync(C, GrainId.Create("compound", "z-acme"), added);
+        var afterInsert = await Queries.QueryAsync<CompoundProbeState>(C, query);
+        Assert.Equal((16L, "z-acme"), (afterInsert.Total, afterInsert.Items[0].Id));
+
+        added.State.Title = "renamed";
+        await Storage.WriteStateAsync(C, GrainId.Create("compound", "z-acme"), added);
+        Assert.Equal(15, (await Queries.QueryAsync<CompoundProbeState>(C, query)).Total);
+        Assert.Equal("z-acme", Assert.Single((await Queries.QueryAsync<CompoundProbeState>(C, query with { Text = "RENAMED" })).Items).Id);
+
+        var c00 = new GrainState<CompoundProbeState>();
+        await Storage.ReadStateAsync(C, GrainId.Create("compound", "c00"), c00);
+        await Storage.ClearStateAsync(C, GrainId.Create("compound", "c00"), c00);
+        var afterClear = await Queries.QueryAsync<CompoundProbeState>(C, query with { Limit = 50 });
+        Assert.Equal(14, afterClear.Total);
+        Assert.DoesNotContain("c00", afterClear.Items.Select(x => x.Id));
+    }
+
     /// <summary>The reference semantics: filters, case-insensitive text, sort key then id (ordinal), both in the query's direction.</summary>
     protected static (string[] Ids, long Total) Evaluate(IReadOnlyDictionary<string, CompoundProbeState> docs, DocumentQuery query)
     {

@@ -311,7 +311,7 @@ public abstract class DocumentQueryConformance : IAsyncLifetime
     public async Task Writes_computed_and_search_fields_and_updates_them()
     {
         Assert.Equal(
-            ["_id", "etag", DocProbeSchema.Participants, "search_key", "search_lower", "state", DocProbeSchema.TitleLower],
+            ["_id", "etag", DocProbeSchema.Participants, "search_lower", "state", DocProbeSchema.TitleLower],
             (await RawFieldNamesAsync(C, "d1")).OrderBy(x => x, StringComparer.Ordinal));
 
         var id = GrainId.Create("probe", "d4");
