@@ -28,7 +28,7 @@ public class GrainCallBenchmarks
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(siloPort: 22111, gatewayPort: 32000);
+            silo.UseLocalhostClustering(siloPort: FreePort(), gatewayPort: FreePort());
             silo.Services.AddLiteDbCrmStorage(_dir);
             silo.Services.AddLiteDbCrmReminders();
             silo.Services.AddLiteDbCrmTimeline();
@@ -43,6 +43,13 @@ public class GrainCallBenchmarks
         {
             throw new InvalidOperationException($"Could not create the lead: {created.Error}");
         }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     [GlobalCleanup]

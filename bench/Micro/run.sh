@@ -17,6 +17,7 @@ if [ ${#args[@]} -eq 0 ]; then
   args=(--filter '*')
 fi
 
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 dotnet build -c Release "$here/CrmChatbot.Benchmarks.Micro.csproj" -nologo -v q
 dotnet "$here/bin/Release/net10.0/CrmChatbot.Benchmarks.Micro.dll" "${args[@]}" --artifacts "$artifacts"
 
@@ -25,7 +26,8 @@ report="$out/$(date -u +%Y-%m-%d).md"
 {
   echo "# Micro benchmarks, $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo
-  echo "Commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown), $(nproc) cores, .NET SDK $(dotnet --version)."
+  echo "Commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown), $(nproc) cores, .NET SDK $(dotnet --version)," \
+    "load average before the run: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg)."
   echo "BenchmarkDotNet short in-process job (3 warm-up, 3 measured iterations): rank hot spots, do not compare 5% differences."
   for file in "$artifacts"/results/*-report-github.md; do
     name="$(basename "$file" -report-github.md)"

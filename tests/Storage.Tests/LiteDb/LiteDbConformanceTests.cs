@@ -74,40 +74,18 @@ public sealed class LiteDbUserQueryTests : UserQueryConformance, IDisposable
     public void Dispose() => _store.Dispose();
 }
 
-public sealed class LiteDbInMemoryCompoundQueryTests : CompoundQueryConformance, IDisposable
+/// <summary>The compound contract on a LiteDB store; subclasses choose the store and the search strategy.</summary>
+public abstract class LiteDbCompoundQueryTests : CompoundQueryConformance, IDisposable
 {
-    private readonly LiteDbStore _store = LiteDbStore.CreateInMemory();
-
-    public LiteDbInMemoryCompoundQueryTests()
-    {
-        Storage = new LiteDbGrainStorage(_store);
-        Queries = new LiteDbDocumentQueries(_store);
-    }
-
-    protected override IGrainStorage Storage { get; }
-
-    protected override IDocumentQueries Queries { get; }
-
-    protected override Task EnsureIndexesAsync()
-    {
-        _store.EnsureIndexes();
-        return Task.CompletedTask;
-    }
-
-    public void Dispose() => _store.Dispose();
-}
-
-/// <summary>The same contract against a database file in a temp directory.</summary>
-public sealed class LiteDbFileCompoundQueryTests : CompoundQueryConformance, IDisposable
-{
-    private readonly TempDirectory _dir = new();
     private readonly LiteDbStore _store;
+    private readonly TempDirectory? _dir;
 
-    public LiteDbFileCompoundQueryTests()
+    protected LiteDbCompoundQueryTests(TempDirectory? dir, int? fewSearchMatches = null)
     {
-        _store = new LiteDbStore(_dir.Path);
+        _dir = dir;
+        _store = dir is null ? LiteDbStore.CreateInMemory() : new LiteDbStore(dir.Path);
         Storage = new LiteDbGrainStorage(_store);
-        Queries = new LiteDbDocumentQueries(_store);
+        Queries = fewSearchMatches is { } few ? new LiteDbDocumentQueries(_store, few) : new LiteDbDocumentQueries(_store);
     }
 
     protected override IGrainStorage Storage { get; }
@@ -123,30 +101,14 @@ public sealed class LiteDbFileCompoundQueryTests : CompoundQueryConformance, IDi
     public void Dispose()
     {
         _store.Dispose();
-        _dir.Dispose();
+        _dir?.Dispose();
+        GC.SuppressFinalize(this);
     }
 }
 
-/// <summary>The compound contract with every search taken as a search of many matches (walked in sort order).</summary>
-public sealed class LiteDbManySearchMatchesCompoundQueryTests : CompoundQueryConformance, IDisposable
-{
-    private readonly LiteDbStore _store = LiteDbStore.CreateInMemory();
+public sealed class LiteDbInMemoryCompoundQueryTests() : LiteDbCompoundQueryTests(null);
 
-    public LiteDbManySearchMatchesCompoundQueryTests()
-    {
-        Storage = new LiteDbGrainStorage(_store);
-        Queries = new LiteDbDocumentQueries(_store, fewSearchMatches: 0);
-    }
+public sealed class LiteDbFileCompoundQueryTests() : LiteDbCompoundQueryTests(new TempDirectory());
 
-    protected override IGrainStorage Storage { get; }
-
-    protected override IDocumentQueries Queries { get; }
-
-    protected override Task EnsureIndexesAsync()
-    {
-        _store.EnsureIndexes();
-        return Task.CompletedTask;
-    }
-
-    public void Dispose() => _store.Dispose();
-}
+/// <summary>Every search taken as one of many matches (walked in sort order, not looked up by id).</summary>
+public sealed class LiteDbManySearchMatchesCompoundQueryTests() : LiteDbCompoundQueryTests(null, fewSearchMatches: 0);
