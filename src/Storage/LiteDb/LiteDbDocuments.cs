@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text;
 using CrmChatbot.Storage.Queries;
 using LiteDB;
 
@@ -6,6 +9,11 @@ namespace CrmChatbot.Storage.LiteDb;
 /// <summary>LiteDB paths, values, helper fields and indexes derived from <see cref="CollectionSchema"/>s.</summary>
 internal static class LiteDbDocuments
 {
+    /// <summary>LiteDB refuses index names longer than this.</summary>
+    private const int MaxIndexNameLength = 32;
+
+    private static readonly ConditionalWeakTable<CollectionSchema, IReadOnlyList<CompoundIndex>> Compounds = new();
+
     /// <summary>The expression path of a resolved field, e.g. <c>$.state.owner_id</c>, <c>$.name_lower</c>.</summary>
     public static string Path(ResolvedField field) => $"$.{field.Path}";
 
@@ -30,10 +38,41 @@ internal static class LiteDbDocuments
         SchemaModel.HelperFields(schema, state).Select(x => new KeyValuePair<string, BsonValue>(x.Key, ToBson(x.Value))).ToList();
 
     /// <summary>
-    /// Creates the indexes of a schema. LiteDB indexes one expression and its planner uses one index per
-    /// query, so a compound spec is indexed on its first key (an array field as a multikey <c>path[*]</c>);
-    /// specs sharing a first key share the index. An index of the same name with another expression
-    /// (e.g. the former <c>LOWER($.state.name)</c>) is dropped and recreated. Idempotent.
+    /// The compound indexes of a schema as LiteDB builds them: one array expression per compound spec,
+    /// <c>[$.state.status,$.state.created_at,$._id]</c>. Arrays compare element by element, so the index
+    /// is ordered by the filter fields, then the sort field, then the id: a query with equality filters
+    /// on the leading fields reads one range of it in either direction and stops at the page's end.
+    /// </summary>
+    public static IReadOnlyList<CompoundIndex> CompoundIndexes(CollectionSchema schema) =>
+        Compounds.GetValue(schema, s => s.Indexes
+            .Select(spec => (Spec: spec, Key: SchemaModel.CompoundKey(s, spec)))
+            .Where(x => x.Key is not null)
+            .Select(x => new CompoundIndex(
+                CompoundIndexName(SchemaModel.IndexName(x.Spec) + "_id"),
+                BsonExpression.Create("[" + string.Join(",", x.Key!.Select(Path)) + "]").Source,
+                x.Key!))
+            .DistinctBy(x => x.Expression, StringComparer.Ordinal)
+            .ToList());
+
+    private static string CompoundIndexName(string name)
+    {
+        if (name.Length <= MaxIndexNameLength)
+        {
+            return name;
+        }
+
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(name)))[..8];
+        return $"{name[..(MaxIndexNameLength - hash.Length - 1)]}_{hash}";
+    }
+
+    /// <summary>
+    /// Creates the indexes of a schema: each spec's first key as a single-field index (an array field as a
+    /// multikey <c>path[*]</c>; specs sharing a first key share it), used for filters and counts, and each
+    /// compound spec of plain fields as a compound index (<see cref="CompoundIndexes"/>), used for filtered,
+    /// sorted pages. LiteDB's planner uses one index per query, which is why the compound index is one
+    /// expression. Indexes are built from the stored documents, so files written before an index existed
+    /// are indexed at the next start. An index of the same name with another expression (e.g. the former
+    /// <c>LOWER($.state.name)</c>) is dropped and recreated. Idempotent.
     /// </summary>
     public static void EnsureIndexes(LiteDatabase db, CollectionSchema schema)
     {
@@ -60,6 +99,11 @@ internal static class LiteDbDocuments
                 : (name, spec.Unique && significant == 1);
         }
 
+        foreach (var compound in CompoundIndexes(schema))
+        {
+            wanted.TryAdd(compound.Expression, (compound.Name, false));
+        }
+
         if (wanted.Count == 0)
         {
             return;
@@ -70,12 +114,13 @@ internal static class LiteDbDocuments
         var collection = db.GetCollection(schema.Name);
         foreach (var (expression, (name, unique)) in wanted)
         {
-            if (current.TryGetValue(name, out var index) && (index.Expression != expression || index.Unique != unique))
+            var normalized = BsonExpression.Create(expression);
+            if (current.TryGetValue(name, out var index) && (index.Expression != normalized.Source || index.Unique != unique))
             {
                 collection.DropIndex(name);
             }
 
-            collection.EnsureIndex(name, BsonExpression.Create(expression), unique);
+            collection.EnsureIndex(name, normalized, unique);
         }
     }
 
@@ -112,3 +157,6 @@ internal static class LiteDbDocuments
         return updated;
     }
 }
+
+/// <summary>A compound index in LiteDB: its name, its array expression (normalized source) and its key fields, the id last.</summary>
+internal sealed record CompoundIndex(string Name, string Expression, IReadOnlyList<ResolvedField> Keys);

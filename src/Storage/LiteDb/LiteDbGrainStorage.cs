@@ -75,18 +75,7 @@ public sealed class LiteDbGrainStorage : IGrainStorage
         {
             try
             {
-                var doc = new BsonDocument
-                {
-                    [DocumentFields.Id] = id,
-                    [DocumentFields.ETag] = newETag,
-                    [DocumentFields.State] = state,
-                };
-                foreach (var (name, value) in helpers)
-                {
-                    doc[name] = value;
-                }
-
-                collection.Insert(doc);
+                collection.Insert(NewDocument(id, newETag, state, helpers));
             }
             catch (LiteException e) when (e.ErrorCode == DuplicateKeyErrorCode && collection.Exists(IdIs(id)))
             {
@@ -109,8 +98,57 @@ public sealed class LiteDbGrainStorage : IGrainStorage
             }
         }
 
+        _store.MarkChanged(stateName);
+        foreach (var (name, value) in helpers)
+        {
+            if (name == SchemaModel.SearchLowerField)
+            {
+                _store.SearchTexts.Set(stateName, id, value);
+            }
+        }
+
         grainState.ETag = newETag;
         grainState.RecordExists = true;
+    }
+
+    /// <summary>
+    /// Inserts new grain documents in one transaction per batch, laid out exactly as <see cref="WriteStateAsync"/>
+    /// writes them (for seeding and imports: 100,000 leads in seconds instead of a transaction each).
+    /// Throws <see cref="LiteException"/> when an id exists; nothing of that batch is written.
+    /// </summary>
+    public int InsertMany<T>(string stateName, IEnumerable<KeyValuePair<string, T>> states, int batchSize = 5000)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(stateName);
+        ArgumentNullException.ThrowIfNull(states);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        var collection = _store.GetCollection(stateName);
+        var schema = CollectionSchemas.For(stateName, typeof(T));
+        var inserted = 0;
+        foreach (var batch in states.Chunk(batchSize))
+        {
+            inserted += collection.InsertBulk(batch.Select(x => NewDocument(
+                x.Key, ETags.New(), _store.Mapper.Serialize(typeof(T), x.Value), LiteDbDocuments.HelperFields(schema, x.Value))));
+            _store.MarkChanged(stateName);
+            _store.SearchTexts.Forget(stateName);
+        }
+
+        return inserted;
+    }
+
+    private static BsonDocument NewDocument(string id, string etag, BsonValue state, IReadOnlyList<KeyValuePair<string, BsonValue>> helpers)
+    {
+        var doc = new BsonDocument
+        {
+            [DocumentFields.Id] = id,
+            [DocumentFields.ETag] = etag,
+            [DocumentFields.State] = state,
+        };
+        foreach (var (name, value) in helpers)
+        {
+            doc[name] = value;
+        }
+
+        return doc;
     }
 
     private void Clear<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
@@ -127,7 +165,12 @@ public sealed class LiteDbGrainStorage : IGrainStorage
                 throw GrainStates.Conflict("clear", stateName, id, StoredETag(collection, id), expected, null);
             }
         }
-        else if (collection.DeleteMany(IdAndETagAre(id, expected)) == 0)
+        else if (collection.DeleteMany(IdAndETagAre(id, expected)) > 0)
+        {
+            _store.MarkChanged(stateName);
+            _store.SearchTexts.Remove(stateName, id);
+        }
+        else
         {
             var stored = StoredETag(collection, id);
             if (stored is not null)

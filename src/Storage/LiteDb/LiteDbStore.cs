@@ -17,6 +17,7 @@ public sealed class LiteDbStore : IDisposable
     public const string LockFileName = "crm.db.lock";
 
     private readonly FileStream? _lockFile;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _generations = new(StringComparer.Ordinal);
     private int _disposed;
 
     /// <summary>Opens (or creates) the database in <paramref name="dataDirectory"/>, creating the directory if needed.</summary>
@@ -54,6 +55,9 @@ public sealed class LiteDbStore : IDisposable
 
     public LiteDatabase Database { get; }
 
+    /// <summary>The in-memory search texts of the searched collections (see <see cref="LiteDbSearchTexts"/>).</summary>
+    public LiteDbSearchTexts SearchTexts { get; } = new();
+
     public BsonMapper Mapper { get; }
 
     /// <summary>The absolute data directory, or null for an in-memory store.</summary>
@@ -78,7 +82,27 @@ public sealed class LiteDbStore : IDisposable
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         EnsureIndexes(Database, Mapper);
+        foreach (var schema in CollectionSchemas.All)
+        {
+            MarkChanged(schema.Name); // the backfill may have written helper fields
+        }
+
+        SearchTexts.ForgetAll();
     }
+
+    /// <summary>
+    /// How many times the documents of a collection were changed through this store (see
+    /// <see cref="MarkChanged"/>): what list queries key their cached totals on. The lock file makes this
+    /// process the file's only writer, so the number covers every change.
+    /// </summary>
+    public long Generation(string collection) => _generations.TryGetValue(collection, out var generation) ? generation : 0;
+
+    /// <summary>
+    /// Records that documents of <paramref name="collection"/> changed. Call it AFTER the change is
+    /// committed (grain storage and the backfill do); code that writes documents through
+    /// <see cref="GetCollection"/> directly must call it too, or list totals may be stale.
+    /// </summary>
+    public void MarkChanged(string collection) => _generations.AddOrUpdate(collection, 1, (_, generation) => generation + 1);
 
     /// <summary>A path in a collection's documents, e.g. <c>$.state.owner_id</c>.</summary>
     public static string StatePath(string field) => $"$.{DocumentFields.State}.{field}";

@@ -301,6 +301,23 @@ internal static partial class SchemaModel
         return fields.Count == 0 ? "id" : string.Join("_", fields);
     }
 
+    /// <summary>
+    /// The key fields of a compound index as one ordered key: the spec's fields other than <c>_id</c>, then
+    /// <c>_id</c> (so that every key is unique and ties fall back to the id, as in every list query). Null
+    /// for a single-field spec, a unique spec, or a spec holding an array field (no one key per document).
+    /// </summary>
+    public static IReadOnlyList<ResolvedField>? CompoundKey(CollectionSchema schema, IndexSpec index)
+    {
+        var fields = index.Keys.Where(k => k.Field != DocumentFields.Id).Select(k => Resolve(schema, k.Field)).ToList();
+        if (index.Unique || index.Keys.Count < 2 || fields.Count == 0 || fields.Any(f => f.IsArray))
+        {
+            return null;
+        }
+
+        fields.Add(Resolve(schema, DocumentFields.Id));
+        return fields;
+    }
+
     /// <summary>Throws for a sort on an array field (the stores order arrays differently).</summary>
     public static ResolvedField SortField(CollectionSchema schema, string field)
     {

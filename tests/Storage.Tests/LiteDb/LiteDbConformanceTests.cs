@@ -73,3 +73,42 @@ public sealed class LiteDbUserQueryTests : UserQueryConformance, IDisposable
 
     public void Dispose() => _store.Dispose();
 }
+
+/// <summary>The compound contract on a LiteDB store; subclasses choose the store and the search strategy.</summary>
+public abstract class LiteDbCompoundQueryTests : CompoundQueryConformance, IDisposable
+{
+    private readonly LiteDbStore _store;
+    private readonly TempDirectory? _dir;
+
+    protected LiteDbCompoundQueryTests(TempDirectory? dir, int? fewSearchMatches = null)
+    {
+        _dir = dir;
+        _store = dir is null ? LiteDbStore.CreateInMemory() : new LiteDbStore(dir.Path);
+        Storage = new LiteDbGrainStorage(_store);
+        Queries = fewSearchMatches is { } few ? new LiteDbDocumentQueries(_store, few) : new LiteDbDocumentQueries(_store);
+    }
+
+    protected override IGrainStorage Storage { get; }
+
+    protected override IDocumentQueries Queries { get; }
+
+    protected override Task EnsureIndexesAsync()
+    {
+        _store.EnsureIndexes();
+        return Task.CompletedTask;
+    }
+
+    public void Dispose()
+    {
+        _store.Dispose();
+        _dir?.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
+
+public sealed class LiteDbInMemoryCompoundQueryTests() : LiteDbCompoundQueryTests(null);
+
+public sealed class LiteDbFileCompoundQueryTests() : LiteDbCompoundQueryTests(new TempDirectory());
+
+/// <summary>Every search taken as one of many matches (walked in sort order, not looked up by id).</summary>
+public sealed class LiteDbManySearchMatchesCompoundQueryTests() : LiteDbCompoundQueryTests(null, fewSearchMatches: 0);

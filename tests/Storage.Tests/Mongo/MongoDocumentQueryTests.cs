@@ -46,3 +46,31 @@ public sealed class MongoDocumentQueryTests : DocumentQueryConformance
         _store.Dispose();
     }
 }
+
+[Collection(MongoCollection.Name)]
+public sealed class MongoCompoundQueryTests : CompoundQueryConformance
+{
+    private readonly MongoServerFixture _fixture;
+    private readonly MongoStore _store;
+
+    public MongoCompoundQueryTests(MongoServerFixture fixture)
+    {
+        _fixture = fixture;
+        _store = fixture.NewStore("compound");
+        Storage = new MongoGrainStorage(_store);
+        Queries = new MongoDocumentQueries(_store);
+    }
+
+    protected override IGrainStorage Storage { get; }
+
+    protected override IDocumentQueries Queries { get; }
+
+    protected override Task EnsureIndexesAsync() => _store.EnsureIndexesAsync();
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await _fixture.Server.TryDropDatabaseAsync(_store.Options.DatabaseName);
+        _store.Dispose();
+    }
+}
