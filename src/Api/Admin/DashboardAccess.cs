@@ -25,8 +25,9 @@ public static class DashboardAccess
     /// <summary>Silo side: the dashboard's grains, counters and profiler, plus the cookie reading.</summary>
     public static ISiloBuilder AddCrmDashboard(this ISiloBuilder silo)
     {
-        // Counters are sampled once a second; per-call profiling runs only while someone watches
-        // (Orleans switches it off a minute after the last dashboard query).
+        // Cluster counters and Orleans' meters (via an OpenTelemetry reader) are sampled once a second;
+        // the per-call profiling filter only times calls while someone watches (and a minute after).
+        // Measured cost with nobody watching: roughly +10-25% CPU per simple API request (README).
         silo.AddDashboard();
         silo.Services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options =>
         {
