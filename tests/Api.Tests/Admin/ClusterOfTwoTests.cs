@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CrmChatbot.TestSupport;
@@ -23,8 +22,8 @@ public sealed class ClusterOfTwoTests
         var siloB = Join(baseB, clusterId);
         try
         {
-            using var adminA = await AdminAsync(siloA);
-            using var adminB = await AdminAsync(siloB);
+            using var adminA = await AdminClient.CreateAsync(siloA);
+            using var adminB = await AdminClient.CreateAsync(siloB);
             await ProblemAssert.JsonAsync(await adminB.PostAsJsonAsync("/api/leads", new { name = "Seen from A" }), HttpStatusCode.Created);
 
             var fromA = await ClusterAsync(adminA);
@@ -67,15 +66,6 @@ public sealed class ClusterOfTwoTests
         b.UseSetting("CLUSTERING", "mongo");
         b.UseSetting("CLUSTER_ID", clusterId);
     });
-
-    private static async Task<HttpClient> AdminAsync(WebApplicationFactory<Program> silo)
-    {
-        var http = silo.CreateClient();
-        var login = await ProblemAssert.JsonAsync(await http.PostAsJsonAsync("/api/auth/login",
-            new { email = CrmApiFactory.AdminEmail, password = CrmApiFactory.AdminPassword }), HttpStatusCode.OK);
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", login.GetProperty("access_token").GetString());
-        return http;
-    }
 
     private static async Task<JsonElement> ClusterAsync(HttpClient admin) =>
         await ProblemAssert.JsonAsync(await admin.GetAsync("/api/admin/cluster"), HttpStatusCode.OK);

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using CrmChatbot.Api.Configuration;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -44,8 +43,7 @@ public class DashboardSettingsTests
         using var factory = new CrmApiFactory();
         using var disabled = factory.WithWebHostBuilder(builder => builder.UseSetting("DASHBOARD_ENABLED", "false"));
         using var anonymous = disabled.CreateClient();
-        using var admin = disabled.CreateClient();
-        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await LoginAdminAsync(anonymous));
+        using var admin = await AdminClient.CreateAsync(disabled);
 
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/dashboard/")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync("/dashboard/")).StatusCode);
@@ -53,13 +51,5 @@ public class DashboardSettingsTests
         Assert.Contains("DASHBOARD_ENABLED=false", session.GetProperty("detail").GetString(), StringComparison.Ordinal);
         var cluster = await ProblemAssert.JsonAsync(await admin.GetAsync("/api/admin/cluster"), HttpStatusCode.OK);
         Assert.Equal("active", cluster.GetProperty("silos")[0].GetProperty("status").GetString());
-    }
-
-    private static async Task<string> LoginAdminAsync(HttpClient http)
-    {
-        var response = await http.PostAsync("/api/auth/login", System.Net.Http.Json.JsonContent.Create(
-            new { email = CrmApiFactory.AdminEmail, password = CrmApiFactory.AdminPassword }));
-        var json = await ProblemAssert.JsonAsync(response, HttpStatusCode.OK);
-        return json.GetProperty("access_token").GetString()!;
     }
 }
