@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using CrmChatbot.Api.Admin;
 using CrmChatbot.Api.Auth;
 using CrmChatbot.Api.Campaigns;
 using CrmChatbot.Api.Chat;
@@ -88,6 +89,7 @@ public static class CrmApiExtensions
         app.MapMeetingEndpoints();
         app.MapChatEndpoints();
         app.MapChatWidget();
+        app.MapAdminEndpoints(app.Services.GetRequiredService<CrmSettings>());
         return app;
     }
 

@@ -1,4 +1,5 @@
 using CrmChatbot.Api;
+using CrmChatbot.Api.Admin;
 using CrmChatbot.Api.Configuration;
 using CrmChatbot.Api.Http;
 using CrmChatbot.Chat.Dialogue;
@@ -72,6 +73,12 @@ public static class SiloHost
             }
 
             silo.Services.AddCrmGrains();
+            if (settings.DashboardEnabled)
+            {
+                // Admin-only Orleans dashboard at /dashboard (mapped by MapCrmApi, see Api/Admin/DashboardAccess).
+                silo.AddCrmDashboard();
+            }
+
             silo.Services.Configure<CrmChatbot.Tickets.TicketSlaOptions>(options =>
             {
                 options.FirstResponse = settings.TicketSla.FirstResponse;

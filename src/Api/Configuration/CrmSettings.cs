@@ -86,6 +86,9 @@ public sealed partial record CrmSettings
     /// <summary>How long a graceful stop may take (drain, in-flight requests, leaving the cluster) before it is forced (SHUTDOWN_TIMEOUT_SECONDS).</summary>
     public int ShutdownTimeoutSeconds { get; init; } = 30;
 
+    /// <summary>Whether the admin-only Orleans dashboard runs at /dashboard (DASHBOARD_ENABLED, default true).</summary>
+    public bool DashboardEnabled { get; init; } = true;
+
     /// <summary>Secrets (signing key, admin password, model API key) never reach a log through ToString.</summary>
     public override string ToString() =>
         $"CrmSettings {{ Host = {Host}, Port = {Port}, Store = {(MongoUrl is null ? "LiteDB " + DataDir : "MongoDB " + DbName)}, Clustering = {Clustering} }}";
@@ -199,6 +202,7 @@ public sealed partial record CrmSettings
             ChatFaqPath = chatFaqPath is null ? null : Path.GetFullPath(chatFaqPath),
             ChatBotOwnerUserId = Optional(config, "CHAT_BOT_OWNER_USER_ID"),
             ChatLlm = chatLlm,
+            DashboardEnabled = Bool(config, "DASHBOARD_ENABLED", true),
         };
     }
 
@@ -269,6 +273,18 @@ public sealed partial record CrmSettings
         }
 
         return value;
+    }
+
+    private static bool Bool(IConfiguration config, string name, bool fallback)
+    {
+        var raw = Optional(config, name);
+        return raw?.ToLowerInvariant() switch
+        {
+            null => fallback,
+            "true" or "1" => true,
+            "false" or "0" => false,
+            _ => throw new SettingsException($"{name} '{raw}' is invalid: expected true or false"),
+        };
     }
 
     private static string Identifier(IConfiguration config, string name, string fallback)
