@@ -100,6 +100,11 @@ public sealed class ClusterTests(ITestOutputHelper output)
             var token = await silos[0].LoginAsync(SiloProcess.AdminEmail, SiloProcess.AdminPassword);
             clients.AddRange(silos.Select(s => s.AuthorizedClient(token)));
 
+            // The operations view sees the three members from any silo.
+            var view = await ClusterViewAsync(clients[1], v => v.GetProperty("active_silos").GetInt32() == 3);
+            Assert.Equal(3, view.GetProperty("silos").EnumerateArray().Count(s => s.GetProperty("status").GetString() == "active"));
+            Assert.Single(view.GetProperty("silos").EnumerateArray(), s => s.GetProperty("handled_this_request").GetBoolean());
+
             // 300 entities, the four kinds in turn, through the three endpoints in turn, 8 at a time; keep what was acknowledged.
             var created = new ConcurrentBag<Entity>();
             await ForEachAsync(Enumerable.Range(0, EntityCount), async i =>
@@ -192,6 +197,13 @@ public sealed class ClusterTests(ITestOutputHelper output)
 
             var campaignOnReplacement = await replacementClient.GetStringAsync($"/api/campaigns/{campaignId}");
             Assert.Equal(MetricCalls, JsonDocument.Parse(campaignOnReplacement).RootElement.GetProperty("metrics").GetProperty("sent").GetInt32());
+
+            // The operations view, from the newcomer: three active members again, the killed silo dead and without counts.
+            var after = await ClusterViewAsync(replacementClient, v => v.GetProperty("active_silos").GetInt32() == 3
+                && v.GetProperty("silos").EnumerateArray().Any(s => s.GetProperty("status").GetString() == "dead"));
+            var dead = after.GetProperty("silos").EnumerateArray().Single(s => s.GetProperty("status").GetString() == "dead");
+            Assert.Equal(JsonValueKind.Null, dead.GetProperty("activation_count").ValueKind);
+            Assert.True(after.GetProperty("total_activations").GetInt64() > 0, after.ToString());
 
             // Graceful shutdown of everything still running.
             var exitCodes = await Task.WhenAll(new[] { silos[0], silos[1], replacement }.Select(s => s.StopAsync()));
@@ -306,6 +318,26 @@ public sealed class ClusterTests(ITestOutputHelper output)
         var body = await response.Content.ReadAsStringAsync(cts.Token);
         AssertNoServerFault(response, body);
         return (response.StatusCode, response.StatusCode == HttpStatusCode.OK ? JsonDocument.Parse(body).RootElement : default, body);
+    }
+
+    /// <summary>Polls <c>GET /api/admin/cluster</c> until the view matches (membership news takes a moment to spread).</summary>
+    private static async Task<JsonElement> ClusterViewAsync(HttpClient admin, Func<JsonElement, bool> match)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        while (true)
+        {
+            using var response = await admin.GetAsync("/api/admin/cluster");
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET /api/admin/cluster gave {(int)response.StatusCode}: {body}");
+            var view = JsonDocument.Parse(body).RootElement;
+            if (match(view))
+            {
+                return view;
+            }
+
+            Assert.True(stopwatch.Elapsed < FailoverDeadline, $"The cluster view never matched: {body}");
+            await Task.Delay(500);
+        }
     }
 
     /// <summary>Losing a node is a retryable 503 with Retry-After while the cluster recovers, never a 500.</summary>
