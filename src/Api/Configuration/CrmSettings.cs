@@ -74,6 +74,9 @@ public sealed partial record CrmSettings
     /// <summary>Orleans membership probe timeout (MEMBERSHIP_PROBE_TIMEOUT_SECONDS); null = the Orleans default (5 s). Lower = faster failure detection.</summary>
     public int? MembershipProbeTimeoutSeconds { get; init; }
 
+    /// <summary>Idle time after which a grain is deactivated (GRAIN_COLLECTION_AGE_SECONDS); null = the Orleans default (15 min).</summary>
+    public int? GrainCollectionAgeSeconds { get; init; }
+
     /// <summary>Secrets (signing key, admin password, model API key) never reach a log through ToString.</summary>
     public override string ToString() =>
         $"CrmSettings {{ Host = {Host}, Port = {Port}, Store = {(MongoUrl is null ? "LiteDB " + DataDir : "MongoDB " + DbName)}, Clustering = {Clustering} }}";
@@ -151,6 +154,9 @@ public sealed partial record CrmSettings
             MembershipProbeTimeoutSeconds = Optional(config, "MEMBERSHIP_PROBE_TIMEOUT_SECONDS") is null
                 ? null
                 : Int(config, "MEMBERSHIP_PROBE_TIMEOUT_SECONDS", 5, 1, 600),
+            GrainCollectionAgeSeconds = Optional(config, "GRAIN_COLLECTION_AGE_SECONDS") is null
+                ? null
+                : Int(config, "GRAIN_COLLECTION_AGE_SECONDS", 900, 10, 7 * 24 * 3600),
             MongoUrl = mongoUrl,
             DbName = dbName,
             JwtSecretKey = key,
