@@ -141,11 +141,12 @@ run_wrk() {
     wrk -t2 -c"$connections" -d"${seconds}s" --timeout 5s -s "$BENCH/wrk/scenario.lua" "http://127.0.0.1:$port" 2>&1) || true
   local result
   result=$(grep '^RESULT ' <<<"$output" | sed 's/^RESULT //') || { log "wrk failed: $output"; return 1; }
-  python3 - "$name" "$connections" "$LEADS" "$result" $(( $(cpu_ticks "$pid") - ticks_before )) "$(getconf CLK_TCK)" "$load" >>"$RESULTS" <<'PY'
+  python3 - "$name" "$connections" "$LEADS" "$result" $(( $(cpu_ticks "$pid") - ticks_before )) "$(getconf CLK_TCK)" "$load" \
+    "$(rss_mb "$pid")" >>"$RESULTS" <<'PY'
 import json, sys
 r = json.loads(sys.argv[4])
 r.update(name=sys.argv[1], connections=int(sys.argv[2]), leads=int(sys.argv[3]),
-         server_cpu_s=int(sys.argv[5]) / int(sys.argv[6]), load_before=float(sys.argv[7]))
+         server_cpu_s=int(sys.argv[5]) / int(sys.argv[6]), load_before=float(sys.argv[7]), rss_after_mb=int(sys.argv[8]))
 print(json.dumps(r))
 PY
 }
