@@ -129,8 +129,10 @@ chat = by_name.get("chat turn")
 if chat:
     target_row("chat turn", "p99 < 20 ms", chat["p99_us"] < 20_000, f"p99 {ms(chat['p99_us'])} ms")
 rss = max(facts["rss_warm_mb"], facts["rss_after_load_mb"])
+peak = max([r.get("rss_after_mb", 0) for r in rows if r["leads"] == sizes[1] and r is not baseline] + [rss])
 target_row("memory", f"RSS < 1 GB after {sizes[1]:,} leads and the load run", rss < 1024,
-           f"{facts['rss_warm_mb']} MB with {subsets[2]:,} grains active, {facts['rss_after_load_mb']} MB after the load run")
+           f"{facts['rss_warm_mb']} MB with {subsets[2]:,} grains active, {facts['rss_after_load_mb']} MB after the load run "
+           f"(highest after a scenario: {peak} MB)")
 before, after = facts["activations_before_idle"], facts["activations_after_idle"]
 if before is not None and after is not None:
     target_row("idle grains deactivate", f"activations fall after GRAIN_COLLECTION_AGE_SECONDS={facts['idle_age']}",
