@@ -224,8 +224,18 @@ list_scenarios ""
 
 log "starting 256 chat sessions"
 SESSIONS="$WORK/sessions.txt"
-seq 256 | xargs -P 8 -I{} curl -sf "http://127.0.0.1:$PORT/api/chat/sessions" -X POST -H "authorization: Bearer $TOKEN" -o "$WORK/session-{}.json"
-python3 -c 'import json,sys; [print(json.load(open(f))["id"]) for f in sys.argv[1:]]' "$WORK"/session-*.json >"$SESSIONS"
+seq 256 | xargs -P 8 -I{} curl -s --retry 2 "http://127.0.0.1:$PORT/api/chat/sessions" -X POST \
+  -H "authorization: Bearer $TOKEN" -o "$WORK/session-{}.json" -w '%{http_code}\n' >"$WORK/session-status.txt" || true
+python3 - "$WORK"/session-*.json >"$SESSIONS" <<'PY'
+import json, sys
+for path in sys.argv[1:]:
+    try:
+        print(json.load(open(path))["id"])
+    except (ValueError, KeyError, OSError):
+        pass
+PY
+log "  $(wc -l <"$SESSIONS") sessions started (HTTP statuses: $(sort "$WORK/session-status.txt" | uniq -c | tr -s ' \n' ' '))"
+[[ -s $SESSIONS ]] || { log "no chat session could be started"; tail -20 "$WORK/silo.log" >&2; exit 1; }
 run_wrk "chat turn" chat 32 "$DURATION" "$PORT" IDS="$SESSIONS"
 run_wrk "login (bcrypt)" login 4 "$DURATION" "$PORT" LOGIN_BODY="{\"email\":\"$ADMIN_EMAIL\",\"password\":\"$ADMIN_PASSWORD\"}"
 RSS_AFTER_LOAD=$(rss_mb "$SILO_PID")
