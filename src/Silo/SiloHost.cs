@@ -59,6 +59,17 @@ public static class SiloHost
                 silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort);
             }
 
+            if (settings.GrainCollectionAgeSeconds is { } collectionAge)
+            {
+                // Orleans checks for idle activations every quantum: keep it below the age, or grains outlive it by a minute.
+                var age = TimeSpan.FromSeconds(collectionAge);
+                silo.Configure<GrainCollectionOptions>(options =>
+                {
+                    options.CollectionAge = age;
+                    options.CollectionQuantum = TimeSpan.FromSeconds(Math.Min(60, Math.Max(1, collectionAge / 4)));
+                });
+            }
+
             if (settings.MongoUrl is null)
             {
                 silo.Services.AddLiteDbCrmStorage(settings.DataDir);

@@ -226,6 +226,37 @@ public abstract class AuthTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task A_role_change_applies_to_the_next_request_of_a_token_already_in_use()
+    {
+        var (id, token) = await fixture.Factory.CreateUserAsync("agent");
+        using var agent = fixture.Factory.ClientWithToken(token);
+        Assert.Equal(HttpStatusCode.OK, (await agent.GetAsync("/api/leads")).StatusCode);
+
+        using var admin = fixture.Admin();
+        Assert.Equal(HttpStatusCode.OK, (await admin.PatchAsJsonAsync($"/api/users/{id}", new { role = "client" })).StatusCode);
+        await ProblemAssert.IsProblemAsync(await agent.GetAsync("/api/leads"), HttpStatusCode.Forbidden);
+
+        Assert.Equal(HttpStatusCode.OK, (await admin.PatchAsJsonAsync($"/api/users/{id}", new { role = "agent" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await agent.GetAsync("/api/leads")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_deleted_users_token_stops_working_at_once_and_does_not_open_a_re_registered_account()
+    {
+        var email = $"gone-{Guid.NewGuid():N}@crm.test";
+        var (id, token) = await fixture.Factory.CreateUserAsync("agent", email);
+        using var agent = fixture.Factory.ClientWithToken(token);
+        Assert.Equal(HttpStatusCode.OK, (await agent.GetAsync("/api/auth/me")).StatusCode);
+
+        using var admin = fixture.Admin();
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/users/{id}")).StatusCode);
+        await ProblemAssert.IsProblemAsync(await agent.GetAsync("/api/auth/me"), HttpStatusCode.Unauthorized);
+
+        await fixture.Factory.CreateUserAsync("agent", email);
+        await ProblemAssert.IsProblemAsync(await agent.GetAsync("/api/auth/me"), HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
     public async Task A_malformed_authorization_header_is_401_not_500()
     {
         using var http = fixture.Anonymous();

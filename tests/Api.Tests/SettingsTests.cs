@@ -30,6 +30,7 @@ public class SettingsTests
         Assert.Equal(["*"], settings.CorsOrigins);
         Assert.Null(settings.MongoUrl);
         Assert.False(settings.JwtKeyGenerated);
+        Assert.Null(settings.GrainCollectionAgeSeconds);
     }
 
     [Theory]
@@ -42,6 +43,8 @@ public class SettingsTests
     [InlineData("CORS_ORIGINS", "not a url")]
     [InlineData("ADMIN_EMAIL", "admin-without-password@example.com")]
     [InlineData("SILO_PORT", "x")]
+    [InlineData("GRAIN_COLLECTION_AGE_SECONDS", "9")]
+    [InlineData("GRAIN_COLLECTION_AGE_SECONDS", "ten")]
     public void A_bad_value_stops_start_up_naming_the_variable(string name, string value)
     {
         var ex = Assert.Throws<SettingsException>(() => Load("Production", ("JWT_SECRET_KEY", GoodKey), (name, value)));
@@ -85,7 +88,7 @@ public class SettingsTests
         var settings = Load("Production",
             ("JWT_SECRET_KEY", GoodKey), ("PORT", "9001"), ("HOST", "0.0.0.0"), ("CORS_ORIGINS", "https://a.example.com, http://localhost:3000"),
             ("ADMIN_EMAIL", "root@example.com"), ("ADMIN_PASSWORD", "long-enough"), ("ACCESS_TOKEN_EXPIRE_MINUTES", "120"),
-            ("MONGO_URL", "mongodb://127.0.0.1:27017"), ("DB_NAME", "crm_test"));
+            ("MONGO_URL", "mongodb://127.0.0.1:27017"), ("DB_NAME", "crm_test"), ("GRAIN_COLLECTION_AGE_SECONDS", "30"));
 
         Assert.Equal(9001, settings.Port);
         Assert.Equal("0.0.0.0", settings.Host);
@@ -94,6 +97,7 @@ public class SettingsTests
         Assert.Equal(120, settings.AccessTokenExpireMinutes);
         Assert.Equal("mongodb://127.0.0.1:27017", settings.MongoUrl);
         Assert.Equal("crm_test", settings.DbName);
+        Assert.Equal(30, settings.GrainCollectionAgeSeconds);
     }
 
     private sealed class Env(string name) : IHostEnvironment

@@ -19,6 +19,8 @@ public static class AuthSetup
     public static IServiceCollection AddCrmAuth(this IServiceCollection services)
     {
         services.AddSingleton<JwtTokens>();
+        services.AddSingleton<UserAccountCache>();
+        services.AddSingleton<IUserAccountChanges>(sp => sp.GetRequiredService<UserAccountCache>());
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<JwtTokens>((options, tokens) =>
@@ -43,7 +45,8 @@ public static class AuthSetup
     /// <summary>
     /// A signature is not enough: the account must still exist, be the same account (not a deleted
     /// and re-registered email) and be active. The role is taken from the account, so a role change
-    /// applies at once. The user grain answers from memory, so this costs one in-silo call.
+    /// applies at once. On a single silo the account comes from <see cref="UserAccountCache"/>, which
+    /// the user grain clears before acknowledging any change; otherwise from the user grain.
     /// </summary>
     private static async Task CheckAccountAsync(TokenValidatedContext context)
     {
@@ -56,8 +59,9 @@ public static class AuthSetup
             return;
         }
 
-        var grains = context.HttpContext.RequestServices.GetRequiredService<IGrainFactory>();
-        var user = await grains.GetGrain<IUserGrain>(EmailKey.Normalize(email)).GetAsync();
+        var services = context.HttpContext.RequestServices;
+        var user = await services.GetRequiredService<UserAccountCache>()
+            .GetAsync(EmailKey.Normalize(email), services.GetRequiredService<IGrainFactory>());
         if (user is null || user.Id != subject)
         {
             context.Fail("The account of this token no longer exists.");

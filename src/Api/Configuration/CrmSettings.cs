@@ -88,6 +88,8 @@ public sealed partial record CrmSettings
 
     /// <summary>Whether the admin-only Orleans dashboard runs at /dashboard (DASHBOARD_ENABLED, default true).</summary>
     public bool DashboardEnabled { get; init; } = true;
+    /// <summary>Idle time after which a grain is deactivated (GRAIN_COLLECTION_AGE_SECONDS); null = the Orleans default (15 min).</summary>
+    public int? GrainCollectionAgeSeconds { get; init; }
 
     /// <summary>Secrets (signing key, admin password, model API key) never reach a log through ToString.</summary>
     public override string ToString() =>
@@ -178,6 +180,9 @@ public sealed partial record CrmSettings
             MembershipDefunctSiloHours = Int(config, "MEMBERSHIP_DEFUNCT_SILO_HOURS", 24, 1, 365 * 24),
             ShutdownDrainSeconds = shutdownDrain,
             ShutdownTimeoutSeconds = shutdownTimeout,
+            GrainCollectionAgeSeconds = Optional(config, "GRAIN_COLLECTION_AGE_SECONDS") is null
+                ? null
+                : Int(config, "GRAIN_COLLECTION_AGE_SECONDS", 900, 10, 7 * 24 * 3600),
             MongoUrl = mongoUrl,
             DbName = dbName,
             JwtSecretKey = key,

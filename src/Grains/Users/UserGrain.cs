@@ -16,17 +16,20 @@ public sealed class UserGrain : Grain, IUserGrain
     private readonly TimeProvider _clock;
     private readonly PasswordOptions _passwords;
     private readonly LoginThrottle _throttle;
+    private readonly IUserAccountChanges[] _changes;
 
     public UserGrain(
         [PersistentState(StorageNames.Users, StorageNames.Crm)] IPersistentState<UserState> user,
         TimeProvider clock,
         IOptions<PasswordOptions> passwords,
-        IOptions<LoginThrottleOptions> throttle)
+        IOptions<LoginThrottleOptions> throttle,
+        IEnumerable<IUserAccountChanges> changes)
     {
         _user = user;
         _clock = clock;
         _passwords = passwords.Value;
         _throttle = new LoginThrottle(throttle.Value);
+        _changes = [.. changes];
     }
 
     private string Key => this.GetPrimaryKeyString();
@@ -47,7 +50,7 @@ public sealed class UserGrain : Grain, IUserGrain
         var workFactor = Math.Max(11, _passwords.WorkFactor);
         var hash = await Task.Run(() => BCrypt.Net.BCrypt.EnhancedHashPassword(user.Password, workFactor));
         var now = Timestamps.Now(_clock);
-        await _user.ReplaceAsync(new UserState
+        await ChangeAsync(() => _user.ReplaceAsync(new UserState
         {
             UserId = Guid.CreateVersion7().ToString(),
             Email = valid.Value!,
@@ -57,7 +60,7 @@ public sealed class UserGrain : Grain, IUserGrain
             IsActive = true,
             CreatedAt = now,
             UpdatedAt = now,
-        }, DeactivateOnIdle);
+        }, DeactivateOnIdle));
         return CommandResult<UserDto>.Ok(_user.State.ToDto());
     }
 
@@ -110,7 +113,7 @@ public sealed class UserGrain : Grain, IUserGrain
         }
 
         var current = _user.State;
-        await _user.ReplaceAsync(new UserState
+        await ChangeAsync(() => _user.ReplaceAsync(new UserState
         {
             UserId = current.UserId,
             Email = current.Email,
@@ -120,7 +123,7 @@ public sealed class UserGrain : Grain, IUserGrain
             IsActive = patch.IsActive.HasValue ? patch.IsActive.Value : current.IsActive,
             CreatedAt = current.CreatedAt,
             UpdatedAt = Timestamps.Now(_clock),
-        }, DeactivateOnIdle);
+        }, DeactivateOnIdle));
         return CommandResult<UserDto>.Ok(_user.State.ToDto());
     }
 
@@ -131,8 +134,27 @@ public sealed class UserGrain : Grain, IUserGrain
             return false;
         }
 
-        await _user.ClearStateAsync();
+        await ChangeAsync(_user.ClearStateAsync);
         return true;
+    }
+
+    /// <summary>
+    /// Runs a write of the account and then tells the listeners, even when the write failed (it may
+    /// have reached the store), so no cached copy outlives the answer to the change.
+    /// </summary>
+    private async Task ChangeAsync(Func<Task> write)
+    {
+        try
+        {
+            await write();
+        }
+        finally
+        {
+            foreach (var listener in _changes)
+            {
+                listener.Changed(Key);
+            }
+        }
     }
 
     private static bool Verify(string password, string hash)

@@ -1,0 +1,176 @@
+"""Writes the markdown report of one bench/run.sh run: python3 report.py facts.json results.jsonl."""
+import json
+import sys
+
+facts = json.load(open(sys.argv[1]))
+rows = [json.loads(line) for line in open(sys.argv[2]) if line.strip()]
+by_name = {r["name"]: r for r in rows}
+sizes, subsets = facts["sizes"], facts["get_subsets"]
+
+
+def rps(r):
+    return r["requests"] / (r["duration_us"] / 1e6)
+
+
+def ms(us):
+    return f"{us / 1000:.2f}"
+
+
+def answered(r):
+    """False when no request got an answer within wrk's 5 s timeout: its percentiles are empty."""
+    return r["requests"] > 0 and r["p50_us"] > 0
+
+
+def errors(r):
+    n = r["errors_connect"] + r["errors_read"] + r["errors_write"] + r["errors_status"] + r["errors_timeout"]
+    return str(n) if n else "0"
+
+
+baseline = by_name.get("baseline: bare Kestrel GET")
+base_rps = rps(baseline) if baseline else None
+
+
+def ratio(r):
+    return f"{rps(r) / base_rps:.0%}" if base_rps else "n/a"
+
+
+def cpu_us(r):
+    """Server CPU (user + system, all threads) per answered request, in microseconds."""
+    return r["server_cpu_s"] * 1e6 / r["requests"] if r["requests"] else 0
+
+
+base_cpu = cpu_us(baseline) if baseline else None
+
+
+def cpu_ratio(r):
+    return f"{base_cpu / cpu_us(r):.0%}" if base_cpu and cpu_us(r) else "n/a"
+
+
+out = []
+w = out.append
+w(f"# Benchmark results {facts['date'][:10]}")
+w("")
+w("Produced by `bash bench/run.sh" + (" --quick" if facts["quick"] else "") + "`: Release build, one silo (the real "
+  "`src/Silo` process) on the embedded LiteDB store in a temporary `DATA_DIR`, wrk as a separate process on 127.0.0.1 "
+  f"(2 threads), {facts['duration']} s per scenario. The baseline is bare Kestrel with the service's JWT validation "
+  f"serving a lead document of the same size ({facts['body_bytes']} bytes) from a dictionary, measured in the same run.")
+w("")
+w("## Machine")
+w("")
+w("| | |")
+w("|---|---|")
+w(f"| Cores | {facts['cores']} (shared with the load generator and other work) |")
+w(f"| CPU | {facts['cpu']} |")
+w(f"| Memory | {facts['memory_gb']} GB |")
+w(f"| Kernel | {facts['kernel']} |")
+w(f"| .NET | SDK {facts['dotnet']}, runtime {facts['runtime']} |")
+w(f"| Commit | {facts['commit']} |")
+w(f"| wrk | {facts['wrk']} |")
+w(f"| Load average (1, 5, 15 min) at the end | {facts['load_average']} |")
+w(f"| Whole run | {facts['total_seconds']} s |")
+w(f"| Grain activations (warm-up) | {facts['activation_rate']:,}/s |")
+w("")
+w(f"## Scenarios ({sizes[1]:,} leads)")
+w("")
+w("| Scenario | Connections | req/s | vs baseline | p50 ms | p95 ms | p99 ms | errors | server CPU µs/req | CPU efficiency vs baseline | load avg before | server RSS after |")
+w("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+main = ["baseline: bare Kestrel GET", "GET lead", "PATCH lead", "mixed 80/20", "POST lead", "list status", "list q",
+        "chat turn", "login (bcrypt)"]
+for name in main:
+    r = by_name.get(name)
+    if r and not answered(r):
+        w(f"| {name} | {r['connections']} | 0 | 0% | > 5000 | > 5000 | > 5000 | {errors(r)} timeouts | | | {r['load_before']} | {r['rss_after_mb']} MB |")
+    elif r:
+        w(f"| {name} | {r['connections']} | {rps(r):,.0f} | {ratio(r)} | {ms(r['p50_us'])} | {ms(r['p95_us'])} | "
+          f"{ms(r['p99_us'])} | {errors(r)} | {cpu_us(r):,.0f} | {cpu_ratio(r)} | {r['load_before']} | {r['rss_after_mb']} MB |")
+w("")
+w("Server CPU per request is the busy time of the server process (silo or baseline, all threads) divided by the "
+  "requests it answered. On a shared machine it is the figure that other work disturbs least: req/s and tail latency "
+  "move with the CPU share the run gets (see the load average before each scenario; 2 means both cores busy). CPU "
+  "efficiency vs baseline = baseline CPU per request / scenario CPU per request, the req/s ratio the scenario would "
+  "reach if both had the cores to themselves.")
+w("")
+w(f"GET reads random ids among {subsets[2]:,} warm lead grains; PATCH changes `notes` of a random lead "
+  "(durable: the grain writes the document before answering); mixed is 80% GET and 20% PATCH; POST creates leads "
+  "(no email/phone, so no contact claims); list status is `?status=qualified&sort=-created_at&limit=50`, list q is "
+  "`?q=orbital&sort=-created_at&limit=50` (~2% of the leads match); chat turn posts an FAQ question to one of 256 "
+  "sessions (the deterministic engine, no LLM); login checks a bcrypt hash and issues a token.")
+w("")
+
+
+def target_row(name, text, ok, measured):
+    w(f"| {name} | {text} | {measured} | {'pass' if ok else '**miss**'} |")
+
+
+w("## Targets")
+w("")
+w("| Scenario | Target | Measured | Result |")
+w("|---|---|---|---|")
+get, patch = by_name.get("GET lead"), by_name.get("PATCH lead")
+if baseline:
+    w(f"| baseline (for reference) | the ceiling | p99 {ms(baseline['p99_us'])} ms | "
+      f"{'p99 < 10 ms' if baseline['p99_us'] < 10_000 else 'p99 ≥ 10 ms: the machine, not the service, sets the tail'} |")
+if get and base_rps:
+    target_row("GET lead", "≥ 70% of baseline req/s, p99 < 10 ms at 32 connections",
+               rps(get) >= 0.7 * base_rps and get["p99_us"] < 10_000,
+               f"{ratio(get)}, p99 {ms(get['p99_us'])} ms (CPU efficiency {cpu_ratio(get)})")
+if patch and base_rps:
+    target_row("PATCH lead", "≥ 40% of baseline req/s, durable", rps(patch) >= 0.4 * base_rps,
+               f"{ratio(patch)} (CPU efficiency {cpu_ratio(patch)})")
+ls, lq = by_name.get("list status"), by_name.get("list q")
+if ls:
+    target_row(f"list status @{sizes[1]:,}", "p50 < 5 ms, p99 < 20 ms",
+               answered(ls) and ls["p50_us"] < 5000 and ls["p99_us"] < 20_000,
+               f"p50 {ms(ls['p50_us'])} ms, p99 {ms(ls['p99_us'])} ms" if answered(ls) else "no answer within 5 s")
+if lq:
+    target_row(f"list q @{sizes[1]:,}", "p50 < 50 ms", answered(lq) and lq["p50_us"] < 50_000,
+               f"p50 {ms(lq['p50_us'])} ms" if answered(lq) else "no answer within 5 s")
+chat = by_name.get("chat turn")
+if chat:
+    target_row("chat turn", "p99 < 20 ms", chat["p99_us"] < 20_000, f"p99 {ms(chat['p99_us'])} ms")
+rss = max(facts["rss_warm_mb"], facts["rss_after_load_mb"])
+peak = max([r.get("rss_after_mb", 0) for r in rows if r["leads"] == sizes[1] and r is not baseline] + [rss])
+target_row("memory", f"RSS < 1 GB after {sizes[1]:,} leads and the load run", rss < 1024,
+           f"{facts['rss_warm_mb']} MB with {subsets[2]:,} grains active, {facts['rss_after_load_mb']} MB after the load run "
+           f"(highest after a scenario: {peak} MB)")
+before, after = facts["activations_before_idle"], facts["activations_after_idle"]
+if before is not None and after is not None:
+    target_row("idle grains deactivate", f"activations fall after GRAIN_COLLECTION_AGE_SECONDS={facts['idle_age']}",
+               after < before / 2, f"{before:,} → {after:,} after {facts['idle_seconds']} s")
+else:
+    target_row("idle grains deactivate", "activations fall", False, "dotnet-counters unavailable")
+w("")
+w("## Memory")
+w("")
+w("| Moment | Silo RSS |")
+w("|---|---:|")
+w(f"| started on {sizes[1]:,} leads | {facts['rss_start_mb']} MB |")
+w(f"| {subsets[2]:,} lead grains activated ({facts['activations_warm'] if facts['activations_warm'] is not None else '?'} activations) | {facts['rss_warm_mb']} MB |")
+w(f"| after the load run | {facts['rss_after_load_mb']} MB |")
+w(f"| {sizes[2]:,} leads, after idle collection | {facts['rss_largest_mb']} MB |")
+w("")
+w("## Scaling")
+w("")
+w("List (4 connections) as the number of leads grows:")
+w("")
+w("| Leads | list status req/s | p50 ms | p99 ms | list q req/s | p50 ms | p99 ms |")
+w("|---:|---:|---:|---:|---:|---:|---:|")
+for size, suffix in ((sizes[0], f" @{sizes[0]}"), (sizes[1], ""), (sizes[2], f" @{sizes[2]}")):
+    cells = [f"{size:,}"]
+    for r in (by_name.get("list status" + suffix), by_name.get("list q" + suffix)):
+        if r and answered(r):
+            cells += [f"{rps(r):,.0f}", ms(r["p50_us"]), ms(r["p99_us"])]
+        else:
+            cells += ["0", "> 5000", "> 5000"]
+    w("| " + " | ".join(cells) + " |")
+w("")
+w(f"GET (32 connections) as the number of distinct warm lead grains grows ({sizes[1]:,} leads stored):")
+w("")
+w("| Distinct ids | req/s | vs baseline | p50 ms | p99 ms | server CPU µs/req | CPU efficiency vs baseline |")
+w("|---:|---:|---:|---:|---:|---:|---:|")
+for n, name in ((subsets[0], f"GET lead @{subsets[0]} ids"), (subsets[1], f"GET lead @{subsets[1]} ids"), (subsets[2], "GET lead")):
+    r = by_name.get(name)
+    if r:
+        w(f"| {n:,} | {rps(r):,.0f} | {ratio(r)} | {ms(r['p50_us'])} | {ms(r['p99_us'])} | {cpu_us(r):,.0f} | {cpu_ratio(r)} |")
+w("")
+print("\n".join(out))

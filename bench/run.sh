@@ -1,0 +1,281 @@
+#!/usr/bin/env bash
+# The benchmark harness (issue #7): builds Release, starts the real Silo on a temporary embedded
+# store, seeds leads, drives load with wrk (a separate process, 127.0.0.1 only, bounded in time)
+# and writes bench/results/<yyyy-MM-dd>.md. Usage:
+#   bash bench/run.sh [--quick] [--duration SECONDS] [--out FILE] [--no-build]
+# --quick: small data (1k/5k/10k leads) and 3 s per scenario, a smoke run of the whole pipeline.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BENCH="$ROOT/bench"
+QUICK=0
+DURATION=""
+OUT=""
+BUILD=1
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --quick) QUICK=1 ;;
+    --duration) DURATION="$2"; shift ;;
+    --out) OUT="$2"; shift ;;
+    --no-build) BUILD=0 ;;
+    -h|--help) sed -n 2,7p "$0"; exit 0 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+if [[ $QUICK == 1 ]]; then
+  SIZES=(1000 5000 10000); DURATION=${DURATION:-3}; IDLE_AGE=10; GET_SUBSETS=(100 1000 5000)
+else
+  SIZES=(10000 100000 300000); DURATION=${DURATION:-10}; IDLE_AGE=20; GET_SUBSETS=(1000 10000 100000)
+fi
+MAIN_SIZE=${SIZES[1]}
+OUT=${OUT:-"$BENCH/results/$(date -u +%Y-%m-%d).md"}
+START_TIME=$(date +%s)
+log() { printf '[bench %4ds] %s\n' $(( $(date +%s) - START_TIME )) "$*" >&2; }
+
+# --- tools ---------------------------------------------------------------------------------------
+if ! command -v wrk >/dev/null; then
+  log "installing wrk (apt)"
+  apt-get install -y wrk >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }
+fi
+command -v python3 >/dev/null || { log "installing python3 (apt)"; apt-get install -y python3 >/dev/null; }
+COUNTERS="$BENCH/.tools/dotnet-counters"
+if [[ ! -x $COUNTERS ]]; then
+  log "installing dotnet-counters (NuGet) into bench/.tools"
+  dotnet tool install dotnet-counters --tool-path "$BENCH/.tools" >/dev/null 2>&1 || log "dotnet-counters unavailable: activation counts will be missing"
+fi
+
+# --- build -----------------------------------------------------------------------------------------
+if [[ $BUILD == 1 ]]; then
+  log "building Release"
+  for project in src/Silo bench/Baseline bench/Seeder; do
+    dotnet build "$ROOT/$project" -c Release -nologo -v quiet -clp:ErrorsOnly >/tmp/crm-bench-build.log 2>&1 \
+      || { cat /tmp/crm-bench-build.log >&2; exit 1; }
+  done
+fi
+SILO_DLL="$ROOT/src/Silo/bin/Release/net10.0/CrmChatbot.Silo.dll"
+BASELINE_DLL="$ROOT/bench/Baseline/bin/Release/net10.0/CrmChatbot.Bench.Baseline.dll"
+SEEDER_DLL="$ROOT/bench/Seeder/bin/Release/net10.0/CrmChatbot.Bench.Seeder.dll"
+
+# --- environment -----------------------------------------------------------------------------------
+WORK=$(mktemp -d /tmp/crm-bench.XXXXXX)
+RESULTS="$WORK/results.jsonl"
+FACTS="$WORK/facts.json"
+: >"$RESULTS"
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+PORT=$(free_port); BASELINE_PORT=$(free_port); SILO_PORT=$(free_port); GATEWAY_PORT=$(free_port)
+ADMIN_EMAIL=bench-admin@example.com
+ADMIN_PASSWORD=bench-password-123
+export ASPNETCORE_ENVIRONMENT=Production JWT_SECRET_KEY="bench-fixed-signing-key-0123456789abcdefghij" \
+  ACCESS_TOKEN_EXPIRE_MINUTES=240 HOST=127.0.0.1
+SILO_PID=""; BASELINE_PID=""
+cleanup() {
+  [[ -n $BASELINE_PID ]] && kill "$BASELINE_PID" 2>/dev/null || true
+  [[ -n $SILO_PID ]] && kill "$SILO_PID" 2>/dev/null || true
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+wait_http() { # url seconds
+  local deadline=$(( $(date +%s) + $2 ))
+  until curl -sf -o /dev/null "$1"; do
+    (( $(date +%s) < deadline )) || { log "no answer from $1"; tail -20 "$WORK/silo.log" >&2 || true; exit 1; }
+    sleep 0.2
+  done
+}
+
+start_silo() { # [extra env assignments...]
+  (cd "$WORK" && exec env DATA_DIR="$WORK/data" PORT="$PORT" SILO_PORT="$SILO_PORT" GATEWAY_PORT="$GATEWAY_PORT" \
+    ADMIN_EMAIL="$ADMIN_EMAIL" ADMIN_PASSWORD="$ADMIN_PASSWORD" "$@" dotnet "$SILO_DLL" >>"$WORK/silo.log" 2>&1) &
+  SILO_PID=$!
+  wait_http "http://127.0.0.1:$PORT/health/ready" 60
+}
+
+stop_silo() {
+  kill -TERM "$SILO_PID"; wait "$SILO_PID" 2>/dev/null || true; SILO_PID=""
+}
+
+rss_mb() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
+
+# Active lead grains in the silo, from the Orleans meter (dotnet-counters).
+activations() {
+  [[ -x $COUNTERS ]] || { echo null; return; }
+  local csv="$WORK/counters-$RANDOM.csv"
+  timeout 30 "$COUNTERS" collect -p "$SILO_PID" --counters 'Microsoft.Orleans[orleans-catalog-activations]' \
+    --format csv -o "$csv" --duration 00:00:00:04 --refresh-interval 1 >/dev/null 2>&1 || true
+  python3 - "$csv" <<'PY'
+import csv, sys
+# One row per grain type and second; the lead grains' count at the last second (0 when none are left).
+rows = []
+try:
+    rows = [r for r in csv.reader(open(sys.argv[1])) if len(r) >= 5 and r[2].startswith("orleans-catalog-activations[")]
+except OSError:
+    pass
+if not rows:
+    print("null")
+else:
+    last = rows[-1][0]
+    print(sum(int(float(r[4])) for r in rows if r[0] == last and "grain_type=lead]" in r[2]))
+PY
+}
+
+json_field() { python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
+login() { curl -sf "http://127.0.0.1:$PORT/api/auth/login" -H 'content-type: application/json' \
+  -d "{\"email\":\"$ADMIN_EMAIL\",\"password\":\"$ADMIN_PASSWORD\"}" | json_field access_token; }
+
+# CPU time (user + system) of a process so far, in clock ticks: busy CPU per request does not depend
+# on how much of the shared machine other work takes, unlike req/s and tail latency.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+# run_wrk NAME MODE CONNECTIONS SECONDS TARGET_PORT [VAR=value ...]: one bounded wrk run, one result line.
+# The server's CPU is read from TARGET_PID (the silo unless the baseline is measured).
+run_wrk() {
+  local name=$1 mode=$2 connections=$3 seconds=$4 port=$5; shift 5
+  local output pid=${TARGET_PID:-$SILO_PID} ticks_before load
+  ticks_before=$(cpu_ticks "$pid")
+  load=$(cut -d' ' -f1 /proc/loadavg)
+  log "  $name: $connections connections, ${seconds}s"
+  output=$(env MODE="$mode" TOKEN="${TOKEN:-}" "$@" timeout $(( seconds + 30 )) \
+    wrk -t2 -c"$connections" -d"${seconds}s" --timeout 5s -s "$BENCH/wrk/scenario.lua" "http://127.0.0.1:$port" 2>&1) || true
+  local result
+  result=$(grep '^RESULT ' <<<"$output" | sed 's/^RESULT //') || { log "wrk failed: $output"; return 1; }
+  python3 - "$name" "$connections" "$LEADS" "$result" $(( $(cpu_ticks "$pid") - ticks_before )) "$(getconf CLK_TCK)" "$load" \
+    "$(rss_mb "$pid")" >>"$RESULTS" <<'PY'
+import json, sys
+r = json.loads(sys.argv[4])
+r.update(name=sys.argv[1], connections=int(sys.argv[2]), leads=int(sys.argv[3]),
+         server_cpu_s=int(sys.argv[5]) / int(sys.argv[6]), load_before=float(sys.argv[7]), rss_after_mb=int(sys.argv[8]))
+print(json.dumps(r))
+PY
+}
+
+# warm COUNT: GETs each of the first COUNT leads once (activating its grain), then interrupts wrk.
+warm() {
+  local count=$1 marker="$WORK/warm-$RANDOM" started=$(date +%s)
+  log "  activating $count lead grains"
+  env MODE=warm TOKEN="$TOKEN" IDS="$IDS" ID_LIMIT="$count" THREADS=2 WARM_MARKER="$marker" \
+    wrk -t2 -c32 -d300s --timeout 5s -s "$BENCH/wrk/scenario.lua" "http://127.0.0.1:$PORT" >/dev/null 2>&1 &
+  local wrk_pid=$!
+  until [[ -e $marker.0 && -e $marker.1 ]] || ! kill -0 "$wrk_pid" 2>/dev/null; do sleep 0.2; done
+  kill -INT "$wrk_pid" 2>/dev/null || true
+  wait "$wrk_pid" 2>/dev/null || true
+  WARM_RATE=$(( count / ( $(date +%s) - started + 1 ) ))
+}
+
+LEADS=0
+IDS="$WORK/lead-ids.txt"; : >"$IDS"
+seed() { # count first-index
+  log "seeding $1 leads (store closed)"
+  dotnet "$SEEDER_DLL" "$WORK/data" "$1" "$OWNER_ID" "$IDS" "$2" >&2
+  LEADS=$(( $2 + $1 ))
+}
+list_scenarios() { # suffix
+  run_wrk "list status$1" list 4 "$DURATION" "$PORT" LIST_PATH="/api/leads?status=qualified&sort=-created_at&limit=50"
+  run_wrk "list q$1" list 4 "$DURATION" "$PORT" LIST_PATH="/api/leads?q=orbital&sort=-created_at&limit=50"
+}
+
+# --- phase 0: the service creates its store, indexes and admin ----------------------------------
+log "work dir $WORK, service on 127.0.0.1:$PORT"
+start_silo
+TOKEN=$(login)
+OWNER_ID=$(curl -sf "http://127.0.0.1:$PORT/api/auth/me" -H "authorization: Bearer $TOKEN" | json_field id)
+stop_silo
+
+# --- phase 1: list at the smallest size -------------------------------------------------------------
+seed "${SIZES[0]}" 0
+start_silo
+TOKEN=$(login)
+log "phase: ${SIZES[0]} leads"
+list_scenarios " @${SIZES[0]}"
+stop_silo
+
+# --- phase 2: every scenario at the main size ---------------------------------------------------
+seed $(( MAIN_SIZE - SIZES[0] )) "${SIZES[0]}"
+start_silo
+RSS_START=$(rss_mb "$SILO_PID")
+TOKEN=$(login)
+log "phase: $MAIN_SIZE leads"
+FIRST_ID=$(head -1 "$IDS")
+curl -sf "http://127.0.0.1:$PORT/api/leads/$FIRST_ID" -H "authorization: Bearer $TOKEN" >"$WORK/sample-lead.json"
+BODY_BYTES=$(wc -c <"$WORK/sample-lead.json")
+
+# Baseline first, alone on the machine like every scenario (the silo idles meanwhile).
+(cd "$WORK" && exec env PORT="$BASELINE_PORT" dotnet "$BASELINE_DLL" "$WORK/sample-lead.json" "$IDS" >"$WORK/baseline.log" 2>&1) &
+BASELINE_PID=$!
+wait_http "http://127.0.0.1:$BASELINE_PORT/health" 30
+TARGET_PID=$BASELINE_PID run_wrk "warm-up baseline" get 32 2 "$BASELINE_PORT" IDS="$IDS"
+sed -i '$d' "$RESULTS"
+TARGET_PID=$BASELINE_PID run_wrk "baseline: bare Kestrel GET" get 32 "$DURATION" "$BASELINE_PORT" IDS="$IDS"
+kill "$BASELINE_PID"; wait "$BASELINE_PID" 2>/dev/null || true; BASELINE_PID=""
+
+warm "${GET_SUBSETS[2]}"
+ACTIVATION_RATE=$WARM_RATE
+RSS_WARM=$(rss_mb "$SILO_PID")
+ACTIVATIONS_WARM=$(activations)
+run_wrk "GET lead" get 32 "$DURATION" "$PORT" IDS="$IDS" ID_LIMIT="${GET_SUBSETS[2]}"
+run_wrk "GET lead @${GET_SUBSETS[1]} ids" get 32 "$DURATION" "$PORT" IDS="$IDS" ID_LIMIT="${GET_SUBSETS[1]}"
+run_wrk "GET lead @${GET_SUBSETS[0]} ids" get 32 "$DURATION" "$PORT" IDS="$IDS" ID_LIMIT="${GET_SUBSETS[0]}"
+run_wrk "PATCH lead" put 32 "$DURATION" "$PORT" IDS="$IDS" ID_LIMIT="${GET_SUBSETS[2]}"
+run_wrk "mixed 80/20" mixed 32 "$DURATION" "$PORT" IDS="$IDS" ID_LIMIT="${GET_SUBSETS[2]}"
+run_wrk "POST lead" post 32 "$DURATION" "$PORT"
+list_scenarios ""
+
+log "starting 256 chat sessions"
+SESSIONS="$WORK/sessions.txt"
+seq 256 | xargs -P 8 -I{} curl -s --retry 2 "http://127.0.0.1:$PORT/api/chat/sessions" -X POST \
+  -H "authorization: Bearer $TOKEN" -o "$WORK/session-{}.json" -w '%{http_code}\n' >"$WORK/session-status.txt" || true
+python3 - "$WORK"/session-*.json >"$SESSIONS" <<'PY'
+import json, sys
+for path in sys.argv[1:]:
+    try:
+        print(json.load(open(path))["id"])
+    except (ValueError, KeyError, OSError):
+        pass
+PY
+log "  $(wc -l <"$SESSIONS") sessions started (HTTP statuses: $(sort "$WORK/session-status.txt" | uniq -c | tr -s ' \n' ' '))"
+[[ -s $SESSIONS ]] || { log "no chat session could be started"; tail -20 "$WORK/silo.log" >&2; exit 1; }
+run_wrk "chat turn" chat 32 "$DURATION" "$PORT" IDS="$SESSIONS"
+run_wrk "login (bcrypt)" login 4 "$DURATION" "$PORT" LOGIN_BODY="{\"email\":\"$ADMIN_EMAIL\",\"password\":\"$ADMIN_PASSWORD\"}"
+RSS_AFTER_LOAD=$(rss_mb "$SILO_PID")
+stop_silo
+
+# --- phase 3: the largest size, and idle grains deactivating -----------------------------------
+seed $(( SIZES[2] - MAIN_SIZE )) "$MAIN_SIZE"
+start_silo GRAIN_COLLECTION_AGE_SECONDS="$IDLE_AGE"
+TOKEN=$(login)
+log "phase: ${SIZES[2]} leads (GRAIN_COLLECTION_AGE_SECONDS=$IDLE_AGE)"
+warm "${GET_SUBSETS[1]}"
+IDLE_FROM=$(date +%s)
+ACTIVATIONS_BEFORE_IDLE=$(activations)
+list_scenarios " @${SIZES[2]}"
+# Orleans collects in quanta of age/4: wait age + two quanta since the leads were last touched.
+IDLE_WAIT=$(( IDLE_AGE + IDLE_AGE / 2 + 2 - ($(date +%s) - IDLE_FROM) ))
+(( IDLE_WAIT > 0 )) && { log "idling ${IDLE_WAIT}s for grain collection"; sleep "$IDLE_WAIT"; }
+ACTIVATIONS_AFTER_IDLE=$(activations)
+IDLE_SECONDS=$(( $(date +%s) - IDLE_FROM ))
+RSS_LARGEST=$(rss_mb "$SILO_PID")
+stop_silo
+
+# --- report -------------------------------------------------------------------------------------------
+cat >"$FACTS" <<JSON
+{"date": "$(date -u +%Y-%m-%dT%H:%M:%SZ)", "cores": $(nproc),
+ "cpu": "$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)",
+ "memory_gb": $(awk '/MemTotal/ {printf "%.0f", $2/1048576}' /proc/meminfo),
+ "kernel": "$(uname -r)", "dotnet": "$(dotnet --version)",
+ "runtime": "$(dotnet --list-runtimes | awk '/Microsoft.NETCore.App/ {v=$2} END {print v}')",
+ "commit": "$(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD -- src bench 2>/dev/null || echo '+changes')",
+ "wrk": "$(wrk -v 2>&1 | head -1 | cut -d' ' -f2)", "load_average": "$(cut -d' ' -f1-3 /proc/loadavg)",
+ "quick": $QUICK, "duration": $DURATION, "sizes": [${SIZES[0]}, ${SIZES[1]}, ${SIZES[2]}],
+ "get_subsets": [${GET_SUBSETS[0]}, ${GET_SUBSETS[1]}, ${GET_SUBSETS[2]}],
+ "body_bytes": $BODY_BYTES, "activation_rate": $ACTIVATION_RATE,
+ "rss_start_mb": $RSS_START, "rss_warm_mb": $RSS_WARM, "rss_after_load_mb": $RSS_AFTER_LOAD, "rss_largest_mb": $RSS_LARGEST,
+ "activations_warm": $ACTIVATIONS_WARM, "activations_before_idle": $ACTIVATIONS_BEFORE_IDLE,
+ "activations_after_idle": $ACTIVATIONS_AFTER_IDLE, "idle_seconds": $IDLE_SECONDS, "idle_age": $IDLE_AGE,
+ "total_seconds": $(( $(date +%s) - START_TIME ))}
+JSON
+mkdir -p "$(dirname "$OUT")"
+python3 "$BENCH/report.py" "$FACTS" "$RESULTS" >"$OUT"
+log "report: $OUT"
+cat "$OUT"
