@@ -34,16 +34,17 @@ public sealed class LiteDbGrainStorage : IGrainStorage
         return Task.Run(() => Read(stateName, grainId, grainState));
     }
 
+    // Writes go through the store's write queue (one writer thread, group commit); the task completes after commit.
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         ArgumentNullException.ThrowIfNull(grainState);
-        return Task.Run(() => Write(stateName, grainId, grainState));
+        return Write(stateName, grainId, grainState);
     }
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         ArgumentNullException.ThrowIfNull(grainState);
-        return Task.Run(() => Clear(stateName, grainId, grainState));
+        return Clear(stateName, grainId, grainState);
     }
 
     private void Read<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
@@ -62,10 +63,9 @@ public sealed class LiteDbGrainStorage : IGrainStorage
         grainState.RecordExists = true;
     }
 
-    private void Write<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    private async Task Write<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var id = DocumentId(grainId);
-        var collection = _store.GetCollection(stateName);
         var state = _store.Mapper.Serialize(typeof(T), grainState.State);
         var helpers = LiteDbDocuments.HelperFields(CollectionSchemas.For(stateName, typeof(T)), grainState.State);
         var newETag = ETags.New();
@@ -73,14 +73,15 @@ public sealed class LiteDbGrainStorage : IGrainStorage
 
         if (expected is null)
         {
+            var document = NewDocument(id, newETag, state, helpers);
             try
             {
-                collection.Insert(NewDocument(id, newETag, state, helpers));
+                await _store.Writes.RunAsync(db => db.GetCollection(stateName).Insert(document)).ConfigureAwait(false);
             }
-            catch (LiteException e) when (e.ErrorCode == DuplicateKeyErrorCode && collection.Exists(IdIs(id)))
+            catch (LiteException e) when (e.ErrorCode == DuplicateKeyErrorCode && _store.GetCollection(stateName).Exists(IdIs(id)))
             {
                 // Otherwise the duplicate is in another unique index (e.g. users.user_id): rethrown as is.
-                throw GrainStates.Conflict("write", stateName, id, StoredETag(collection, id), expected, e);
+                throw GrainStates.Conflict("write", stateName, id, StoredETag(stateName, id), expected, e);
             }
         }
         else
@@ -92,12 +93,15 @@ public sealed class LiteDbGrainStorage : IGrainStorage
                 $"{{ {DocumentFields.State}: @0, {DocumentFields.ETag}: @1" +
                 string.Concat(helpers.Select((h, i) => $", {h.Key}: @{i + 2}")) + " }",
                 [state, newETag, .. helpers.Select(h => h.Value)]);
-            if (collection.UpdateMany(transform, IdAndETagAre(id, expected)) == 0)
+            var filter = IdAndETagAre(id, expected);
+            var updated = await _store.Writes.RunAsync(db => db.GetCollection(stateName).UpdateMany(transform, filter)).ConfigureAwait(false);
+            if (updated == 0)
             {
-                throw GrainStates.Conflict("write", stateName, id, StoredETag(collection, id), expected, null);
+                throw GrainStates.Conflict("write", stateName, id, StoredETag(stateName, id), expected, null);
             }
         }
 
+        // Committed: now the in-memory projections may follow.
         _store.MarkChanged(stateName);
         foreach (var (name, value) in helpers)
         {
@@ -151,34 +155,37 @@ public sealed class LiteDbGrainStorage : IGrainStorage
         return doc;
     }
 
-    private void Clear<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    private async Task Clear<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var id = DocumentId(grainId);
-        var collection = _store.GetCollection(stateName);
         var expected = grainState.ETag;
 
         if (expected is null)
         {
             // The caller believes there is no record: deleting one it never read would be a lost update.
-            if (collection.Exists(IdIs(id)))
+            if (_store.GetCollection(stateName).Exists(IdIs(id)))
             {
-                throw GrainStates.Conflict("clear", stateName, id, StoredETag(collection, id), expected, null);
+                throw GrainStates.Conflict("clear", stateName, id, StoredETag(stateName, id), expected, null);
             }
-        }
-        else if (collection.DeleteMany(IdAndETagAre(id, expected)) > 0)
-        {
-            _store.MarkChanged(stateName);
-            _store.SearchTexts.Remove(stateName, id);
         }
         else
         {
-            var stored = StoredETag(collection, id);
-            if (stored is not null)
+            var filter = IdAndETagAre(id, expected);
+            if (await _store.Writes.RunAsync(db => db.GetCollection(stateName).DeleteMany(filter)).ConfigureAwait(false) > 0)
             {
-                throw GrainStates.Conflict("clear", stateName, id, stored, expected, null);
+                _store.MarkChanged(stateName);
+                _store.SearchTexts.Remove(stateName, id);
             }
+            else
+            {
+                var stored = StoredETag(stateName, id);
+                if (stored is not null)
+                {
+                    throw GrainStates.Conflict("clear", stateName, id, stored, expected, null);
+                }
 
-            // Already gone: the outcome the caller asked for.
+                // Already gone: the outcome the caller asked for.
+            }
         }
 
         GrainStates.Reset(grainState);
@@ -189,9 +196,9 @@ public sealed class LiteDbGrainStorage : IGrainStorage
     private static BsonExpression IdAndETagAre(string id, string etag) =>
         BsonExpression.Create($"{DocumentFields.Id} = @0 AND {DocumentFields.ETag} = @1", id, etag);
 
-    private static string? StoredETag(ILiteCollection<BsonDocument> collection, string id)
+    private string? StoredETag(string stateName, string id)
     {
-        BsonDocument? doc = collection.FindById(id);
+        BsonDocument? doc = _store.GetCollection(stateName).FindById(id);
         return doc?[DocumentFields.ETag].AsString;
     }
 }

@@ -28,7 +28,8 @@ public sealed class LiteDbReminderTable : IReminderTable
 
     public Task Init() => Task.CompletedTask;
 
-    // LiteDB is synchronous; Task.Run keeps lock waits and disk I/O off the caller's thread.
+    // LiteDB is synchronous; Task.Run keeps lock waits and disk I/O off the caller's thread. Writes go
+    // through the store's write queue (one writer thread, group commit).
     public Task<ReminderTableData> ReadRows(GrainId grainId) =>
         Task.Run(() => ToData(Collection.Find(Query.EQ(ReminderFields.GrainId, grainId.ToString()))));
 
@@ -57,10 +58,11 @@ public sealed class LiteDbReminderTable : IReminderTable
     public Task<string?> UpsertRow(ReminderEntry entry)
     {
         var row = ReminderRow.ForUpsert(entry);
-        return Task.Run(string? () =>
+        var document = ToDocument(row);
+        // One document, one call: LiteDB's Upsert is atomic (insert, or replace the whole document).
+        return _store.Writes.RunAsync(string? (db) =>
         {
-            // One document, one call: LiteDB's Upsert is atomic (insert, or replace the whole document).
-            Collection.Upsert(ToDocument(row));
+            db.GetCollection(ReminderFields.Collection).Upsert(document);
             return row.ETag;
         });
     }
@@ -73,11 +75,11 @@ public sealed class LiteDbReminderTable : IReminderTable
             return Task.FromResult(false);
         }
 
-        return Task.Run(() => Collection.DeleteMany(
-            BsonExpression.Create($"{ReminderFields.Id} = @0 AND {ReminderFields.ETag} = @1", id, eTag)) == 1);
+        var filter = BsonExpression.Create($"{ReminderFields.Id} = @0 AND {ReminderFields.ETag} = @1", id, eTag);
+        return _store.Writes.RunAsync(db => db.GetCollection(ReminderFields.Collection).DeleteMany(filter) == 1);
     }
 
-    public Task TestOnlyClearTable() => Task.Run(() => Collection.DeleteAll());
+    public Task TestOnlyClearTable() => _store.Writes.RunAsync(db => db.GetCollection(ReminderFields.Collection).DeleteAll());
 
     internal static BsonDocument ToDocument(ReminderRow row) => new()
     {

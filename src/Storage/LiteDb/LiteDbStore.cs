@@ -36,6 +36,7 @@ public sealed class LiteDbStore : IDisposable
                 new ConnectionString { Filename = FilePath, Connection = ConnectionType.Direct, Collation = Collation.Binary },
                 Mapper,
                 FilePath);
+            Writes = new LiteDbWriteQueue(Database);
         }
         catch
         {
@@ -48,12 +49,19 @@ public sealed class LiteDbStore : IDisposable
     {
         Mapper = mapper;
         Database = Open(new ConnectionString { Filename = ":memory:", Collation = Collation.Binary }, mapper, "in-memory database");
+        Writes = new LiteDbWriteQueue(Database);
     }
 
     /// <summary>An in-memory store (LiteDB over a MemoryStream), for tests.</summary>
     public static LiteDbStore CreateInMemory() => new(LiteDbMapping.CreateMapper());
 
     public LiteDatabase Database { get; }
+
+    /// <summary>
+    /// The single writer of this store (group commit): grain state, timeline and reminder writes go through
+    /// it; reads use <see cref="GetCollection"/> directly.
+    /// </summary>
+    public LiteDbWriteQueue Writes { get; }
 
     /// <summary>The in-memory search texts of the searched collections (see <see cref="LiteDbSearchTexts"/>).</summary>
     public LiteDbSearchTexts SearchTexts { get; } = new();
@@ -114,6 +122,7 @@ public sealed class LiteDbStore : IDisposable
             return;
         }
 
+        Writes.Dispose(); // runs the writes already queued first
         Database.Dispose();
         _lockFile?.Dispose();
     }

@@ -16,22 +16,30 @@ public sealed class LiteDbTimelineStore : ITimelineStore
         collection.EnsureIndex(TimelineDocuments.EntityKey, $"$.{TimelineDocuments.EntityKey}");
     }
 
-    public Task AppendAsync(IReadOnlyList<TimelineEntry> entries, CancellationToken cancellationToken = default) =>
-        Task.Run(
-            () =>
+    public Task AppendAsync(IReadOnlyList<TimelineEntry> entries, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled(cancellationToken);
+        }
+
+        var documents = entries.Select(ToDocument).ToList();
+        // One write on the store's writer thread: the entries commit together (with other queued writes).
+        return _store.Writes.RunAsync(
+            db =>
             {
-                var collection = _store.GetCollection(TimelineDocuments.Collection);
-                foreach (var entry in entries)
+                var collection = db.GetCollection(TimelineDocuments.Collection);
+                foreach (var document in documents)
                 {
-                    var document = _store.Mapper.ToDocument(entry);
-                    document.Remove("id");
-                    document["_id"] = entry.Id;
-                    document[TimelineDocuments.EntityKey] = TimelineDocuments.KeyOf(entry.EntityKind, entry.EntityId);
                     // Entries are immutable: storing one again changes nothing.
                     collection.Upsert(document);
                 }
+
+                return documents.Count;
             },
             cancellationToken);
+    }
 
     public Task<Page<TimelineEntry>> ListAsync(
         string entityKind, string entityId, int limit, int offset, CancellationToken cancellationToken = default) =>
@@ -50,6 +58,15 @@ public sealed class LiteDbTimelineStore : ITimelineStore
                 return new Page<TimelineEntry>(items, total, QueryRules.NextOffset(offset, limit, total));
             },
             cancellationToken);
+
+    private BsonDocument ToDocument(TimelineEntry entry)
+    {
+        var document = _store.Mapper.ToDocument(entry);
+        document.Remove("id");
+        document["_id"] = entry.Id;
+        document[TimelineDocuments.EntityKey] = TimelineDocuments.KeyOf(entry.EntityKind, entry.EntityId);
+        return document;
+    }
 
     private TimelineEntry ToEntry(BsonDocument document)
     {
