@@ -79,6 +79,7 @@ public sealed class LiteDbWriteQueueTests : IDisposable
     public async Task A_failing_write_in_a_batch_fails_alone_and_the_others_commit()
     {
         await Insert("taken", 1);
+        var before = _queue.Transactions;
         var held = HoldWriter();
 
         var first = Insert("first");
@@ -93,6 +94,7 @@ public sealed class LiteDbWriteQueueTests : IDisposable
         Assert.Equal("first", (await first).AsString);
         Assert.Equal(1, await swap);
         Assert.Equal("last", (await last).AsString);
+        Assert.Equal(before + 4, _queue.Transactions); // the holder, then the batch re-run as one transaction per write
         Assert.Equal(2, Docs(_db).FindById("taken")["n"].AsInt32);
         Assert.Equal(["first", "last", "taken"], Docs(_db).FindAll().Select(d => d["_id"].AsString).Order(StringComparer.Ordinal));
     }
