@@ -162,6 +162,7 @@ public sealed class LiteDbWriteQueue : IDisposable
             foreach (var write in batch)
             {
                 write.Run(_database);
+                EnsureStillInTransaction();
             }
 
             Commit();
@@ -192,6 +193,7 @@ public sealed class LiteDbWriteQueue : IDisposable
         {
             Begin();
             write.Run(_database);
+            EnsureStillInTransaction();
             Commit();
         }
         catch (Exception e)
@@ -214,10 +216,20 @@ public sealed class LiteDbWriteQueue : IDisposable
         }
     }
 
+    // LiteDB ends an explicit transaction itself when an engine error occurs inside it (rolling back every
+    // write of the batch so far); a write that catches that error and goes on would make the writes after it
+    // run outside any transaction. BeginTrans returns false while ours is still open.
+    private void EnsureStillInTransaction()
+    {
+        if (_database.BeginTrans())
+        {
+            throw new InvalidOperationException(
+                "A write ended the transaction of its batch: it caught a LiteDB error instead of letting it propagate.");
+        }
+    }
+
     private void Commit()
     {
-        // False means LiteDB ended the transaction itself (a write swallowed an engine error): what ran after
-        // that was not part of it, so the batch must not be reported as committed.
         if (!_database.Commit())
         {
             throw new InvalidOperationException("The LiteDB transaction of the batch ended before its commit.");

@@ -100,6 +100,54 @@ public sealed class LiteDbWriteQueueTests : IDisposable
     }
 
     [Fact]
+    public void LiteDB_ends_an_explicit_transaction_on_an_engine_error_and_rolls_back_its_earlier_writes()
+    {
+        // What the queue relies on (LiteDB 5.0.21): after an error nothing of the batch is left, and later
+        // writes on the thread would run outside any transaction (auto-commit), hence BeginTrans as a check.
+        Docs(_db).Insert(new BsonDocument { ["_id"] = "taken" });
+        Assert.True(_db.BeginTrans());
+        Docs(_db).Insert(new BsonDocument { ["_id"] = "before" });
+        Assert.False(_db.BeginTrans()); // still open
+
+        Assert.Equal(110, Assert.Throws<LiteException>(() => Docs(_db).Insert(new BsonDocument { ["_id"] = "taken" })).ErrorCode);
+
+        Assert.Null(Docs(_db).FindById("before"));
+        Assert.False(_db.Rollback()); // nothing left to roll back
+        Assert.True(_db.BeginTrans()); // a new transaction: the old one ended
+        Assert.True(_db.Rollback());
+    }
+
+    [Fact]
+    public async Task A_write_that_swallows_an_engine_error_fails_and_the_rest_of_its_batch_commits()
+    {
+        await Insert("taken");
+        var held = HoldWriter();
+
+        var before = Insert("before");
+        var swallowing = _queue.RunAsync(db =>
+        {
+            try
+            {
+                Docs(db).Insert(new BsonDocument { ["_id"] = "taken" });
+            }
+            catch (LiteException)
+            {
+                // Wrong: LiteDB has already rolled back the transaction of the whole batch.
+            }
+
+            return 0;
+        });
+        var after = Insert("after");
+        _release.Set();
+        await held;
+
+        Assert.Equal("before", (await before).AsString);
+        Assert.Equal("after", (await after).AsString);
+        Assert.Contains("ended the transaction", (await Assert.ThrowsAsync<InvalidOperationException>(() => swallowing)).Message, StringComparison.Ordinal);
+        Assert.Equal(3, Docs(_db).Count());
+    }
+
+    [Fact]
     public async Task A_write_that_throws_its_own_exception_changes_nothing()
     {
         var failing = _queue.RunAsync<int>(db =>
