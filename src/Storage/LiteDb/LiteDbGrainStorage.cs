@@ -71,11 +71,12 @@ public sealed class LiteDbGrainStorage : IGrainStorage
         var newETag = ETags.New();
         var expected = grainState.ETag;
 
+        var written = NewDocument(id, newETag, state, helpers);
         if (expected is null)
         {
             try
             {
-                collection.Insert(NewDocument(id, newETag, state, helpers));
+                collection.Insert(written);
             }
             catch (LiteException e) when (e.ErrorCode == DuplicateKeyErrorCode && collection.Exists(IdIs(id)))
             {
@@ -98,7 +99,9 @@ public sealed class LiteDbGrainStorage : IGrainStorage
             }
         }
 
-        _store.MarkChanged(stateName);
+        // Reported after the commit, in commit order per document (the next write needs this etag).
+        _store.MarkWritten(stateName);
+        _store.FieldCounts.Set(stateName, written);
         foreach (var (name, value) in helpers)
         {
             if (name == SchemaModel.SearchLowerField)
@@ -126,10 +129,15 @@ public sealed class LiteDbGrainStorage : IGrainStorage
         var inserted = 0;
         foreach (var batch in states.Chunk(batchSize))
         {
-            inserted += collection.InsertBulk(batch.Select(x => NewDocument(
-                x.Key, ETags.New(), _store.Mapper.Serialize(typeof(T), x.Value), LiteDbDocuments.HelperFields(schema, x.Value))));
-            _store.MarkChanged(stateName);
+            var documents = batch.Select(x => NewDocument(
+                x.Key, ETags.New(), _store.Mapper.Serialize(typeof(T), x.Value), LiteDbDocuments.HelperFields(schema, x.Value))).ToList();
+            inserted += collection.InsertBulk(documents);
+            _store.MarkWritten(stateName);
             _store.SearchTexts.Forget(stateName);
+            foreach (var document in documents)
+            {
+                _store.FieldCounts.Set(stateName, document);
+            }
         }
 
         return inserted;
@@ -167,7 +175,8 @@ public sealed class LiteDbGrainStorage : IGrainStorage
         }
         else if (collection.DeleteMany(IdAndETagAre(id, expected)) > 0)
         {
-            _store.MarkChanged(stateName);
+            _store.MarkWritten(stateName);
+            _store.FieldCounts.Remove(stateName, id);
             _store.SearchTexts.Remove(stateName, id);
         }
         else

@@ -58,6 +58,9 @@ public sealed class LiteDbStore : IDisposable
     /// <summary>The in-memory search texts of the searched collections (see <see cref="LiteDbSearchTexts"/>).</summary>
     public LiteDbSearchTexts SearchTexts { get; } = new();
 
+    /// <summary>The in-memory counts behind exact list totals (see <see cref="LiteDbFieldCounts"/>).</summary>
+    public LiteDbFieldCounts FieldCounts { get; } = new();
+
     public BsonMapper Mapper { get; }
 
     /// <summary>The absolute data directory, or null for an in-memory store.</summary>
@@ -88,6 +91,7 @@ public sealed class LiteDbStore : IDisposable
         }
 
         SearchTexts.ForgetAll();
+        FieldCounts.ForgetAll();
     }
 
     /// <summary>
@@ -98,11 +102,23 @@ public sealed class LiteDbStore : IDisposable
     public long Generation(string collection) => _generations.TryGetValue(collection, out var generation) ? generation : 0;
 
     /// <summary>
-    /// Records that documents of <paramref name="collection"/> changed. Call it AFTER the change is
-    /// committed (grain storage and the backfill do); code that writes documents through
-    /// <see cref="GetCollection"/> directly must call it too, or list totals may be stale.
+    /// Records that documents of <paramref name="collection"/> changed in ways the in-memory views did not
+    /// see: cached totals, <see cref="SearchTexts"/> and <see cref="FieldCounts"/> of the collection are
+    /// dropped and rebuilt on next use. Code that writes documents through <see cref="GetCollection"/>
+    /// directly must call it AFTER the change committed, or list totals and searches may be stale.
     /// </summary>
-    public void MarkChanged(string collection) => _generations.AddOrUpdate(collection, 1, (_, generation) => generation + 1);
+    public void MarkChanged(string collection)
+    {
+        MarkWritten(collection);
+        SearchTexts.Forget(collection);
+        FieldCounts.Forget(collection);
+    }
+
+    /// <summary>
+    /// Records a committed write that grain storage also reported to <see cref="SearchTexts"/> and
+    /// <see cref="FieldCounts"/> document by document: only the cached totals keyed on the generation go stale.
+    /// </summary>
+    internal void MarkWritten(string collection) => _generations.AddOrUpdate(collection, 1, (_, generation) => generation + 1);
 
     /// <summary>A path in a collection's documents, e.g. <c>$.state.owner_id</c>.</summary>
     public static string StatePath(string field) => $"$.{DocumentFields.State}.{field}";

@@ -1,0 +1,369 @@
+using System.Collections.Concurrent;
+using CrmChatbot.Storage.Queries;
+using LiteDB;
+
+namespace CrmChatbot.Storage.LiteDb;
+
+/// <summary>
+/// Exact list totals without reading documents: per collection, the values of the fields its compound
+/// indexes filter on for equality (leads: status, source, owner_id, campaign_id), in memory. Each distinct
+/// combination of values is interned once and counted; each document id maps to its combination (about
+/// 30 bytes plus the id per document, whatever the number of fields). A total for filters on those fields
+/// is then a sum over the combinations that match (well under a millisecond for 100,000 leads) instead
+/// of a count that reads every matching document (~100 ms for 17,000 leads) after every write.
+/// <para>
+/// Built on a collection's first count by one scan; then kept current by <see cref="LiteDbGrainStorage"/>,
+/// which reports every write AFTER it committed (the lock file makes this process the file's only
+/// writer). Writes reported while the scan runs are kept aside and win over what the scan read: a
+/// reported write committed before it was reported, so it is at least as new as the scanned version.
+/// Successful writes of one document are reported in commit order, because each one needs the etag the
+/// previous one returned (and returns only after reporting). A total read while a write commits may be
+/// the one before or after that write, never anything else, and never drifts.
+/// </para>
+/// </summary>
+public sealed class LiteDbFieldCounts
+{
+    private readonly ConcurrentDictionary<string, FieldCounts> _collections = new(StringComparer.Ordinal);
+
+    /// <summary>Runs between a build's scan and its merge (tests write there to race the build).</summary>
+    internal Action<string>? AfterScanForTests { get; set; }
+
+    /// <summary>
+    /// The fields counted for a schema: the leading fields of its compound indexes, the ones a list
+    /// filters on for equality before the sort field (plain fields, never <c>_id</c> or an array).
+    /// </summary>
+    internal static IReadOnlyList<ResolvedField> CountedFields(CollectionSchema schema) =>
+        [.. LiteDbDocuments.CompoundIndexes(schema)
+            .SelectMany(index => index.Keys.Take(index.Keys.Count - 2))
+            .Where(f => f.Location != FieldLocation.Id && !f.IsArray)
+            .DistinctBy(f => f.Field, StringComparer.Ordinal)];
+
+    /// <summary>
+    /// The number of documents matching every condition (each on a counted field), among
+    /// <paramref name="ids"/> when given (the matches of a text search). Null when a condition is on
+    /// another field or the schema counts no field: count the documents instead.
+    /// </summary>
+    internal long? Count(LiteDbStore store, CollectionSchema schema, IReadOnlyList<Condition> conditions, IReadOnlyCollection<string>? ids)
+    {
+        var fields = CountedFields(schema);
+        if (fields.Count == 0 || conditions.Any(c => c.Field is null || !fields.Any(f => f.Field == c.Field.Field)))
+        {
+            return null;
+        }
+
+        var counts = _collections.GetOrAdd(schema.Name, _ => new FieldCounts(fields));
+        counts.EnsureBuilt(store, schema.Name, AfterScanForTests);
+        return counts.Count(conditions, ids, store.Database.Collation);
+    }
+
+    /// <summary>Records a written document (after the write committed). No-op until the collection was counted.</summary>
+    public void Set(string collection, BsonDocument document)
+    {
+        if (_collections.TryGetValue(collection, out var counts))
+        {
+            counts.Set(document[DocumentFields.Id].AsString, document);
+        }
+    }
+
+    /// <summary>Records a removed document (after the delete committed).</summary>
+    public void Remove(string collection, string id)
+    {
+        if (_collections.TryGetValue(collection, out var counts))
+        {
+            counts.Set(id, null);
+        }
+    }
+
+    /// <summary>Drops a collection's counts; the next count rescans (after writes that bypassed <see cref="Set"/>).</summary>
+    public void Forget(string collection) => _collections.TryRemove(collection, out _);
+
+    public void ForgetAll() => _collections.Clear();
+
+    /// <summary>Approximate bytes held for a collection (ids, map entries, combinations), or 0 when not built.</summary>
+    internal long ApproximateBytes(string collection) =>
+        _collections.TryGetValue(collection, out var counts) ? counts.ApproximateBytes() : 0;
+
+    private sealed class FieldCounts(IReadOnlyList<ResolvedField> fields)
+    {
+        private const int Removed = -1;
+
+        private readonly BsonExpression[] _paths = [.. fields.Select(f => BsonExpression.Create(LiteDbDocuments.Path(f)))];
+        private readonly ValueTable[] _values = [.. fields.Select(f => new ValueTable(f))];
+        private readonly Dictionary<int[], int> _comboCodes = new(CodesComparer.Instance);
+        private readonly List<int[]> _combos = [];
+        private readonly List<long> _comboCounts = [];
+        private readonly Dictionary<string, int> _rows = new(StringComparer.Ordinal);
+        private readonly object _gate = new();
+        private readonly object _buildGate = new();
+
+        /// <summary>Writes reported while the scan runs: id -> combination (or <see cref="Removed"/>); null once built.</summary>
+        private Dictionary<string, int>? _pending = new(StringComparer.Ordinal);
+        private volatile bool _built;
+
+        public void EnsureBuilt(LiteDbStore store, string collection, Action<string>? afterScan)
+        {
+            if (_built)
+            {
+                return;
+            }
+
+            lock (_buildGate)
+            {
+                if (_built)
+                {
+                    return;
+                }
+
+                var select = "{ _id: $._id" + string.Concat(_paths.Select((p, i) => $", v{i}: {p.Source}")) + " }";
+                var scanned = new List<(string Id, BsonValue[] Values)>();
+                foreach (var doc in store.GetCollection(collection).Query().Select(select).ToEnumerable())
+                {
+                    scanned.Add((doc[DocumentFields.Id].AsString, [.. _paths.Select((_, i) => doc[$"v{i}"])]));
+                }
+
+                afterScan?.Invoke(collection);
+                lock (_gate)
+                {
+                    foreach (var (id, values) in scanned)
+                    {
+                        if (!_pending!.ContainsKey(id))
+                        {
+                            Apply(id, Combo(values));
+                        }
+                    }
+
+                    foreach (var (id, combo) in _pending!)
+                    {
+                        Apply(id, combo);
+                    }
+
+                    _pending = null;
+                    _built = true;
+                }
+            }
+        }
+
+        public void Set(string id, BsonDocument? document)
+        {
+            var values = document is null ? null : _paths.Select(p => p.ExecuteScalar(document)).ToArray();
+            lock (_gate)
+            {
+                var combo = values is null ? Removed : Combo(values);
+                if (_pending is not null)
+                {
+                    _pending[id] = combo;
+                }
+                else
+                {
+                    Apply(id, combo);
+                }
+            }
+        }
+
+        public long Count(IReadOnlyList<Condition> conditions, IReadOnlyCollection<string>? ids, Collation collation)
+        {
+            lock (_gate)
+            {
+                // Per counted field: which of its distinct values every condition on it accepts (null = any).
+                var accepted = new bool[]?[fields.Count];
+                foreach (var condition in conditions)
+                {
+                    var f = IndexOf(condition.Field!.Field);
+                    var matches = _values[f].Matching(condition, collation);
+                    accepted[f] = accepted[f] is { } earlier ? [.. earlier.Zip(matches, (a, b) => a && b)] : matches;
+                }
+
+                bool Accepts(int combo)
+                {
+                    var codes = _combos[combo];
+                    for (var f = 0; f < codes.Length; f++)
+                    {
+                        if (accepted[f] is { } values && !values[codes[f]])
+                        {
+                            return false;
+                        }
+                    }
+
+                    return true;
+                }
+
+                long total = 0;
+                if (ids is null)
+                {
+                    for (var combo = 0; combo < _combos.Count; combo++)
+                    {
+                        if (_comboCounts[combo] > 0 && Accepts(combo))
+                        {
+                            total += _comboCounts[combo];
+                        }
+                    }
+                }
+                else
+                {
+                    foreach (var id in ids)
+                    {
+                        if (_rows.TryGetValue(id, out var combo) && Accepts(combo))
+                        {
+                            total++;
+                        }
+                    }
+                }
+
+                return total;
+            }
+        }
+
+        public long ApproximateBytes()
+        {
+            lock (_gate)
+            {
+                // Entry (hash, next, key, value) + bucket, plus the id string; combinations and values are few.
+                return _rows.Keys.Sum(id => 28L + 22 + (2L * id.Length)) + (_combos.Count * (40L + (4L * fields.Count)));
+            }
+        }
+
+        private int IndexOf(string field)
+        {
+            for (var i = 0; i < fields.Count; i++)
+            {
+                if (fields[i].Field == field)
+                {
+                    return i;
+                }
+            }
+
+            throw new ArgumentException($"'{field}' is not a counted field.", nameof(field));
+        }
+
+        /// <summary>The interned combination of one document's values (under the gate).</summary>
+        private int Combo(BsonValue[] values)
+        {
+            var codes = new int[values.Length];
+            for (var i = 0; i < values.Length; i++)
+            {
+                codes[i] = _values[i].Code(values[i]);
+            }
+
+            if (!_comboCodes.TryGetValue(codes, out var combo))
+            {
+                combo = _combos.Count;
+                _combos.Add(codes);
+                _comboCounts.Add(0);
+                _comboCodes.Add(codes, combo);
+            }
+
+            return combo;
+        }
+
+        /// <summary>Moves a document to its new combination (or out, when removed) (under the gate).</summary>
+        private void Apply(string id, int combo)
+        {
+            if (_rows.TryGetValue(id, out var old))
+            {
+                _comboCounts[old]--;
+            }
+
+            if (combo == Removed)
+            {
+                _rows.Remove(id);
+                return;
+            }
+
+            _rows[id] = combo;
+            _comboCounts[combo]++;
+        }
+    }
+
+    /// <summary>The distinct values of one counted field, each with a code; a value string is held once.</summary>
+    private sealed class ValueTable(ResolvedField field)
+    {
+        private readonly Dictionary<(BsonType, object?), int> _codes = [];
+        private readonly List<BsonValue> _values = [];
+
+        public int Code(BsonValue value)
+        {
+            var key = Key(value);
+            if (!_codes.TryGetValue(key, out var code))
+            {
+                code = _values.Count;
+                _values.Add(value);
+                _codes.Add(key, code);
+            }
+
+            return code;
+        }
+
+        /// <summary>Which values the condition accepts, decided by LiteDB itself on a document holding only that value.</summary>
+        public bool[] Matching(Condition condition, Collation collation)
+        {
+            var accepted = new bool[_values.Count];
+            if (condition.Filter?.Op is FilterOp.Eq or FilterOp.Ne or FilterOp.In && AllStringsOrNull(condition.Args[0]))
+            {
+                // A string (or null) equals only the same string (or null) under the binary collation: look it up.
+                var listed = condition.Args[0].IsArray ? condition.Args[0].AsArray : [condition.Args[0]];
+                foreach (var value in listed)
+                {
+                    if (_codes.TryGetValue(Key(value), out var code))
+                    {
+                        accepted[code] = true;
+                    }
+                }
+
+                if (condition.Filter.Op == FilterOp.Ne)
+                {
+                    for (var i = 0; i < accepted.Length; i++)
+                    {
+                        accepted[i] = !accepted[i];
+                    }
+                }
+
+                return accepted;
+            }
+
+            var expression = condition.ToExpression();
+            for (var i = 0; i < accepted.Length; i++)
+            {
+                accepted[i] = expression.ExecuteScalar(DocumentHolding(_values[i]), collation) is { IsBoolean: true, AsBoolean: true };
+            }
+
+            return accepted;
+        }
+
+        private static bool AllStringsOrNull(BsonValue value) =>
+            value.IsArray ? value.AsArray.All(v => v.IsString || v.IsNull) : value.IsString || value.IsNull;
+
+        private static (BsonType, object?) Key(BsonValue value) =>
+            value.IsDocument || value.IsArray ? (value.Type, JsonSerializer.Serialize(value)) : (value.Type, value.RawValue);
+
+        /// <summary>A document with <paramref name="value"/> at the field's path and nothing else.</summary>
+        private BsonDocument DocumentHolding(BsonValue value)
+        {
+            var segments = field.Path.Split('.');
+            BsonValue current = value;
+            for (var i = segments.Length - 1; i >= 0; i--)
+            {
+                current = new BsonDocument { [segments[i]] = current };
+            }
+
+            return current.AsDocument;
+        }
+    }
+
+    private sealed class CodesComparer : IEqualityComparer<int[]>
+    {
+        public static readonly CodesComparer Instance = new();
+
+        public bool Equals(int[]? x, int[]? y) => x.AsSpan().SequenceEqual(y);
+
+        public int GetHashCode(int[] obj)
+        {
+            var hash = default(HashCode);
+            foreach (var code in obj)
+            {
+                hash.Add(code);
+            }
+
+            return hash.ToHashCode();
+        }
+    }
+}
