@@ -12,13 +12,9 @@ namespace CrmChatbot.Storage.LiteDb;
 /// is then a sum over the combinations that match (well under a millisecond for 100,000 leads) instead
 /// of a count that reads every matching document (~100 ms for 17,000 leads) after every write.
 /// <para>
-/// Built on a collection's first count by one scan; then kept current by <see cref="LiteDbGrainStorage"/>,
-/// which reports every write AFTER it committed (the lock file makes this process the file's only
-/// writer). Writes reported while the scan runs are kept aside and win over what the scan read: a
-/// reported write committed before it was reported, so it is at least as new as the scanned version.
-/// Successful writes of one document are reported in commit order, because each one needs the etag the
-/// previous one returned (and returns only after reporting). A total read while a write commits may be
-/// the one before or after that write, never anything else, and never drifts.
+/// Built on a collection's first count by one scan, then kept current by the writes grain storage reports
+/// (see <see cref="LiteDbCollectionView{TRow}"/>): a total read while a write commits is the one before or
+/// after that write, never anything else, and never drifts.
 /// </para>
 /// </summary>
 public sealed class LiteDbFieldCounts
@@ -83,86 +79,50 @@ public sealed class LiteDbFieldCounts
     internal long ApproximateBytes(string collection) =>
         _collections.TryGetValue(collection, out var counts) ? counts.ApproximateBytes() : 0;
 
-    private sealed class FieldCounts(IReadOnlyList<ResolvedField> fields)
+    private sealed class FieldCounts(IReadOnlyList<ResolvedField> fields) : LiteDbCollectionView<BsonValue[]>
     {
-        private const int Removed = -1;
-
         private readonly BsonExpression[] _paths = [.. fields.Select(f => BsonExpression.Create(LiteDbDocuments.Path(f)))];
         private readonly ValueTable[] _values = [.. fields.Select(f => new ValueTable(f))];
         private readonly Dictionary<int[], int> _comboCodes = new(CodesComparer.Instance);
         private readonly List<int[]> _combos = [];
         private readonly List<long> _comboCounts = [];
         private readonly Dictionary<string, int> _rows = new(StringComparer.Ordinal);
-        private readonly object _gate = new();
-        private readonly object _buildGate = new();
 
-        /// <summary>Writes reported while the scan runs: id -> combination (or <see cref="Removed"/>); null once built.</summary>
-        private Dictionary<string, int>? _pending = new(StringComparer.Ordinal);
-        private volatile bool _built;
+        /// <summary>Records the counted values of a written document (null: removed).</summary>
+        public void Set(string id, BsonDocument? document) =>
+            Report(id, document is null ? null : [.. _paths.Select(p => p.ExecuteScalar(document))]);
 
-        public void EnsureBuilt(LiteDbStore store, string collection, Action<string>? afterScan)
+        protected override IEnumerable<(string Id, BsonValue[] Row)> Scan(LiteDbStore store, string collection)
         {
-            if (_built)
+            var select = "{ _id: $._id" + string.Concat(_paths.Select((p, i) => $", v{i}: {p.Source}")) + " }";
+            foreach (var doc in store.GetCollection(collection).Query().Select(select).ToEnumerable())
             {
-                return;
-            }
-
-            lock (_buildGate)
-            {
-                if (_built)
-                {
-                    return;
-                }
-
-                var select = "{ _id: $._id" + string.Concat(_paths.Select((p, i) => $", v{i}: {p.Source}")) + " }";
-                var scanned = new List<(string Id, BsonValue[] Values)>();
-                foreach (var doc in store.GetCollection(collection).Query().Select(select).ToEnumerable())
-                {
-                    scanned.Add((doc[DocumentFields.Id].AsString, [.. _paths.Select((_, i) => doc[$"v{i}"])]));
-                }
-
-                afterScan?.Invoke(collection);
-                lock (_gate)
-                {
-                    foreach (var (id, values) in scanned)
-                    {
-                        if (!_pending!.ContainsKey(id))
-                        {
-                            Apply(id, Combo(values));
-                        }
-                    }
-
-                    foreach (var (id, combo) in _pending!)
-                    {
-                        Apply(id, combo);
-                    }
-
-                    _pending = null;
-                    _built = true;
-                }
+                yield return (doc[DocumentFields.Id].AsString, [.. _paths.Select((_, i) => doc[$"v{i}"])]);
             }
         }
 
-        public void Set(string id, BsonDocument? document)
+        /// <summary>Moves a document to the combination of its values, or out (under the gate).</summary>
+        protected override void Apply(string id, BsonValue[]? row)
         {
-            var values = document is null ? null : _paths.Select(p => p.ExecuteScalar(document)).ToArray();
-            lock (_gate)
+            if (_rows.TryGetValue(id, out var old))
             {
-                var combo = values is null ? Removed : Combo(values);
-                if (_pending is not null)
-                {
-                    _pending[id] = combo;
-                }
-                else
-                {
-                    Apply(id, combo);
-                }
+                _comboCounts[old]--;
             }
+
+            if (row is null)
+            {
+                _rows.Remove(id);
+                return;
+            }
+
+            var combo = Combo(row);
+            _rows[id] = combo;
+            _comboCounts[combo]++;
         }
 
         public long Count(IReadOnlyList<Condition> conditions, IReadOnlyCollection<string>? ids, Collation collation)
         {
-            lock (_gate)
+            lock (Gate)
             {
                 // Per counted field: which of its distinct values every condition on it accepts (null = any).
                 var accepted = new bool[]?[fields.Count];
@@ -215,7 +175,7 @@ public sealed class LiteDbFieldCounts
 
         public long ApproximateBytes()
         {
-            lock (_gate)
+            lock (Gate)
             {
                 // Entry (hash, next, key, value) + bucket, plus the id string; combinations and values are few.
                 return _rows.Keys.Sum(id => 28L + 22 + (2L * id.Length)) + (_combos.Count * (40L + (4L * fields.Count)));
@@ -253,24 +213,6 @@ public sealed class LiteDbFieldCounts
             }
 
             return combo;
-        }
-
-        /// <summary>Moves a document to its new combination (or out, when removed) (under the gate).</summary>
-        private void Apply(string id, int combo)
-        {
-            if (_rows.TryGetValue(id, out var old))
-            {
-                _comboCounts[old]--;
-            }
-
-            if (combo == Removed)
-            {
-                _rows.Remove(id);
-                return;
-            }
-
-            _rows[id] = combo;
-            _comboCounts[combo]++;
         }
     }
 

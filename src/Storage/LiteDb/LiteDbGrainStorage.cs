@@ -99,17 +99,7 @@ public sealed class LiteDbGrainStorage : IGrainStorage
             }
         }
 
-        // Reported after the commit, in commit order per document (the next write needs this etag).
-        _store.MarkWritten(stateName);
-        _store.FieldCounts.Set(stateName, written);
-        foreach (var (name, value) in helpers)
-        {
-            if (name == SchemaModel.SearchLowerField)
-            {
-                _store.SearchTexts.Set(stateName, id, value);
-            }
-        }
-
+        Committed(stateName, written);
         grainState.ETag = newETag;
         grainState.RecordExists = true;
     }
@@ -132,15 +122,27 @@ public sealed class LiteDbGrainStorage : IGrainStorage
             var documents = batch.Select(x => NewDocument(
                 x.Key, ETags.New(), _store.Mapper.Serialize(typeof(T), x.Value), LiteDbDocuments.HelperFields(schema, x.Value))).ToList();
             inserted += collection.InsertBulk(documents);
-            _store.MarkWritten(stateName);
-            _store.SearchTexts.Forget(stateName);
             foreach (var document in documents)
             {
-                _store.FieldCounts.Set(stateName, document);
+                Committed(stateName, document);
             }
         }
 
         return inserted;
+    }
+
+    /// <summary>
+    /// Reports a committed write to the in-memory views (cached totals, field counts, search texts). Called
+    /// after the commit and before the new etag is returned: so one document's writes arrive in commit order.
+    /// </summary>
+    private void Committed(string stateName, BsonDocument written)
+    {
+        _store.MarkWritten(stateName);
+        _store.FieldCounts.Set(stateName, written);
+        if (written.TryGetValue(SchemaModel.SearchLowerField, out var searchLower))
+        {
+            _store.SearchTexts.Set(stateName, written[DocumentFields.Id].AsString, searchLower);
+        }
     }
 
     private static BsonDocument NewDocument(string id, string etag, BsonValue state, IReadOnlyList<KeyValuePair<string, BsonValue>> helpers)

@@ -8,9 +8,9 @@ using Orleans.Runtime;
 namespace CrmChatbot.Storage.Tests.LiteDb;
 
 /// <summary>
-/// The in-memory counts behind LiteDB list totals (<see cref="LiteDbFieldCounts"/>): writes that race
-/// the first scan, writes that bypass grain storage, and many concurrent writers, each checked against
-/// LiteDB's own count of the documents.
+/// The in-memory views behind LiteDB list totals and searches (<see cref="LiteDbFieldCounts"/>,
+/// <see cref="LiteDbSearchTexts"/>): writes that race the first scan, writes that bypass grain storage, and
+/// many concurrent writers, each checked against LiteDB's own count of the documents.
 /// </summary>
 public sealed class LiteDbFieldCountsTests : IDisposable
 {
@@ -74,6 +74,33 @@ public sealed class LiteDbFieldCountsTests : IDisposable
 
         await WriteAsync("k0200", "new", "u1");
         await AssertTotalsMatchLiteDbAsync();
+    }
+
+    [Fact]
+    public async Task Searches_see_writes_that_land_while_the_first_scan_runs()
+    {
+        Seed(200);
+        _store.SearchTexts.AfterScanForTests = _ =>
+        {
+            _store.SearchTexts.AfterScanForTests = null;
+            Task.Run(async () =>
+            {
+                await WriteAsync("k0007", "new", "u1", title: "Renamed during scan");
+                await ClearAsync("k0008");
+            }).GetAwaiter().GetResult();
+        };
+
+        var renamed = await _queries.QueryAsync<CompoundProbeState>(C, new DocumentQuery { Text = "during scan" });
+        Assert.Equal("k0007", Assert.Single(renamed.Items).Id);
+        var t7 = await _queries.QueryAsync<CompoundProbeState>(C, new DocumentQuery { Text = "t7" });
+        Assert.Equal((10L, false), (t7.Total, t7.Items.Any(x => x.Id == "k0007"))); // t70-t79, no longer t7
+        Assert.DoesNotContain("k0008", (await _queries.QueryAsync<CompoundProbeState>(C, new DocumentQuery { Text = "t8" })).Items.Select(x => x.Id));
+
+        // Built once: a later write is applied in place, with the total of a search and a filter counted exactly.
+        await WriteAsync("k0009", "new", "u1", title: "Renamed after scan");
+        var query = new DocumentQuery { Filters = [FieldFilter.Eq("status", "new")], Text = "renamed", Limit = 1 };
+        var page = await _queries.QueryAsync<CompoundProbeState>(C, query);
+        Assert.Equal(2, page.Total);
     }
 
     [Fact]
@@ -177,13 +204,14 @@ public sealed class LiteDbFieldCountsTests : IDisposable
             CreatedAt = T.AddMinutes(i),
         })));
 
-    private async Task WriteAsync(string id, string status, string? owner)
+    private async Task WriteAsync(string id, string status, string? owner, string? title = null)
     {
         var grain = GrainId.Create("compound", id);
         var state = new GrainState<CompoundProbeState>();
         await _storage.ReadStateAsync(C, grain, state);
         state.State.Status = status;
         state.State.Owner = owner;
+        state.State.Title = title ?? state.State.Title;
         state.State.CreatedAt = T;
         await _storage.WriteStateAsync(C, grain, state);
     }
