@@ -96,7 +96,8 @@ public sealed class LiteDbStore : IDisposable
 
     /// <summary>
     /// How many times the documents of a collection were changed through this store (see
-    /// <see cref="MarkChanged"/>): what list queries key their cached totals on. The lock file makes this
+    /// <see cref="MarkChanged"/> and <see cref="MarkWritten"/>): what list queries key their cached totals on
+    /// (totals of filters on counted fields come from <see cref="FieldCounts"/> instead). The lock file makes this
     /// process the file's only writer, so the number covers every change.
     /// </summary>
     public long Generation(string collection) => _generations.TryGetValue(collection, out var generation) ? generation : 0;
