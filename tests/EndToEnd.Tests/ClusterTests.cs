@@ -125,6 +125,25 @@ public sealed class ClusterTests(ITestOutputHelper output)
 
             output.WriteLine($"{EntityCount} entities created in {clock.Elapsed}");
 
+            // Single activation across all three silos: 200 concurrent increments on one campaign, through
+            // the three endpoints in turn, sum exactly as seen from every silo.
+            using (var metricsCampaign = await clients[0].PostAsJsonAsync("/api/campaigns", new { name = "Cluster metrics " + Guid.NewGuid().ToString("N"), type = "email" }))
+            {
+                Assert.Equal(HttpStatusCode.Created, metricsCampaign.StatusCode);
+                var sharedCampaign = JsonDocument.Parse(await metricsCampaign.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString();
+                var threeWay = await Task.WhenAll(Enumerable.Range(0, MetricCalls).Select(async i =>
+                {
+                    using var response = await clients[i % 3].PostAsJsonAsync($"/api/campaigns/{sharedCampaign}/metrics", new { sent = 1 });
+                    return response.StatusCode;
+                }));
+                Assert.All(threeWay, status => Assert.True(status is HttpStatusCode.OK or HttpStatusCode.NoContent, status.ToString()));
+                foreach (var http in clients)
+                {
+                    var campaign = JsonDocument.Parse(await http.GetStringAsync($"/api/campaigns/{sharedCampaign}")).RootElement;
+                    Assert.Equal(MetricCalls, campaign.GetProperty("metrics").GetProperty("sent").GetInt32());
+                }
+            }
+
             // kill -9 the third silo: no chance to hand anything over.
             await silos[2].KillAsync();
             var survivors = new[] { silos[0], silos[1] };

@@ -65,12 +65,13 @@ public sealed class LiteDbDocumentQueries : IDocumentQueries
                     .ToList();
 
                 // A short page that holds something (or starts at 0) ends the list: its total needs no count.
-                // A search alone is counted by its matches.
+                // A search alone is counted by its matches; filters on counted fields by the in-memory counts.
                 var total = items.Count < query.Limit && (items.Count > 0 || query.Offset == 0)
                     ? (long)query.Offset + items.Count
                     : search is not null && conditions.Count == 1
                         ? search.Matches
-                        : Count(collection, [.. byId.Select(c => c.ToExpression())]);
+                        : CountedInMemory(schema, conditions, search) ??
+                            Count(collection, [.. byId.Select(c => c.ToExpression())]);
                 return new DocumentPage<TState>(items, total, QueryRules.NextOffset(query.Offset, query.Limit, total));
             },
             cancellationToken);
@@ -82,8 +83,11 @@ public sealed class LiteDbDocumentQueries : IDocumentQueries
     /// </summary>
     private const int DefaultFewSearchMatches = 500;
 
-    /// <summary>The documents a text search matches, as a condition on their ids, and how many there are.</summary>
-    private sealed record SearchMatches(Condition Condition, int Matches);
+    /// <summary>The documents a text search matches: their ids, as a condition on their ids, and how many there are.</summary>
+    private sealed record SearchMatches(Condition Condition, List<string> Ids)
+    {
+        public int Matches => Ids.Count;
+    }
 
     /// <summary>
     /// A text search over the in-memory search texts (<see cref="LiteDbSearchTexts"/>): the ids of the matching
@@ -99,7 +103,7 @@ public sealed class LiteDbDocumentQueries : IDocumentQueries
         }
 
         var ids = _store.SearchTexts.Matching(_store, collection, needle);
-        return new SearchMatches(new Condition(null, null, $"$.{DocumentFields.Id} IN @0", [new BsonArray(ids.Select(id => new BsonValue(id)))]), ids.Count);
+        return new SearchMatches(new Condition(null, null, $"$.{DocumentFields.Id} IN @0", [new BsonArray(ids.Select(id => new BsonValue(id)))]), ids);
     }
 
     /// <summary>Few search matches: look them up by id (the only index the planner sees) and sort them in memory.</summary>
@@ -134,8 +138,24 @@ public sealed class LiteDbDocumentQueries : IDocumentQueries
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(collection);
         ArgumentNullException.ThrowIfNull(filters);
-        var where = Conditions(CollectionSchemas.For(collection, typeof(object)), filters, null).Select(c => c.ToExpression()).ToList();
-        return Task.Run(() => Count(collection, where), cancellationToken);
+        var schema = CollectionSchemas.For(collection, typeof(object));
+        var conditions = Conditions(schema, filters, null);
+        return Task.Run(() => CountedInMemory(schema, conditions, null) ?? Count(collection, [.. conditions.Select(c => c.ToExpression())]), cancellationToken);
+    }
+
+    /// <summary>
+    /// The total from <see cref="LiteDbFieldCounts"/> when every filter is on a counted field and a text
+    /// search (if any) was answered from the search texts; null otherwise (count the documents).
+    /// </summary>
+    private long? CountedInMemory(CollectionSchema schema, IReadOnlyList<Condition> conditions, SearchMatches? search)
+    {
+        var filters = conditions.Where(c => c.Filter is not null).ToList();
+        if (filters.Count < conditions.Count && search is null)
+        {
+            return null; // a text condition not answered from the search texts
+        }
+
+        return _store.FieldCounts.Count(_store, schema, filters, search?.Ids);
     }
 
     /// <summary>LiteDB's plan for a page of <paramref name="query"/> (which index, which range, whether it sorts in memory).</summary>

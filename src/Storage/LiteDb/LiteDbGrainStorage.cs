@@ -71,12 +71,12 @@ public sealed class LiteDbGrainStorage : IGrainStorage
         var newETag = ETags.New();
         var expected = grainState.ETag;
 
+        var written = NewDocument(id, newETag, state, helpers);
         if (expected is null)
         {
-            var document = NewDocument(id, newETag, state, helpers);
             try
             {
-                await _store.Writes.RunAsync(db => db.GetCollection(stateName).Insert(document)).ConfigureAwait(false);
+                await _store.Writes.RunAsync(db => db.GetCollection(stateName).Insert(written)).ConfigureAwait(false);
             }
             catch (LiteException e) when (e.ErrorCode == DuplicateKeyErrorCode && _store.GetCollection(stateName).Exists(IdIs(id)))
             {
@@ -101,16 +101,7 @@ public sealed class LiteDbGrainStorage : IGrainStorage
             }
         }
 
-        // Committed: now the in-memory projections may follow.
-        _store.MarkChanged(stateName);
-        foreach (var (name, value) in helpers)
-        {
-            if (name == SchemaModel.SearchLowerField)
-            {
-                _store.SearchTexts.Set(stateName, id, value);
-            }
-        }
-
+        Committed(stateName, written);
         grainState.ETag = newETag;
         grainState.RecordExists = true;
     }
@@ -130,13 +121,30 @@ public sealed class LiteDbGrainStorage : IGrainStorage
         var inserted = 0;
         foreach (var batch in states.Chunk(batchSize))
         {
-            inserted += collection.InsertBulk(batch.Select(x => NewDocument(
-                x.Key, ETags.New(), _store.Mapper.Serialize(typeof(T), x.Value), LiteDbDocuments.HelperFields(schema, x.Value))));
-            _store.MarkChanged(stateName);
-            _store.SearchTexts.Forget(stateName);
+            var documents = batch.Select(x => NewDocument(
+                x.Key, ETags.New(), _store.Mapper.Serialize(typeof(T), x.Value), LiteDbDocuments.HelperFields(schema, x.Value))).ToList();
+            inserted += collection.InsertBulk(documents);
+            foreach (var document in documents)
+            {
+                Committed(stateName, document);
+            }
         }
 
         return inserted;
+    }
+
+    /// <summary>
+    /// Reports a committed write to the in-memory views (cached totals, field counts, search texts). Called
+    /// after the commit and before the new etag is returned: so one document's writes arrive in commit order.
+    /// </summary>
+    private void Committed(string stateName, BsonDocument written)
+    {
+        _store.MarkWritten(stateName);
+        _store.FieldCounts.Set(stateName, written);
+        if (written.TryGetValue(SchemaModel.SearchLowerField, out var searchLower))
+        {
+            _store.SearchTexts.Set(stateName, written[DocumentFields.Id].AsString, searchLower);
+        }
     }
 
     private static BsonDocument NewDocument(string id, string etag, BsonValue state, IReadOnlyList<KeyValuePair<string, BsonValue>> helpers)
@@ -173,7 +181,9 @@ public sealed class LiteDbGrainStorage : IGrainStorage
             var filter = IdAndETagAre(id, expected);
             if (await _store.Writes.RunAsync(db => db.GetCollection(stateName).DeleteMany(filter)).ConfigureAwait(false) > 0)
             {
-                _store.MarkChanged(stateName);
+                // Committed: now the in-memory views may follow.
+                _store.MarkWritten(stateName);
+                _store.FieldCounts.Remove(stateName, id);
                 _store.SearchTexts.Remove(stateName, id);
             }
             else

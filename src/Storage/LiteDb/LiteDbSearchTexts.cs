@@ -9,23 +9,27 @@ namespace CrmChatbot.Storage.LiteDb;
 /// <see cref="SchemaModel.SearchLowerField"/> entries joined by <see cref="Separator"/>, by id. LiteDB has
 /// no text index and reads documents at ~10-20 µs each, so a substring search over 100,000 leads scanned
 /// for ~1 s; scanning these strings takes milliseconds (~100 bytes per document). Built on a collection's
-/// first search; then kept current by <see cref="LiteDbGrainStorage"/>, which writes every document (the
-/// lock file makes this process the file's only writer).
+/// first search; then kept current by the writes <see cref="LiteDbGrainStorage"/> reports, also those that
+/// land during that first scan (see <see cref="LiteDbCollectionView{TRow}"/>).
 /// </summary>
 public sealed class LiteDbSearchTexts
 {
     public const char Separator = '\u0001';
 
-    private readonly ConcurrentDictionary<string, Lazy<ConcurrentDictionary<string, string>>> _collections = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CollectionTexts> _collections = new(StringComparer.Ordinal);
+
+    /// <summary>Runs between a build's scan and its merge (tests write there to race the build).</summary>
+    internal Action<string>? AfterScanForTests { get; set; }
 
     /// <summary>The ids of the documents whose search text holds <paramref name="needle"/> (lower-cased, without <see cref="Separator"/>).</summary>
     public List<string> Matching(LiteDbStore store, string collection, string needle)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(needle);
-        var texts = _collections.GetOrAdd(collection, name => new Lazy<ConcurrentDictionary<string, string>>(() => Load(store, name))).Value;
+        var texts = _collections.GetOrAdd(collection, _ => new CollectionTexts());
+        texts.EnsureBuilt(store, collection, AfterScanForTests);
         var ids = new List<string>();
-        foreach (var (id, text) in texts)
+        foreach (var (id, text) in texts.Texts)
         {
             if (text.Contains(needle, StringComparison.Ordinal))
             {
@@ -39,26 +43,17 @@ public sealed class LiteDbSearchTexts
     /// <summary>Records a written document's search text (after the write committed). No-op until the collection was searched.</summary>
     public void Set(string collection, string id, BsonValue searchLower)
     {
-        if (_collections.TryGetValue(collection, out var texts) && texts.IsValueCreated)
+        if (_collections.TryGetValue(collection, out var texts))
         {
-            texts.Value[id] = Join(searchLower);
-        }
-        else if (texts is not null)
-        {
-            // Being built: its load may have read the document before this write.
-            Forget(collection);
+            texts.Report(id, Join(searchLower));
         }
     }
 
     public void Remove(string collection, string id)
     {
-        if (_collections.TryGetValue(collection, out var texts) && texts.IsValueCreated)
+        if (_collections.TryGetValue(collection, out var texts))
         {
-            texts.Value.TryRemove(id, out _);
-        }
-        else if (texts is not null)
-        {
-            Forget(collection);
+            texts.Report(id, null);
         }
     }
 
@@ -67,17 +62,32 @@ public sealed class LiteDbSearchTexts
 
     public void ForgetAll() => _collections.Clear();
 
-    private static ConcurrentDictionary<string, string> Load(LiteDbStore store, string collection)
-    {
-        var texts = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var doc in store.GetCollection(collection).Query().Select($"{{ _id: $._id, s: $.{SchemaModel.SearchLowerField} }}").ToEnumerable())
-        {
-            texts[doc[DocumentFields.Id].AsString] = Join(doc["s"]);
-        }
-
-        return texts;
-    }
-
     private static string Join(BsonValue searchLower) =>
         searchLower.IsArray ? string.Join(Separator, searchLower.AsArray.Where(v => v.IsString).Select(v => v.AsString)) : "";
+
+    /// <summary>One collection's texts by id; searches read them without the gate (a concurrent dictionary).</summary>
+    private sealed class CollectionTexts : LiteDbCollectionView<string>
+    {
+        public ConcurrentDictionary<string, string> Texts { get; } = new(StringComparer.Ordinal);
+
+        protected override IEnumerable<(string Id, string Row)> Scan(LiteDbStore store, string collection)
+        {
+            foreach (var doc in store.GetCollection(collection).Query().Select($"{{ _id: $._id, s: $.{SchemaModel.SearchLowerField} }}").ToEnumerable())
+            {
+                yield return (doc[DocumentFields.Id].AsString, Join(doc["s"]));
+            }
+        }
+
+        protected override void Apply(string id, string? row)
+        {
+            if (row is null)
+            {
+                Texts.TryRemove(id, out _);
+            }
+            else
+            {
+                Texts[id] = row;
+            }
+        }
+    }
 }

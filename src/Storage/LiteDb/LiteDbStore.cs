@@ -66,6 +66,9 @@ public sealed class LiteDbStore : IDisposable
     /// <summary>The in-memory search texts of the searched collections (see <see cref="LiteDbSearchTexts"/>).</summary>
     public LiteDbSearchTexts SearchTexts { get; } = new();
 
+    /// <summary>The in-memory counts behind exact list totals (see <see cref="LiteDbFieldCounts"/>).</summary>
+    public LiteDbFieldCounts FieldCounts { get; } = new();
+
     public BsonMapper Mapper { get; }
 
     /// <summary>The absolute data directory, or null for an in-memory store.</summary>
@@ -96,21 +99,35 @@ public sealed class LiteDbStore : IDisposable
         }
 
         SearchTexts.ForgetAll();
+        FieldCounts.ForgetAll();
     }
 
     /// <summary>
     /// How many times the documents of a collection were changed through this store (see
-    /// <see cref="MarkChanged"/>): what list queries key their cached totals on. The lock file makes this
+    /// <see cref="MarkChanged"/> and <see cref="MarkWritten"/>): what list queries key their cached totals on
+    /// (totals of filters on counted fields come from <see cref="FieldCounts"/> instead). The lock file makes this
     /// process the file's only writer, so the number covers every change.
     /// </summary>
     public long Generation(string collection) => _generations.TryGetValue(collection, out var generation) ? generation : 0;
 
     /// <summary>
-    /// Records that documents of <paramref name="collection"/> changed. Call it AFTER the change is
-    /// committed (grain storage and the backfill do); code that writes documents through
-    /// <see cref="GetCollection"/> directly must call it too, or list totals may be stale.
+    /// Records that documents of <paramref name="collection"/> changed in ways the in-memory views did not
+    /// see: cached totals, <see cref="SearchTexts"/> and <see cref="FieldCounts"/> of the collection are
+    /// dropped and rebuilt on next use. Code that writes documents through <see cref="GetCollection"/>
+    /// directly must call it AFTER the change committed, or list totals and searches may be stale.
     /// </summary>
-    public void MarkChanged(string collection) => _generations.AddOrUpdate(collection, 1, (_, generation) => generation + 1);
+    public void MarkChanged(string collection)
+    {
+        MarkWritten(collection);
+        SearchTexts.Forget(collection);
+        FieldCounts.Forget(collection);
+    }
+
+    /// <summary>
+    /// Records a committed write that grain storage also reported to <see cref="SearchTexts"/> and
+    /// <see cref="FieldCounts"/> document by document: only the cached totals keyed on the generation go stale.
+    /// </summary>
+    internal void MarkWritten(string collection) => _generations.AddOrUpdate(collection, 1, (_, generation) => generation + 1);
 
     /// <summary>A path in a collection's documents, e.g. <c>$.state.owner_id</c>.</summary>
     public static string StatePath(string field) => $"$.{DocumentFields.State}.{field}";

@@ -188,6 +188,132 @@ public abstract class CompoundQueryConformance : IAsyncLifetime
         Assert.Equal(19, await Queries.CountAsync(C, query.Filters));
     }
 
+    /// <summary>Totals of full pages (so they are counted, not read off a short page) for filters on the indexed fields and beside them.</summary>
+    private static readonly DocumentQuery[] CountedQueries =
+    [
+        new() { Filters = [F("status", FilterOp.Eq, "new")], Limit = 1 },
+        new() { Filters = [F("status", FilterOp.Eq, "lost"), F("owner", FilterOp.Eq, "u1")], Limit = 1 },
+        new() { Filters = [F("owner", FilterOp.Eq, null), F("status", FilterOp.Eq, "new")], Limit = 1 },
+        new() { Filters = [F("status", FilterOp.Ne, "new")], Limit = 1 },
+        new() { Filters = [FieldFilter.In("owner", ["u0", "u9"]), F("status", FilterOp.Eq, "contacted")], Limit = 1 },
+        new() { Filters = [F("status", FilterOp.Eq, "new"), F("score", FilterOp.Gte, 50)], Limit = 1 },
+        new() { Filters = [F("status", FilterOp.Eq, "new")], Text = "acme", Limit = 1 },
+        new() { Limit = 1 },
+    ];
+
+    [Fact]
+    public async Task Totals_follow_upserts_that_move_a_document_between_filtered_values()
+    {
+        var docs = Seed.ToDictionary(x => x.Key, x => x.Value);
+        async Task AssertTotals(string when)
+        {
+            foreach (var query in CountedQueries)
+            {
+                var expected = Evaluate(docs, query).Total;
+                Assert.True(expected == (await Queries.QueryAsync<CompoundProbeState>(C, query)).Total, $"{when}: total of {Describe(query)}");
+                if (query.Text is null)
+                {
+                    Assert.True(expected == await Queries.CountAsync(C, query.Filters), $"{when}: count of {Describe(query)}");
+                }
+            }
+        }
+
+        await AssertTotals("seeded");
+
+        // Status and owner change, owner to none, a new owner value, a clear and a re-insert of the same id.
+        var c07 = await ReadAsync("c07");
+        c07.State.Status = "new";
+        c07.State.Owner = "u9";
+        await Storage.WriteStateAsync(C, GrainId.Create("compound", "c07"), c07);
+        docs["c07"] = c07.State;
+        await AssertTotals("after moving c07");
+
+        var c01 = await ReadAsync("c01");
+        c01.State.Owner = null;
+        c01.State.Status = "new";
+        await Storage.WriteStateAsync(C, GrainId.Create("compound", "c01"), c01);
+        docs["c01"] = c01.State;
+        await AssertTotals("after c01 lost its owner");
+
+        var c03 = await ReadAsync("c03");
+        await Storage.ClearStateAsync(C, GrainId.Create("compound", "c03"), c03);
+        docs.Remove("c03");
+        await AssertTotals("after clearing c03");
+
+        var again = new CompoundProbeState { Status = "lost", Owner = "u1", Title = "Acme again", CreatedAt = T };
+        await Storage.WriteStateAsync(C, GrainId.Create("compound", "c03"), new GrainState<CompoundProbeState>(again));
+        docs["c03"] = again;
+        await AssertTotals("after re-inserting c03");
+
+        // A write with the same values changes nothing.
+        var c10 = await ReadAsync("c10");
+        await Storage.WriteStateAsync(C, GrainId.Create("compound", "c10"), c10);
+        await AssertTotals("after rewriting c10 unchanged");
+    }
+
+    [Fact]
+    public async Task Totals_after_concurrent_writers_equal_the_real_count()
+    {
+        var docs = new System.Collections.Concurrent.ConcurrentDictionary<string, CompoundProbeState?>(
+            Seed.Select(x => KeyValuePair.Create(x.Key, (CompoundProbeState?)x.Value)));
+        var query = new DocumentQuery { Filters = [F("status", FilterOp.Eq, "new")], Limit = 1 };
+        using var stop = new CancellationTokenSource();
+
+        // Each writer owns its ids (as one grain owns its document): status changes, clears and re-inserts.
+        var writers = Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
+        {
+            var random = new Random(w);
+            for (var step = 0; step < 25; step++)
+            {
+                var id = $"c{(random.Next(15) * 4) + w:D2}";
+                var grain = GrainId.Create("compound", id);
+                var current = await ReadAsync(id);
+                if (current.RecordExists && random.Next(5) == 0)
+                {
+                    await Storage.ClearStateAsync(C, grain, current);
+                    docs[id] = null;
+                    continue;
+                }
+
+                current.State.Status = Statuses[random.Next(Statuses.Length)];
+                current.State.CreatedAt = T;
+                await Storage.WriteStateAsync(C, grain, current);
+                docs[id] = current.State;
+            }
+        })).ToList();
+        var reader = Task.Run(async () =>
+        {
+            var reads = 0;
+            while (!stop.IsCancellationRequested || reads == 0)
+            {
+                var total = (await Queries.QueryAsync<CompoundProbeState>(C, query)).Total;
+                Assert.InRange(total, 0, 60);
+                reads++;
+            }
+
+            return reads;
+        });
+
+        await Task.WhenAll(writers);
+        await stop.CancelAsync();
+        Assert.True(await reader > 0);
+
+        var final = docs.Where(x => x.Value is not null).ToDictionary(x => x.Key, x => x.Value!);
+        Assert.Equal(Evaluate(final, query).Total, (await Queries.QueryAsync<CompoundProbeState>(C, query)).Total);
+        Assert.Equal(Evaluate(final, query).Total, await Queries.CountAsync(C, query.Filters));
+        Assert.Equal(final.Count, (await Queries.QueryAsync<CompoundProbeState>(C, new DocumentQuery { Limit = 1 })).Total);
+    }
+
+    private async Task<GrainState<CompoundProbeState>> ReadAsync(string id)
+    {
+        var state = new GrainState<CompoundProbeState>();
+        await Storage.ReadStateAsync(C, GrainId.Create("compound", id), state);
+        return state;
+    }
+
+    private static string Describe(DocumentQuery query) =>
+        string.Join(" AND ", query.Filters.Select(f => $"{f.Field} {f.Op} {f.Value}")) + (query.Text is null ? "" : $" text {query.Text}");
+
     [Fact]
     public async Task Searches_follow_writes_and_clears()
     {
