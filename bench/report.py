@@ -75,7 +75,7 @@ w("")
 w("| Scenario | Connections | req/s | vs baseline | p50 ms | p95 ms | p99 ms | errors | server CPU µs/req | CPU efficiency vs baseline | load avg before | server RSS after |")
 w("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 main = ["baseline: bare Kestrel GET", "GET lead", "PATCH lead", "mixed 80/20", "POST lead", "list status", "list q",
-        "chat turn", "login (bcrypt)"]
+        "chat turn", "chat turn @4", "login (bcrypt)"]
 for name in main:
     r = by_name.get(name)
     if r and not answered(r):
@@ -94,7 +94,7 @@ w(f"GET reads random ids among {subsets[2]:,} warm lead grains; PATCH changes `n
   "(durable: the grain writes the document before answering); mixed is 80% GET and 20% PATCH; POST creates leads "
   "(no email/phone, so no contact claims); list status is `?status=qualified&sort=-created_at&limit=50`, list q is "
   "`?q=orbital&sort=-created_at&limit=50` (~2% of the leads match); chat turn posts an FAQ question to one of 256 "
-  "sessions (the deterministic engine, no LLM); login checks a bcrypt hash and issues a token.")
+  "sessions (the deterministic engine, no LLM) at 32 and, for the latency target, at 4 connections; login checks a bcrypt hash and issues a token.")
 w("")
 
 
@@ -125,9 +125,13 @@ if ls:
 if lq:
     target_row(f"list q @{sizes[1]:,}", "p50 < 50 ms", answered(lq) and lq["p50_us"] < 50_000,
                f"p50 {ms(lq['p50_us'])} ms" if answered(lq) else "no answer within 5 s")
-chat = by_name.get("chat turn")
+chat, chat4 = by_name.get("chat turn"), by_name.get("chat turn @4")
 if chat:
-    target_row("chat turn", "p99 < 20 ms", chat["p99_us"] < 20_000, f"p99 {ms(chat['p99_us'])} ms")
+    target_row("chat turn (32 connections, saturated)", "p99 < 20 ms", chat["p99_us"] < 20_000,
+               f"p99 {ms(chat['p99_us'])} ms at {rps(chat):,.0f} req/s")
+if chat4:
+    target_row("chat turn (4 connections)", "p99 < 20 ms", chat4["p99_us"] < 20_000,
+               f"p99 {ms(chat4['p99_us'])} ms at {rps(chat4):,.0f} req/s")
 rss = max(facts["rss_warm_mb"], facts["rss_after_load_mb"])
 peak = max([r.get("rss_after_mb", 0) for r in rows if r["leads"] == sizes[1] and r is not baseline] + [rss])
 target_row("memory", f"RSS < 1 GB after {sizes[1]:,} leads and the load run", rss < 1024,
@@ -140,6 +144,34 @@ if before is not None and after is not None:
 else:
     target_row("idle grains deactivate", "activations fall", False, "dotnet-counters unavailable")
 w("")
+misses = []
+if get and base_rps and get["p99_us"] >= 10_000 and baseline and baseline["p99_us"] >= 0.7 * get["p99_us"]:
+    misses.append(
+        f"**GET p99.** The bare-Kestrel baseline's own p99 in this run was {ms(baseline['p99_us'])} ms against "
+        f"{ms(get['p99_us'])} ms for GET: with wrk and the server sharing 2 cores with other work, the tail is set "
+        "by scheduling, not by the service (compare the p50 values and the CPU per request).")
+if patch and base_rps and rps(patch) < 0.4 * base_rps:
+    misses.append(
+        f"**PATCH throughput.** Each PATCH costs {cpu_us(patch):,.0f} µs of server CPU against "
+        f"{cpu_us(baseline):,.0f} µs for the baseline GET: a durable write is two LiteDB writes (the lead document "
+        "by compare-and-swap and its timeline entry), committed by one writer thread in group commits "
+        "(src/Storage/LiteDb/LiteDbWriteQueue.cs). A dotnet-trace of this scenario put ~55% of process CPU on that "
+        "writer thread, all inside LiteDB: index maintenance (~18%; `updated_at` changes on every write), page "
+        "copying (~11%), the log write (~12%) and checkpoints (~6%). One embedded writer cannot reach 40% of a "
+        "dictionary lookup on 2 shared cores; group commit made it ~2x cheaper per write (1.1-1.7 ms to ~0.65 ms "
+        "of CPU). The remaining levers are one queued write per PATCH for state + timeline, fewer indexes, or "
+        "MongoDB, whose writes run in another process.")
+if chat and chat["p99_us"] >= 20_000 and chat4 and chat4["p99_us"] < 20_000:
+    misses.append(
+        f"**Chat turn p99 at 32 connections.** At saturation ({rps(chat):,.0f} turns/s) p99 is queueing behind "
+        f"the single LiteDB writer (each turn stores the session and the assistant's memory); below saturation "
+        f"(4 connections) p99 is {ms(chat4['p99_us'])} ms.")
+if misses:
+    w("## Why targets are missed")
+    w("")
+    for m in misses:
+        w(m)
+        w("")
 w("## Memory")
 w("")
 w("| Moment | Silo RSS |")
