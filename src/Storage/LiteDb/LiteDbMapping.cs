@@ -34,7 +34,64 @@ public static class LiteDbMapping
             mapper.RegisterType(enumType, value => new BsonValue(StoredEnums.ToName((Enum)value)), value => ParseEnum(enumType, value));
         }
 
+        Prebuild(mapper);
         return mapper;
+    }
+
+    /// <summary>
+    /// LiteDB 5.0.21 publishes a type's entity mapper in its cache before filling in its members, and
+    /// reads that cache without a lock: a thread serializing a type another thread is mapping for the
+    /// first time can write a document with fields missing. So every CRM class that can be stored is
+    /// mapped here, on one thread, before the mapper is shared.
+    /// </summary>
+    private static void Prebuild(BsonMapper mapper)
+    {
+        var build = typeof(BsonMapper).GetMethod("GetEntityMapper", BindingFlags.Instance | BindingFlags.NonPublic)
+            ?? throw new InvalidOperationException("LiteDB's BsonMapper.GetEntityMapper is gone: review LiteDbMapping.Prebuild for this LiteDB version.");
+        foreach (var type in StorableTypes.Value)
+        {
+            build.Invoke(mapper, [type]);
+        }
+    }
+
+    /// <summary>The public classes of the grain contracts, and every CRM class their properties reach.</summary>
+    private static readonly Lazy<IReadOnlyList<Type>> StorableTypes = new(() =>
+    {
+        var found = new HashSet<Type>();
+        var pending = new Stack<Type>(typeof(CrmChatbot.Common.TimelineEntry).Assembly.GetExportedTypes().Where(IsCrmClass));
+        while (pending.TryPop(out var type))
+        {
+            if (!found.Add(type))
+            {
+                continue;
+            }
+
+            foreach (var property in type.GetProperties(BindingFlags.Instance | BindingFlags.Public))
+            {
+                foreach (var reached in Unwrap(property.PropertyType).Where(IsCrmClass))
+                {
+                    pending.Push(reached);
+                }
+            }
+        }
+
+        return [.. found];
+    });
+
+    private static bool IsCrmClass(Type type) =>
+        type is { IsClass: true, IsAbstract: false, ContainsGenericParameters: false }
+        && type.Namespace?.StartsWith("CrmChatbot", StringComparison.Ordinal) == true
+        && !typeof(Delegate).IsAssignableFrom(type)
+        && !typeof(Exception).IsAssignableFrom(type);
+
+    private static IEnumerable<Type> Unwrap(Type type)
+    {
+        if (type.IsArray)
+        {
+            return Unwrap(type.GetElementType()!);
+        }
+
+        return type.IsGenericType ? type.GetGenericArguments().SelectMany(Unwrap).Append(type) : [type];
     }
 
     /// <summary>DateTime as stored: UTC; an Unspecified kind is taken as UTC (LiteDB would take it as local).</summary>
