@@ -171,13 +171,15 @@ seed() { # count first-index
   dotnet "$SEEDER_DLL" "$WORK/data" "$1" "$OWNER_ID" "$IDS" "$2" >&2
   LEADS=$(( $2 + $1 ))
 }
+LIST_STATUS_PATH="/api/leads?status=qualified&sort=-created_at&limit=50"
+LIST_Q_PATH="/api/leads?q=orbital&sort=-created_at&limit=50"
 list_scenarios() { # suffix
   # One untimed request each first: the counts and search texts are built once per process, on first use.
-  for path in "/api/leads?status=qualified&sort=-created_at&limit=50" "/api/leads?q=orbital&sort=-created_at&limit=50"; do
+  for path in "$LIST_STATUS_PATH" "$LIST_Q_PATH"; do
     curl -sf -o /dev/null "http://127.0.0.1:$PORT$path" -H "authorization: Bearer $TOKEN" || log "warm-up of $path failed"
   done
-  run_wrk "list status$1" list 4 "$DURATION" "$PORT" LIST_PATH="/api/leads?status=qualified&sort=-created_at&limit=50"
-  run_wrk "list q$1" list 4 "$DURATION" "$PORT" LIST_PATH="/api/leads?q=orbital&sort=-created_at&limit=50"
+  run_wrk "list status$1" list 4 "$DURATION" "$PORT" LIST_PATH="$LIST_STATUS_PATH"
+  run_wrk "list q$1" list 4 "$DURATION" "$PORT" LIST_PATH="$LIST_Q_PATH"
 }
 
 # --- phase 0: the service creates its store, indexes and admin ----------------------------------
