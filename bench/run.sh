@@ -199,6 +199,7 @@ stop_silo
 
 # --- phase 2: every scenario at the main size ---------------------------------------------------
 seed $(( MAIN_SIZE - SIZES[0] )) "${SIZES[0]}"
+cp -r "$WORK/data" "$WORK/baseline-data" # for the LiteDB write ceiling, before the service touches it
 start_silo
 RSS_START=$(rss_mb "$SILO_PID")
 TOKEN=$(login)
@@ -207,14 +208,31 @@ FIRST_ID=$(head -1 "$IDS")
 curl -sf "http://127.0.0.1:$PORT/api/leads/$FIRST_ID" -H "authorization: Bearer $TOKEN" >"$WORK/sample-lead.json"
 BODY_BYTES=$(wc -c <"$WORK/sample-lead.json")
 
-# Baseline first, alone on the machine like every scenario (the silo idles meanwhile).
-(cd "$WORK" && exec env PORT="$BASELINE_PORT" dotnet "$BASELINE_DLL" "$WORK/sample-lead.json" "$IDS" >"$WORK/baseline.log" 2>&1) &
-BASELINE_PID=$!
-wait_http "http://127.0.0.1:$BASELINE_PORT/health" 30
-TARGET_PID=$BASELINE_PID run_wrk "warm-up baseline" get 32 2 "$BASELINE_PORT" IDS="$IDS"
-sed -i '$d' "$RESULTS"
-TARGET_PID=$BASELINE_PID run_wrk "baseline: bare Kestrel GET" get 32 "$DURATION" "$BASELINE_PORT" IDS="$IDS"
-kill "$BASELINE_PID"; wait "$BASELINE_PID" 2>/dev/null || true; BASELINE_PID=""
+# Baselines first, alone on the machine like every scenario (the silo idles meanwhile): the GET
+# ceiling, then two durable-write ceilings for PATCH (the service's LiteDB grain storage on a copy of
+# the seeded store, and an fsync'd journal).
+start_baseline() { # [VAR=value ...]
+  (cd "$WORK" && exec env PORT="$BASELINE_PORT" "$@" dotnet "$BASELINE_DLL" "$WORK/sample-lead.json" "$IDS" >>"$WORK/baseline.log" 2>&1) &
+  BASELINE_PID=$!
+  wait_http "http://127.0.0.1:$BASELINE_PORT/health" 60
+}
+stop_baseline() { kill "$BASELINE_PID"; wait "$BASELINE_PID" 2>/dev/null || true; BASELINE_PID=""; }
+baseline_run() { # NAME MODE WARM_UP_SECONDS [VAR=value ...] (the warm-up is not reported)
+  local name=$1 mode=$2 warm_up=$3; shift 3
+  TARGET_PID=$BASELINE_PID run_wrk "warm-up $name" "$mode" 32 "$warm_up" "$BASELINE_PORT" IDS="$IDS" "$@"
+  sed -i '$d' "$RESULTS"
+  TARGET_PID=$BASELINE_PID run_wrk "$name" "$mode" 32 "$DURATION" "$BASELINE_PORT" IDS="$IDS" "$@"
+}
+start_baseline
+baseline_run "baseline: bare Kestrel GET" get 2
+stop_baseline
+start_baseline BASELINE_WRITES="litedb:$WORK/baseline-data"
+baseline_run "ceiling: bare Kestrel PATCH, LiteDB write" put 5 ID_LIMIT="${GET_SUBSETS[2]}"
+stop_baseline
+start_baseline BASELINE_WRITES="journal:$WORK/baseline-journal.jsonl"
+baseline_run "ceiling: bare Kestrel PATCH, fsync'd journal" put 5 ID_LIMIT="${GET_SUBSETS[2]}"
+stop_baseline
+rm -rf "$WORK/baseline-data" "$WORK/baseline-journal.jsonl"
 
 warm "${GET_SUBSETS[2]}"
 ACTIVATION_RATE=$WARM_RATE
@@ -223,6 +241,8 @@ ACTIVATIONS_WARM=$(activations)
 run_wrk "GET lead" get 32 "$DURATION" "$PORT" IDS="$IDS" ID_LIMIT="${GET_SUBSETS[2]}"
 run_wrk "GET lead @${GET_SUBSETS[1]} ids" get 32 "$DURATION" "$PORT" IDS="$IDS" ID_LIMIT="${GET_SUBSETS[1]}"
 run_wrk "GET lead @${GET_SUBSETS[0]} ids" get 32 "$DURATION" "$PORT" IDS="$IDS" ID_LIMIT="${GET_SUBSETS[0]}"
+run_wrk "warm-up PATCH" put 32 5 "$PORT" IDS="$IDS" ID_LIMIT="${GET_SUBSETS[2]}" # JIT, like the ceilings' warm-up
+sed -i '$d' "$RESULTS"
 run_wrk "PATCH lead" put 32 "$DURATION" "$PORT" IDS="$IDS" ID_LIMIT="${GET_SUBSETS[2]}"
 run_wrk "mixed 80/20" mixed 32 "$DURATION" "$PORT" IDS="$IDS" ID_LIMIT="${GET_SUBSETS[2]}"
 run_wrk "POST lead" post 32 "$DURATION" "$PORT"

@@ -2,7 +2,9 @@ using System.Text.Json;
 using CrmChatbot.Api;
 using CrmChatbot.Api.Auth;
 using CrmChatbot.Api.Configuration;
+using CrmChatbot.Bench.Baseline;
 using CrmChatbot.Leads;
+using CrmChatbot.Storage.LiteDb;
 using CrmChatbot.Users;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 
@@ -11,6 +13,9 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 // JwtTokens.ValidationParameters: HS256 pinned, issuer, audience, lifetime), the same staff-role
 // policy and the same JSON options, and a document of the same size (a lead fetched from the
 // service, re-keyed for every id). No grain, no account check, no storage.
+// PATCH /api/leads/{id} ({"notes": ...}) measures the ceiling of a durable write, chosen by
+// BASELINE_WRITES: "litedb:<data-dir>" writes the lead through the service's LiteDB grain storage
+// (a copy of its data directory), "journal:<file>" appends it to an fsync'd file (group commit).
 // Usage: Baseline <sample-lead.json> <ids-file>; PORT, HOST and JWT_SECRET_KEY as for the service.
 var builder = WebApplication.CreateBuilder(args[2..]);
 builder.Logging.ClearProviders();
@@ -36,6 +41,14 @@ var sample = JsonSerializer.Deserialize<LeadDto>(File.ReadAllText(args[0]), json
 var leads = File.ReadLines(args[1]).Where(id => id.Length > 0).Distinct()
     .ToDictionary(id => id, id => sample with { Id = id });
 
+ILeadWrites? writes = Environment.GetEnvironmentVariable("BASELINE_WRITES")?.Split(':', 2) switch
+{
+    null => null,
+    ["litedb", var dir] => await LoadedAsync(new LiteDbLeadWrites(new LiteDbStore(dir), TimeProvider.System), leads.Keys),
+    ["journal", var file] => new JournalLeadWrites(file, leads, TimeProvider.System),
+    var other => throw new InvalidOperationException($"BASELINE_WRITES '{string.Join(':', other)}': litedb:<dir> or journal:<file>"),
+};
+
 var app = builder.Build();
 app.UseAuthentication();
 app.UseAuthorization();
@@ -49,5 +62,25 @@ app.MapGet("/api/leads/{id}", (string id, HttpResponse response) =>
     response.Headers.ETag = $"\"{lead.Version}\"";
     return Results.Ok(lead);
 }).RequireAuthorization(Policies.Staff);
+if (writes is not null)
+{
+    app.MapPatch("/api/leads/{id}", async (string id, NotesPatch patch, HttpResponse response) =>
+    {
+        if (await writes.UpdateNotesAsync(id, patch.Notes) is not { } lead)
+        {
+            return Results.NotFound();
+        }
+
+        response.Headers.ETag = $"\"{lead.Version}\"";
+        return Results.Ok(lead);
+    }).RequireAuthorization(Policies.Staff);
+}
+
 app.MapGet("/health", () => Results.Ok());
 app.Run();
+
+static async Task<ILeadWrites> LoadedAsync(LiteDbLeadWrites writes, IEnumerable<string> ids)
+{
+    await writes.LoadAsync(ids);
+    return writes;
+}
