@@ -6,7 +6,9 @@ namespace CrmChatbot.Common;
 /// Base of every grain that is the single writer of one CRM entity. It owns the persistence
 /// protocol all kinds share: optimistic versions (the HTTP ETag), and a timeline entry for every
 /// change, stored in the same write as the state (an outbox) and appended to the timeline store
-/// right after, so no acknowledged change is missing from the history.
+/// right after, so no acknowledged change is missing from the history. A grain storage that can
+/// commit the outbox into the timeline in the same transaction (the embedded store) does so and
+/// hands the state back with an empty outbox: then there is nothing left to append.
 /// </summary>
 public abstract partial class EntityGrain<TState> : Grain
     where TState : class, IEntityState, new()

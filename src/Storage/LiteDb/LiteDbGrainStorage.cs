@@ -1,4 +1,6 @@
+using CrmChatbot.Common;
 using CrmChatbot.Storage.Queries;
+using CrmChatbot.Storage.Timeline;
 using LiteDB;
 using Orleans.Runtime;
 using Orleans.Storage;
@@ -11,6 +13,13 @@ namespace CrmChatbot.Storage.LiteDb;
 /// atomic compare-and-swap on <c>_id</c> + <c>etag</c>: a stale etag throws
 /// <see cref="InconsistentStateException"/>, never overwrites.
 /// </summary>
+/// <remarks>
+/// An entity state's outbox (<see cref="IEntityState.PendingTimeline"/>: the timeline entries of its changes)
+/// commits in the same transaction as the state, into the timeline collection of the same store; the state is
+/// stored with an empty outbox and the in-memory one is emptied, so the grain has nothing left to append
+/// (one write per change instead of two, and the history never lags the state). Stores without multi-document
+/// transactions keep the outbox in the state and let the grain append it afterwards.
+/// </remarks>
 public sealed class LiteDbGrainStorage : IGrainStorage
 {
     /// <summary>LiteDB's error code for a duplicate key in a unique index (including <c>_id</c>).</summary>
@@ -65,6 +74,31 @@ public sealed class LiteDbGrainStorage : IGrainStorage
 
     private async Task Write<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
+        var entity = grainState.State as IEntityState;
+        var outbox = entity?.PendingTimeline is { Count: > 0 } pending ? pending : null;
+        if (outbox is not null)
+        {
+            entity!.PendingTimeline = []; // stored with an empty outbox: the entries commit beside it
+        }
+
+        try
+        {
+            await Write(stateName, grainId, grainState, outbox is null ? null : LiteDbTimelineStore.ToDocuments(_store.Mapper, outbox))
+                .ConfigureAwait(false);
+        }
+        catch
+        {
+            if (outbox is not null)
+            {
+                entity!.PendingTimeline = outbox; // not stored: the grain keeps the entries
+            }
+
+            throw;
+        }
+    }
+
+    private async Task Write<T>(string stateName, GrainId grainId, IGrainState<T> grainState, List<BsonDocument>? timeline)
+    {
         var id = DocumentId(grainId);
         var state = _store.Mapper.Serialize(typeof(T), grainState.State);
         var helpers = LiteDbDocuments.HelperFields(CollectionSchemas.For(stateName, typeof(T)), grainState.State);
@@ -76,7 +110,11 @@ public sealed class LiteDbGrainStorage : IGrainStorage
         {
             try
             {
-                await _store.Writes.RunAsync(db => db.GetCollection(stateName).Insert(written)).ConfigureAwait(false);
+                await _store.Writes.RunAsync(db =>
+                {
+                    db.GetCollection(stateName).Insert(written);
+                    return timeline is null ? 0 : LiteDbTimelineStore.Store(db, timeline);
+                }).ConfigureAwait(false);
             }
             catch (LiteException e) when (e.ErrorCode == DuplicateKeyErrorCode && _store.GetCollection(stateName).Exists(IdIs(id)))
             {
@@ -94,7 +132,16 @@ public sealed class LiteDbGrainStorage : IGrainStorage
                 string.Concat(helpers.Select((h, i) => $", {h.Key}: @{i + 2}")) + " }",
                 [state, newETag, .. helpers.Select(h => h.Value)]);
             var filter = IdAndETagAre(id, expected);
-            var updated = await _store.Writes.RunAsync(db => db.GetCollection(stateName).UpdateMany(transform, filter)).ConfigureAwait(false);
+            var updated = await _store.Writes.RunAsync(db =>
+            {
+                var count = db.GetCollection(stateName).UpdateMany(transform, filter);
+                if (count > 0 && timeline is not null)
+                {
+                    LiteDbTimelineStore.Store(db, timeline);
+                }
+
+                return count;
+            }).ConfigureAwait(false);
             if (updated == 0)
             {
                 throw GrainStates.Conflict("write", stateName, id, StoredETag(stateName, id), expected, null);

@@ -24,21 +24,36 @@ public sealed class LiteDbTimelineStore : ITimelineStore
             return Task.FromCanceled(cancellationToken);
         }
 
-        var documents = entries.Select(ToDocument).ToList();
+        var documents = ToDocuments(_store.Mapper, entries);
         // One write on the store's writer thread: the entries commit together (with other queued writes).
-        return _store.Writes.RunAsync(
-            db =>
-            {
-                var collection = db.GetCollection(TimelineDocuments.Collection);
-                foreach (var document in documents)
-                {
-                    // Entries are immutable: storing one again changes nothing.
-                    collection.Upsert(document);
-                }
+        return _store.Writes.RunAsync(db => Store(db, documents), cancellationToken);
+    }
 
-                return documents.Count;
-            },
-            cancellationToken);
+    /// <summary>Entries as the timeline collection stores them.</summary>
+    internal static List<BsonDocument> ToDocuments(BsonMapper mapper, IEnumerable<TimelineEntry> entries) =>
+        entries.Select(entry =>
+        {
+            var document = mapper.ToDocument(entry);
+            document.Remove("id");
+            document["_id"] = entry.Id;
+            document[TimelineDocuments.EntityKey] = TimelineDocuments.KeyOf(entry.EntityKind, entry.EntityId);
+            return document;
+        }).ToList();
+
+    /// <summary>
+    /// Stores timeline documents in the caller's transaction (a write of the store's write queue): also
+    /// used by <see cref="LiteDbGrainStorage"/> to commit an entity's outbox together with its state.
+    /// </summary>
+    internal static int Store(LiteDatabase db, IReadOnlyList<BsonDocument> documents)
+    {
+        var collection = db.GetCollection(TimelineDocuments.Collection);
+        foreach (var document in documents)
+        {
+            // Entries are immutable: storing one again changes nothing.
+            collection.Upsert(document);
+        }
+
+        return documents.Count;
     }
 
     public Task<Page<TimelineEntry>> ListAsync(
@@ -58,15 +73,6 @@ public sealed class LiteDbTimelineStore : ITimelineStore
                 return new Page<TimelineEntry>(items, total, QueryRules.NextOffset(offset, limit, total));
             },
             cancellationToken);
-
-    private BsonDocument ToDocument(TimelineEntry entry)
-    {
-        var document = _store.Mapper.ToDocument(entry);
-        document.Remove("id");
-        document["_id"] = entry.Id;
-        document[TimelineDocuments.EntityKey] = TimelineDocuments.KeyOf(entry.EntityKind, entry.EntityId);
-        return document;
-    }
 
     private TimelineEntry ToEntry(BsonDocument document)
     {
