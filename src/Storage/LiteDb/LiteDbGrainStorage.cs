@@ -124,17 +124,9 @@ public sealed class LiteDbGrainStorage : IGrainStorage
         }
         else
         {
-            // UpdateMany EXTENDs the document shallowly with the transform's fields: "state" is
-            // replaced as a whole, so fields absent or null in the new state do not survive. The helper
-            // fields (validated identifiers from the schema) are rewritten beside it.
-            var transform = BsonExpression.Create(
-                $"{{ {DocumentFields.State}: @0, {DocumentFields.ETag}: @1" +
-                string.Concat(helpers.Select((h, i) => $", {h.Key}: @{i + 2}")) + " }",
-                [state, newETag, .. helpers.Select(h => h.Value)]);
-            var filter = IdAndETagAre(id, expected);
             var updated = await _store.Writes.RunAsync(db =>
             {
-                var count = db.GetCollection(stateName).UpdateMany(transform, filter);
+                var count = ReplaceIfETag(db.GetCollection(stateName), written, expected);
                 if (count > 0 && timeline is not null)
                 {
                     LiteDbTimelineStore.Store(db, timeline);
@@ -247,6 +239,20 @@ public sealed class LiteDbGrainStorage : IGrainStorage
 
         GrainStates.Reset(grainState);
     }
+
+    /// <summary>
+    /// The compare-and-swap, run on the writer thread inside its transaction (no write can come between the
+    /// check and the replace): 1 when the stored etag was <paramref name="expected"/> and the document is now
+    /// <paramref name="next"/>, else 0. Only the id and the etag are read (the first two fields of every grain
+    /// document: LiteDB stops reading there), not the whole stored document: a chat transcript is tens of KB.
+    /// </summary>
+    private static int ReplaceIfETag(ILiteCollection<BsonDocument> collection, BsonDocument next, string expected)
+    {
+        var stored = collection.Query().Where(IdIs(next[DocumentFields.Id].AsString)).Select(ETagOnly).FirstOrDefault();
+        return stored is not null && stored[DocumentFields.ETag] == expected && collection.Update(next) ? 1 : 0;
+    }
+
+    private static readonly BsonExpression ETagOnly = BsonExpression.Create($"{{ {DocumentFields.ETag}: $.{DocumentFields.ETag} }}");
 
     private static BsonExpression IdIs(string id) => BsonExpression.Create($"{DocumentFields.Id} = @0", id);
 
