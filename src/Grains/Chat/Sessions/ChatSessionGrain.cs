@@ -106,8 +106,9 @@ public sealed class ChatSessionGrain(
             next.Status = ChatSessionStatus.WaitingForAgent;
         }
 
-        await SaveDialogueAsync(turn.State);
-        await SaveAsync(next);
+        // Two documents, written together (the embedded store commits them in one group commit); the turn
+        // is acknowledged only when both are stored.
+        await Task.WhenAll(SaveDialogueAsync(turn.State), SaveAsync(next));
         return CommandResult<ChatTurnResult>.Ok(Turn(turn.Reply, next.Intent, [.. turn.Actions.Select(a => new ChatAction(a.Type, a.Id))], turn.Suggestions, previous, added));
     }
 
