@@ -124,6 +124,37 @@ internal static class LiteDbDocuments
         }
     }
 
+    /// <summary>Documents per query of <see cref="Scan"/>.</summary>
+    internal const int ScanChunk = 1000;
+
+    /// <summary>
+    /// Every document of a collection in id order (projected by <paramref name="select"/>, which must keep
+    /// <c>_id</c>), read by one query per <paramref name="chunkSize"/> documents. Why not one query: LiteDB
+    /// holds every page a query read in its cache until the query ends, and never gives cache memory back;
+    /// one query over 100,000 leads left ~130 MB of cache behind for good. Not a snapshot: a document
+    /// written during the scan is read as it is when its chunk is read (the in-memory views reconcile that).
+    /// </summary>
+    public static IEnumerable<BsonDocument> Scan(ILiteCollection<BsonDocument> collection, string? select = null, int chunkSize = ScanChunk)
+    {
+        var after = BsonValue.MinValue;
+        while (true)
+        {
+            var query = collection.Query().Where(BsonExpression.Create($"{DocumentFields.Id} > @0", after)).OrderBy(BsonExpression.Create($"$.{DocumentFields.Id}"));
+            var chunk = select is null ? query.Limit(chunkSize).ToList() : query.Select(select).Limit(chunkSize).ToList();
+            foreach (var doc in chunk)
+            {
+                yield return doc;
+            }
+
+            if (chunk.Count < chunkSize)
+            {
+                yield break;
+            }
+
+            after = chunk[^1][DocumentFields.Id];
+        }
+    }
+
     /// <summary>
     /// Writes the helper fields into documents written before their schema declared them (e.g. files
     /// from before <c>search_lower</c> existed in LiteDB), so that queries see every document. A
@@ -138,10 +169,7 @@ internal static class LiteDbDocuments
         }
 
         var collection = db.GetCollection(schema.Name);
-        var candidates = collection
-            .Find(BsonExpression.Create(string.Join(" OR ", names.Select(n => $"$.{n} = null"))))
-            .Where(doc => names.Any(n => !doc.ContainsKey(n)))
-            .ToList();
+        var candidates = Scan(collection).Where(doc => names.Any(n => !doc.ContainsKey(n))).ToList();
         var updated = 0;
         foreach (var doc in candidates)
         {

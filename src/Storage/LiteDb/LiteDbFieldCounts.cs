@@ -91,7 +91,7 @@ public sealed class LiteDbFieldCounts
         protected override IEnumerable<(string Id, BsonValue[] Row)> Scan(LiteDbStore store, string collection)
         {
             var select = "{ _id: $._id" + string.Concat(_paths.Select((p, i) => $", v{i}: {p.Source}")) + " }";
-            foreach (var doc in store.GetCollection(collection).Query().Select(select).ToEnumerable())
+            foreach (var doc in LiteDbDocuments.Scan(store.GetCollection(collection), select))
             {
                 yield return (doc[DocumentFields.Id].AsString, [.. _paths.Select((_, i) => doc[$"v{i}"])]);
             }

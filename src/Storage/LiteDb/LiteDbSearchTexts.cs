@@ -72,7 +72,7 @@ public sealed class LiteDbSearchTexts
 
         protected override IEnumerable<(string Id, string Row)> Scan(LiteDbStore store, string collection)
         {
-            foreach (var doc in store.GetCollection(collection).Query().Select($"{{ _id: $._id, s: $.{SchemaModel.SearchLowerField} }}").ToEnumerable())
+            foreach (var doc in LiteDbDocuments.Scan(store.GetCollection(collection), $"{{ _id: $._id, s: $.{SchemaModel.SearchLowerField} }}"))
             {
                 yield return (doc[DocumentFields.Id].AsString, Join(doc["s"]));
             }
