@@ -179,8 +179,9 @@ if patch and base_rps and rps(patch) < 0.4 * base_rps:
         "So the miss is the embedded page store's cost per write, not the grain or HTTP layers: LiteDB rewrites whole "
         "8 KB pages (the document's data page and the index pages around every key that changes; `updated_at` "
         "changes on every write), appends them to its log, and copies them into the data file at each checkpoint. "
-        "A perf profile of this scenario (2026-11-26) put ~55% of the process's CPU on LiteDB's writer thread: page "
-        "writes and reads in the kernel ~25%, index and page upkeep ~15%, checkpoints ~14%. Group commit (one writer "
+        "A perf profile of this scenario (2026-11-26) put ~58% of the process's CPU on LiteDB's writer thread; of that "
+        "thread's time, commits (pages to the log, fsync) ~27%, page reads ~17%, document and index updates ~16%, "
+        "checkpoints ~14%, about half of it all in the kernel's file calls. Group commit (one writer "
         "thread, src/Storage/LiteDb/LiteDbWriteQueue.cs) already made a write ~2x cheaper. Tried without a "
         "lasting gain: dropping the single-field indexes that only duplicate a sort index (no measurable change), "
         "checkpoints of 10,000 pages instead of 1,000 (+11% req/s, p99 doubled by the longer checkpoint stalls). Reaching 40% would take a log-structured embedded "
@@ -189,9 +190,12 @@ if patch and base_rps and rps(patch) < 0.4 * base_rps:
     misses.append(text)
 if chat and chat["p99_us"] >= 20_000 and chat4 and chat4["p99_us"] < 20_000:
     misses.append(
-        f"**Chat turn p99 at 32 connections.** At saturation ({rps(chat):,.0f} turns/s) p99 is queueing behind "
-        f"the single LiteDB writer (each turn stores the session and the assistant's memory); below saturation "
-        f"(4 connections) p99 is {ms(chat4['p99_us'])} ms.")
+        f"**Chat turn p99 at 32 connections.** At saturation ({rps(chat):,.0f} turns/s, {cpu_us(chat):,.0f} µs of server "
+        f"CPU per turn) p99 is queueing behind the single LiteDB writer: each turn writes the session and the "
+        f"assistant's memory (together, in one group commit), and the session document holds the transcript (up to "
+        f"500 messages; the 256 sessions here reach ~{(rps(chat) + rps(chat4)) * facts['duration'] / 128:,.0f} messages "
+        f"each), so a turn rewrites a document that grows with the conversation. Below saturation (4 connections) p99 "
+        f"is {ms(chat4['p99_us'])} ms.")
 if rss >= 1024:
     misses.append(
         f"**Memory.** RSS was {facts['rss_warm_mb']} MB with {subsets[2]:,} lead grains active and grew during the write "

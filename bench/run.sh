@@ -116,8 +116,10 @@ except OSError:
 if not rows:
     print("null")
 else:
+    # Timestamps have whole seconds: two refreshes can share the last one, so each counter counts once (its latest row).
     last = rows[-1][0]
-    print(sum(int(float(r[4])) for r in rows if r[0] == last and "grain_type=lead]" in r[2]))
+    latest = {r[2]: int(float(r[4])) for r in rows if r[0] == last}
+    print(sum(v for k, v in latest.items() if "grain_type=lead]" in k))
 PY
 }
 
