@@ -241,6 +241,10 @@ ACTIVATION_RATE=$WARM_RATE
 RSS_WARM=$(rss_mb "$SILO_PID")
 ACTIVATIONS_WARM=$(activations)
 run_wrk "GET lead" get 32 "$DURATION" "$PORT" IDS="$IDS" ID_LIMIT="${GET_SUBSETS[2]}"
+# The baseline again, right after: the machine's load drifts within a run, and the GET ratio uses both.
+start_baseline
+baseline_run "baseline: bare Kestrel GET, after GET lead" get 2
+stop_baseline
 run_wrk "GET lead @${GET_SUBSETS[1]} ids" get 32 "$DURATION" "$PORT" IDS="$IDS" ID_LIMIT="${GET_SUBSETS[1]}"
 run_wrk "GET lead @${GET_SUBSETS[0]} ids" get 32 "$DURATION" "$PORT" IDS="$IDS" ID_LIMIT="${GET_SUBSETS[0]}"
 run_wrk "warm-up PATCH" put 32 5 "$PORT" IDS="$IDS" ID_LIMIT="${GET_SUBSETS[2]}" # JIT, like the ceilings' warm-up
