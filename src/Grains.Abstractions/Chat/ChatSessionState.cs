@@ -57,7 +57,10 @@ public sealed class ChatSessionState
     [Id(7)] public string? Intent { get; set; }
     [Id(8)] public Dictionary<string, string> Slots { get; set; } = [];
 
-    /// <summary>The last <see cref="ChatLimits.TranscriptMessages"/> messages, oldest first.</summary>
+    /// <summary>
+    /// The most recent messages, oldest first (at most <see cref="ChatLimits.StoredRecentMessages"/> once stored);
+    /// the earlier part of the transcript is in the session's <see cref="ChatTranscriptState"/>.
+    /// </summary>
     [Id(9)] public List<ChatMessage> Messages { get; set; } = [];
 
     /// <summary>Every message ever added, including those dropped from the bounded transcript.</summary>
@@ -90,10 +93,28 @@ public sealed class ChatSessionState
         OwnerEmail = OwnerEmail,
     };
 
-    public ChatSessionDto ToDto(string id) => new(
+    /// <summary>The session as the API shows it; <paramref name="earlier"/> is the archived start of the transcript.</summary>
+    public ChatSessionDto ToDto(string id, IReadOnlyList<ChatMessage>? earlier = null) => new(
         id, Status, OwnerUserId, OwnerName, OwnerUserId is null, AssignedAgentId, AssignedAgentName, Intent,
-        new Dictionary<string, string>(Slots), [.. Messages.Select(m => m.ToDto())], MessageCount, TimeZone,
+        new Dictionary<string, string>(Slots), [.. Transcript(earlier).Select(m => m.ToDto())], MessageCount, TimeZone,
         CreatedAt, UpdatedAt, LastActivityAt, ClosedAt, Version);
+
+    /// <summary>
+    /// The whole transcript: the archived messages, then the recent ones, the last
+    /// <see cref="ChatLimits.TranscriptMessages"/>. An archived message still among the recent ones (the archive
+    /// was written, the session not) appears once.
+    /// </summary>
+    private IEnumerable<ChatMessage> Transcript(IReadOnlyList<ChatMessage>? earlier)
+    {
+        if (earlier is null || earlier.Count == 0)
+        {
+            return Messages;
+        }
+
+        var recent = Messages.Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
+        var all = earlier.Where(m => !recent.Contains(m.Id)).Concat(Messages).ToList();
+        return all.Skip(Math.Max(0, all.Count - ChatLimits.TranscriptMessages));
+    }
 
     public ChatSessionSummaryDto ToSummary(string id) => new(
         id, Status, OwnerUserId, OwnerName, OwnerUserId is null, AssignedAgentId, AssignedAgentName, Intent,
@@ -105,9 +126,31 @@ public static class ChatLimits
     /// <summary>Messages kept in a session's transcript; older ones are dropped (the count is kept).</summary>
     public const int TranscriptMessages = 500;
 
+    /// <summary>
+    /// Messages the session document holds at most. A turn rewrites that document, so it stays small: beyond
+    /// this, the oldest messages move to the transcript archive (written once per <see cref="ArchivedAtOnce"/>
+    /// messages, not every turn).
+    /// </summary>
+    public const int StoredRecentMessages = 40;
+
+    /// <summary>Messages moved to the archive at once when the session document is full.</summary>
+    public const int ArchivedAtOnce = 20;
+
     public const int TextMaxLength = 2000;
 
     public const int TimeZoneMaxLength = 64;
+}
+
+/// <summary>The earlier part of a session's transcript (keyed like the session): see <see cref="ChatLimits.StoredRecentMessages"/>.</summary>
+[GenerateSerializer, Alias("crm.chat-transcript-state")]
+public sealed class ChatTranscriptState
+{
+    /// <summary>
+    /// Oldest first; trimmed when messages are archived so that, with the session's recent ones, it holds
+    /// <see cref="ChatLimits.TranscriptMessages"/> (the recent ones then grow until the next archiving; the
+    /// API shows the last <see cref="ChatLimits.TranscriptMessages"/> of both).
+    /// </summary>
+    [Id(0)] public List<ChatMessage> Messages { get; set; } = [];
 }
 
 public static class ChatStorage
@@ -117,6 +160,9 @@ public static class ChatStorage
 
     /// <summary>The assistant's memory per session (pending task, collected slots), keyed like the session.</summary>
     public const string Dialogues = "chat_dialogues";
+
+    /// <summary>The archived start of each session's transcript (<see cref="ChatTranscriptState"/>), keyed like the session.</summary>
+    public const string Transcripts = "chat_transcripts";
 }
 
 /// <summary>How long a session may stay without messages before it closes by itself.</summary>

@@ -15,6 +15,7 @@ namespace CrmChatbot.Chat.Sessions;
 public sealed class ChatSessionGrain(
     [PersistentState(ChatStorage.Sessions, StorageNames.Crm)] IPersistentState<ChatSessionState> session,
     [PersistentState(ChatStorage.Dialogues, StorageNames.Crm)] IPersistentState<DialogueState> dialogue,
+    [PersistentState(ChatStorage.Transcripts, StorageNames.Crm)] IPersistentState<ChatTranscriptState> transcript,
     IServiceProvider services,
     TimeProvider clock,
     IOptions<ChatSessionOptions> options) : Grain, IChatSessionGrain, IRemindable
@@ -59,11 +60,11 @@ public sealed class ChatSessionGrain(
         await SaveDialogueAsync(new DialogueState { TimeZone = timeZone });
         await SaveAsync(next);
         await this.RegisterOrUpdateReminder(IdleReminder, IdleTimeout, ChatSessionRules.ReminderPeriod(IdleTimeout));
-        return CommandResult<ChatSessionDto>.Ok(Current.ToDto(Id));
+        return CommandResult<ChatSessionDto>.Ok(Dto());
     }
 
     public Task<ChatSessionDto?> GetAsync(ChatCaller caller) =>
-        Task.FromResult(session.RecordExists && ChatSessionRules.CanSee(caller, Current) ? Current.ToDto(Id) : null);
+        Task.FromResult(session.RecordExists && ChatSessionRules.CanSee(caller, Current) ? Dto() : null);
 
     public async Task<CommandResult<ChatTurnResult>> SendAsync(ChatCaller caller, string text)
     {
@@ -190,7 +191,7 @@ public sealed class ChatSessionGrain(
             }
         }
 
-        return Current.ToDto(Id);
+        return Dto();
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
@@ -226,7 +227,7 @@ public sealed class ChatSessionGrain(
         return CommandResult<ChatChange>.Ok(Change(previous, [added.ToDto()]));
     }
 
-    private ChatChange Change(ChatSessionStatus previous, IReadOnlyList<ChatMessageDto> added) => new(Current.ToDto(Id), previous, added);
+    private ChatChange Change(ChatSessionStatus previous, IReadOnlyList<ChatMessageDto> added) => new(Dto(), previous, added);
 
     private ChatTurnResult Turn(
         string? reply, string? intent, IReadOnlyList<ChatAction> actions, IReadOnlyList<string> suggestions,
@@ -255,9 +256,20 @@ public sealed class ChatSessionGrain(
 
     private CommandError NotFound() => CommandError.NotFound($"Chat session '{Id}' was not found.");
 
+    private ChatSessionDto Dto() => Current.ToDto(Id, transcript.State.Messages);
+
     private async Task SaveAsync(ChatSessionState next)
     {
         next.Version = (session.RecordExists ? Current.Version : 0) + 1;
+        // A full session document first hands its oldest messages to the archive; the archive is written
+        // first, so a failure in between leaves a message in both (shown once), never in neither.
+        if (next.Messages.Count > ChatLimits.StoredRecentMessages)
+        {
+            var archive = new ChatTranscriptState { Messages = [.. transcript.State.Messages] };
+            ChatSessionRules.ArchiveOldMessages(next, archive);
+            await transcript.ReplaceAsync(archive, DeactivateOnIdle);
+        }
+
         await session.ReplaceAsync(next, DeactivateOnIdle);
     }
 

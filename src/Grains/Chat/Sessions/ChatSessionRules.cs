@@ -132,6 +132,32 @@ public static class ChatSessionRules
         return message;
     }
 
+    /// <summary>
+    /// Keeps the session document small: when it holds more than <see cref="ChatLimits.StoredRecentMessages"/>
+    /// messages, the oldest ones (all but <see cref="ChatLimits.StoredRecentMessages"/> - <see cref="ChatLimits.ArchivedAtOnce"/>)
+    /// move to <paramref name="archive"/>, which then keeps only what fits in <see cref="ChatLimits.TranscriptMessages"/>
+    /// with the recent ones. A message already archived is not added twice. False when nothing moved.
+    /// </summary>
+    public static bool ArchiveOldMessages(ChatSessionState session, ChatTranscriptState archive)
+    {
+        if (session.Messages.Count <= ChatLimits.StoredRecentMessages)
+        {
+            return false;
+        }
+
+        var moving = session.Messages.Count - (ChatLimits.StoredRecentMessages - ChatLimits.ArchivedAtOnce);
+        var archived = archive.Messages.Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
+        archive.Messages.AddRange(session.Messages.Take(moving).Where(m => archived.Add(m.Id)));
+        session.Messages.RemoveRange(0, moving);
+        var room = ChatLimits.TranscriptMessages - session.Messages.Count;
+        if (archive.Messages.Count > room)
+        {
+            archive.Messages.RemoveRange(0, archive.Messages.Count - room);
+        }
+
+        return true;
+    }
+
     /// <summary>An enum as the API and store spell it (snake_case).</summary>
     public static string SnakeName<T>(T value)
         where T : struct, Enum => JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());

@@ -220,6 +220,29 @@ public class ChatSessionGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_long_conversation_keeps_the_session_document_small_and_the_whole_transcript()
+    {
+        var (grain, owner) = await StartVisitorAsync();
+        await grain.SendAsync(owner, AskForHuman); // greeting, ask, bot reply; then one message per send
+        for (var i = 0; i < 100; i++)
+        {
+            await grain.SendAsync(owner, $"message {i}");
+        }
+
+        var id = grain.GetPrimaryKeyString();
+        var stored = fixture.Store.Database.GetCollection(ChatStorage.Sessions).FindById(id);
+        Assert.InRange(stored["state"]["messages"].AsArray.Count, 1, ChatLimits.StoredRecentMessages);
+        Assert.NotNull(fixture.Store.Database.GetCollection(ChatStorage.Transcripts).FindById(id));
+
+        await fixture.DeactivateAllAsync();
+
+        var session = await grain.GetAsync(owner);
+        Assert.Equal(103, session!.Messages.Count);
+        Assert.Equal(Enumerable.Range(0, 100).Select(i => $"message {i}"), session.Messages.Skip(3).Select(m => m.Text));
+        Assert.Equal(session.Messages.Count, session.Messages.Select(m => m.Id).Distinct().Count());
+    }
+
+    [Fact]
     public async Task Staff_list_sessions_by_status_newest_activity_first()
     {
         var (older, olderOwner) = await StartVisitorAsync();

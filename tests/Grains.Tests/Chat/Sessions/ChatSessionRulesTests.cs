@@ -54,4 +54,65 @@ public class ChatSessionRulesTests
         Assert.Equal(ErrorKind.Conflict, ChatSessionRules.CheckRelease(Actor.User("a2", UserRole.Agent), session)!.Kind);
         Assert.Null(ChatSessionRules.CheckRelease(Actor.User("ad", UserRole.Admin), session));
     }
+
+    [Fact]
+    public void A_full_session_document_hands_its_oldest_messages_to_the_archive()
+    {
+        var session = new ChatSessionState();
+        var archive = new ChatTranscriptState();
+        for (var i = 0; i < ChatLimits.StoredRecentMessages; i++)
+        {
+            ChatSessionRules.Append(session, ChatRole.User, $"m{i}", Now, "u1", null);
+        }
+
+        Assert.False(ChatSessionRules.ArchiveOldMessages(session, archive)); // not over the limit yet
+        ChatSessionRules.Append(session, ChatRole.User, "one more", Now, "u1", null);
+
+        Assert.True(ChatSessionRules.ArchiveOldMessages(session, archive));
+
+        var kept = ChatLimits.StoredRecentMessages - ChatLimits.ArchivedAtOnce;
+        Assert.Equal(kept, session.Messages.Count);
+        Assert.Equal(ChatLimits.StoredRecentMessages + 1 - kept, archive.Messages.Count);
+        Assert.Equal("m0", archive.Messages[0].Text);
+        Assert.Equal("one more", session.Messages[^1].Text);
+        Assert.Equal([.. Enumerable.Range(0, ChatLimits.StoredRecentMessages).Select(i => $"m{i}"), "one more"],
+            session.ToDto("s1", archive.Messages).Messages.Select(m => m.Text));
+    }
+
+    [Fact]
+    public void An_archived_message_still_in_the_session_is_neither_archived_nor_shown_twice()
+    {
+        var session = new ChatSessionState();
+        for (var i = 0; i <= ChatLimits.StoredRecentMessages; i++)
+        {
+            ChatSessionRules.Append(session, ChatRole.User, $"m{i}", Now, "u1", null);
+        }
+
+        // The archive was written, the session document was not (a failure in between): both hold m0 and m1.
+        var archive = new ChatTranscriptState { Messages = [.. session.Messages.Take(2)] };
+        Assert.Equal(ChatLimits.StoredRecentMessages + 1, session.ToDto("s1", archive.Messages).Messages.Count);
+
+        ChatSessionRules.ArchiveOldMessages(session, archive);
+
+        Assert.Equal(archive.Messages.Select(m => m.Id).Distinct().Count(), archive.Messages.Count);
+        Assert.Equal(ChatLimits.StoredRecentMessages + 1, session.ToDto("s1", archive.Messages).Messages.Count);
+    }
+
+    [Fact]
+    public void The_archive_keeps_only_what_fits_in_the_transcript_limit()
+    {
+        var session = new ChatSessionState();
+        var archive = new ChatTranscriptState();
+        for (var i = 0; i < ChatLimits.TranscriptMessages + 100; i++)
+        {
+            ChatSessionRules.Append(session, ChatRole.User, $"m{i}", Now, "u1", null);
+            ChatSessionRules.ArchiveOldMessages(session, archive);
+        }
+
+        Assert.True(session.Messages.Count <= ChatLimits.StoredRecentMessages);
+        Assert.True(archive.Messages.Count <= ChatLimits.TranscriptMessages - (ChatLimits.StoredRecentMessages - ChatLimits.ArchivedAtOnce));
+        var shown = session.ToDto("s1", archive.Messages).Messages;
+        Assert.Equal(Enumerable.Range(100, ChatLimits.TranscriptMessages).Select(i => $"m{i}"), shown.Select(m => m.Text));
+        Assert.Equal(ChatLimits.TranscriptMessages + 100, session.MessageCount);
+    }
 }
