@@ -244,7 +244,7 @@ public sealed class LiteDbGrainStorage : IGrainStorage
     /// The compare-and-swap, run on the writer thread inside its transaction (no write can come between the
     /// check and the replace): 1 when the stored etag was <paramref name="expected"/> and the document is now
     /// <paramref name="next"/>, else 0. Only the id and the etag are read (the first two fields of every grain
-    /// document: LiteDB stops reading there), not the whole stored document: a chat transcript is tens of KB.
+    /// document: LiteDB stops reading there), not the whole stored document.
     /// </summary>
     private static int ReplaceIfETag(ILiteCollection<BsonDocument> collection, BsonDocument next, string expected)
     {
