@@ -213,11 +213,10 @@ if patch and base_rps and rps(patch) < 0.4 * base_rps:
 if chat and chat["p99_us"] >= 20_000 and chat4 and chat4["p99_us"] < 20_000:
     misses.append(
         f"**Chat turn p99 at 32 connections.** At saturation ({rps(chat):,.0f} turns/s, {cpu_us(chat):,.0f} µs of server "
-        f"CPU per turn) p99 is queueing behind the single LiteDB writer: each turn writes the session and the "
-        f"assistant's memory (together, in one group commit), and the session document holds the transcript (up to "
-        f"500 messages; the 256 sessions here reach ~{(rps(chat) + rps(chat4)) * facts['duration'] / 128:,.0f} messages "
-        f"each), so a turn rewrites a document that grows with the conversation. Below saturation (4 connections) p99 "
-        f"is {ms(chat4['p99_us'])} ms.")
+        f"CPU per turn) p99 is queueing behind the single LiteDB writer: each turn writes the session document (its "
+        f"last 40 messages; older ones move to the transcript archive 20 at a time) and the assistant's memory, "
+        f"together in one group commit, durable before the answer. Below saturation (4 connections) p99 is "
+        f"{ms(chat4['p99_us'])} ms.")
 if rss >= 1024:
     misses.append(
         f"**Memory.** RSS was {facts['rss_warm_mb']} MB with {subsets[2]:,} lead grains active and grew during the write "
