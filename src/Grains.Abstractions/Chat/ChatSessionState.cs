@@ -131,10 +131,10 @@ public static class ChatLimits
     /// this, the oldest messages move to the transcript archive (written once per <see cref="ArchivedAtOnce"/>
     /// messages, not every turn).
     /// </summary>
-    public const int StoredRecentMessages = 40;
+    public const int StoredRecentMessages = 60;
 
     /// <summary>Messages moved to the archive at once when the session document is full.</summary>
-    public const int ArchivedAtOnce = 20;
+    public const int ArchivedAtOnce = 50;
 
     public const int TextMaxLength = 2000;
 
