@@ -45,6 +45,21 @@ public sealed class DialogueState
         HandoffRequested = HandoffRequested,
     };
 
+    /// <summary>True when <paramref name="other"/> remembers exactly the same (a turn that changed nothing need not be stored).</summary>
+    public bool SameAs(DialogueState other) =>
+        PendingIntent == other.PendingIntent &&
+        SameEntries(Slots, other.Slots) &&
+        ExpectedSlot == other.ExpectedSlot &&
+        AwaitingConfirmation == other.AwaitingConfirmation &&
+        Misses == other.Misses &&
+        TimeZone == other.TimeZone &&
+        SameEntries(Created, other.Created) &&
+        HandoffOffered == other.HandoffOffered &&
+        HandoffRequested == other.HandoffRequested;
+
+    private static bool SameEntries(Dictionary<string, string> a, Dictionary<string, string> b) =>
+        a.Count == b.Count && a.All(x => b.TryGetValue(x.Key, out var value) && value == x.Value);
+
     /// <summary>Forgets the task in progress (not the entities created, nor the zone).</summary>
     public void ClearTask()
     {

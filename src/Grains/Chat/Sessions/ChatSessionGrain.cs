@@ -108,8 +108,9 @@ public sealed class ChatSessionGrain(
         }
 
         // Two documents, written together (the embedded store commits them in one group commit); the turn
-        // is acknowledged only when both are stored.
-        await Task.WhenAll(SaveDialogueAsync(turn.State), SaveAsync(next));
+        // is acknowledged only when both are stored. A turn that left the memory as it was (a question
+        // answered from the FAQ) writes the session only.
+        await Task.WhenAll(turn.State.SameAs(dialogue.State) ? Task.CompletedTask : SaveDialogueAsync(turn.State), SaveAsync(next));
         return CommandResult<ChatTurnResult>.Ok(Turn(turn.Reply, next.Intent, [.. turn.Actions.Select(a => new ChatAction(a.Type, a.Id))], turn.Suggestions, previous, added));
     }
 
