@@ -214,8 +214,8 @@ if chat and chat["p99_us"] >= 20_000 and chat4 and chat4["p99_us"] < 20_000:
     misses.append(
         f"**Chat turn p99 at 32 connections.** At saturation ({rps(chat):,.0f} turns/s, {cpu_us(chat):,.0f} µs of server "
         f"CPU per turn) p99 is queueing behind the single LiteDB writer: each turn writes the session document (its "
-        f"last 60 messages; older ones move to the transcript archive 50 at a time) and the assistant's memory, "
-        f"together in one group commit, durable before the answer. Below saturation (4 connections) p99 is "
+        f"last 60 messages; older ones move to the transcript archive 50 at a time) and, when the turn changed it, "
+        f"the assistant's memory, together in one group commit, durable before the answer. Below saturation (4 connections) p99 is "
         f"{ms(chat4['p99_us'])} ms.")
 if rss >= 1024:
     misses.append(
