@@ -102,10 +102,12 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
         Assert.All(all, o => Assert.True(
             o.Acknowledged || o.Status == HttpStatusCode.ServiceUnavailable || (o.Status is null && o.Failure != "timed out"), o.ToString()));
         // Requests running when SIGTERM arrived were answered.
-        Assert.Contains(acknowledged, o => o.Started < signalSent && o.Ended > signalDelivered);
+        Assert.True(acknowledged.Any(o => o.Started < signalSent && o.Ended > signalDelivered),
+            $"no acknowledged request spans SIGTERM ({signalSent:O} - {signalDelivered:O}):\n{Around(all, signalSent)}");
         // Requests running when the listener closed (a connection was refused) were answered too.
         var firstRefusal = refused.Where(o => o.Refused).Min(o => o.Ended);
-        Assert.Contains(acknowledged, o => o.Started < firstRefusal && o.Ended > firstRefusal);
+        Assert.True(acknowledged.Any(o => o.Started < firstRefusal && o.Ended > firstRefusal),
+            $"no acknowledged request spans the first refused connection ({firstRefusal:O}):\n{Around(all, firstRefusal)}");
         // The last attempts, after the exit, found nobody listening.
         Assert.True(all.Where(o => o.Started > stoppedAt).All(o => o.Refused), "a request after the exit was not refused");
 
@@ -173,6 +175,10 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
         return new Readiness(response.StatusCode, root.GetProperty("checks").EnumerateObject().ToDictionary(
             c => c.Name, c => new Check(c.Value.GetProperty("status").GetString()!, c.Value.GetProperty("detail").GetString() ?? "")));
     }
+
+    /// <summary>The requests that started within a second of <paramref name="moment"/>, for a failure message.</summary>
+    private static string Around(IEnumerable<Outcome> outcomes, DateTime moment) =>
+        string.Join("\n", outcomes.Where(o => (o.Started - moment).Duration() < TimeSpan.FromSeconds(1) || (o.Started < moment && o.Ended > moment)));
 
     /// <summary>Polls readiness until it is off; the drain keeps the listener open meanwhile.</summary>
     private static Task<Readiness> WaitForNotReadyAsync(HttpClient http) =>
