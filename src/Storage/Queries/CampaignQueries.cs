@@ -42,15 +42,7 @@ public sealed class CampaignQueries : ICampaignQueries
 
         return await _documents.PageAsync<CampaignState, CampaignDto>(
             CampaignNames.Collection,
-            new DocumentQuery
-            {
-                Filters = filters,
-                Text = query.Text,
-                SortField = sortField,
-                Descending = query.Sort.Descending,
-                Limit = query.Limit,
-                Offset = query.Offset,
-            },
+            DocumentQuery.Page(filters, sortField, query.Sort.Descending, query.Limit, query.Offset, query.Text),
             d => d.State.ToDto(d.Id),
             cancellationToken).ConfigureAwait(false);
     }

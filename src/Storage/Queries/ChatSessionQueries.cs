@@ -38,14 +38,7 @@ public sealed class ChatSessionQueries : IChatSessionQueries
 
         return await _documents.PageAsync<ChatSessionState, ChatSessionSummaryDto>(
             ChatStorage.Sessions,
-            new DocumentQuery
-            {
-                Filters = filters,
-                SortField = ChatSessionFields.LastActivityAt,
-                Descending = true,
-                Limit = query.Limit,
-                Offset = query.Offset,
-            },
+            DocumentQuery.Page(filters, ChatSessionFields.LastActivityAt, descending: true, query.Limit, query.Offset),
             d => d.State.ToSummary(d.Id),
             cancellationToken).ConfigureAwait(false);
     }

@@ -51,6 +51,18 @@ public sealed record DocumentQuery
     public int Limit { get; init; } = 50;
 
     public int Offset { get; init; }
+
+    /// <summary>A page of a list endpoint: the filters and sort field its query class resolved, and the request's paging.</summary>
+    public static DocumentQuery Page(
+        IReadOnlyList<FieldFilter> filters, string sortField, bool descending, int limit, int offset, string? text = null) => new()
+    {
+        Filters = filters,
+        Text = text,
+        SortField = sortField,
+        Descending = descending,
+        Limit = limit,
+        Offset = offset,
+    };
 }
 
 /// <summary>One stored entity: its id (the grain key) and its state.</summary>

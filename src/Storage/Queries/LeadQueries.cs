@@ -47,15 +47,7 @@ public sealed class LeadQueries : ILeadQueries
 
         return await _documents.PageAsync<LeadState, LeadDto>(
             StorageNames.Leads,
-            new DocumentQuery
-            {
-                Filters = filters,
-                Text = query.Text,
-                SortField = sortField,
-                Descending = query.Sort.Descending,
-                Limit = query.Limit,
-                Offset = query.Offset,
-            },
+            DocumentQuery.Page(filters, sortField, query.Sort.Descending, query.Limit, query.Offset, query.Text),
             d => d.State.ToDto(d.Id),
             cancellationToken).ConfigureAwait(false);
     }

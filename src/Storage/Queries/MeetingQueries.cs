@@ -51,15 +51,7 @@ public sealed class MeetingQueries : IMeetingQueries
 
         return await _documents.PageAsync<MeetingState, MeetingDto>(
             MeetingNames.Collection,
-            new DocumentQuery
-            {
-                Filters = filters,
-                Text = query.Text,
-                SortField = sortField,
-                Descending = query.Sort.Descending,
-                Limit = query.Limit,
-                Offset = query.Offset,
-            },
+            DocumentQuery.Page(filters, sortField, query.Sort.Descending, query.Limit, query.Offset, query.Text),
             d => d.State.ToDto(d.Id),
             cancellationToken).ConfigureAwait(false);
     }

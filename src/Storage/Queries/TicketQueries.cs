@@ -48,15 +48,7 @@ public sealed class TicketQueries : ITicketQueries
 
         return await _documents.PageAsync<TicketState, TicketDto>(
             TicketStorage.Tickets,
-            new DocumentQuery
-            {
-                Filters = filters,
-                Text = text,
-                SortField = sortField,
-                Descending = query.Sort.Descending,
-                Limit = query.Limit,
-                Offset = query.Offset,
-            },
+            DocumentQuery.Page(filters, sortField, query.Sort.Descending, query.Limit, query.Offset, text),
             d => d.State.ToDto(d.Id),
             cancellationToken).ConfigureAwait(false);
     }

@@ -25,15 +25,7 @@ public sealed class UserQueries : IUserQueries
 
         return await _documents.PageAsync<UserState, UserDto>(
             StorageNames.Users,
-            new DocumentQuery
-            {
-                Filters = filters,
-                Text = query.Text,
-                SortField = UserFields.CreatedAt,
-                Descending = false,
-                Limit = query.Limit,
-                Offset = query.Offset,
-            },
+            DocumentQuery.Page(filters, UserFields.CreatedAt, descending: false, query.Limit, query.Offset, query.Text),
             d => d.State.ToDto(),
             cancellationToken).ConfigureAwait(false);
     }
