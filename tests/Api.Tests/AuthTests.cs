@@ -210,13 +210,20 @@ public abstract class AuthTests(ApiFixture fixture)
         await ProblemAssert.IsProblemAsync(await http.GetAsync("/api/users"), HttpStatusCode.Unauthorized);
     }
 
+    /// <summary>A new agent whose token has already been accepted once (so any per-silo account cache holds it).</summary>
+    private async Task<(string Id, HttpClient Agent)> AgentWithTokenInUseAsync(string path)
+    {
+        var (id, token) = await fixture.Factory.CreateUserAsync("agent");
+        var agent = fixture.Factory.ClientWithToken(token);
+        Assert.Equal(HttpStatusCode.OK, (await agent.GetAsync(path)).StatusCode);
+        return (id, agent);
+    }
+
     [Fact]
     public async Task A_deactivated_users_token_stops_working_at_once()
     {
-        var (id, token) = await fixture.Factory.CreateUserAsync("agent");
-        using var agent = fixture.Factory.ClientWithToken(token);
-        Assert.Equal(HttpStatusCode.OK, (await agent.GetAsync("/api/auth/me")).StatusCode);
-
+        var (id, client) = await AgentWithTokenInUseAsync("/api/auth/me");
+        using var agent = client;
         using var admin = fixture.Admin();
         var deactivate = await admin.PutAsJsonAsync($"/api/users/{id}", new { is_active = false });
         Assert.Equal(HttpStatusCode.OK, deactivate.StatusCode);
@@ -228,10 +235,8 @@ public abstract class AuthTests(ApiFixture fixture)
     [Fact]
     public async Task A_role_change_applies_to_the_next_request_of_a_token_already_in_use()
     {
-        var (id, token) = await fixture.Factory.CreateUserAsync("agent");
-        using var agent = fixture.Factory.ClientWithToken(token);
-        Assert.Equal(HttpStatusCode.OK, (await agent.GetAsync("/api/leads")).StatusCode);
-
+        var (id, client) = await AgentWithTokenInUseAsync("/api/leads");
+        using var agent = client;
         using var admin = fixture.Admin();
         Assert.Equal(HttpStatusCode.OK, (await admin.PatchAsJsonAsync($"/api/users/{id}", new { role = "client" })).StatusCode);
         await ProblemAssert.IsProblemAsync(await agent.GetAsync("/api/leads"), HttpStatusCode.Forbidden);
