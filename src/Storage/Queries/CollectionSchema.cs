@@ -51,5 +51,8 @@ public static class CollectionSchemas
     public static CollectionSchema For(string collection, Type stateType) =>
         Schemas.TryGetValue(collection, out var schema) ? schema : new CollectionSchema(collection, stateType);
 
+    /// <summary>The registered schema of a collection, or null.</summary>
+    public static CollectionSchema? Registered(string collection) => Schemas.TryGetValue(collection, out var schema) ? schema : null;
+
     public static IReadOnlyCollection<CollectionSchema> All => [.. Schemas.Values];
 }

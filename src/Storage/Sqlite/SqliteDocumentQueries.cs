@@ -1,0 +1,217 @@
+using System.Text;
+using CrmChatbot.Storage.Queries;
+
+namespace CrmChatbot.Storage.Sqlite;
+
+/// <summary>
+/// <see cref="IDocumentQueries"/> over SQLite. Each filter becomes one SQL term over a real column (fields the schema
+/// indexes, computed fields) or <c>json_extract</c> of the state (other fields); JSON arrays are matched with
+/// <c>json_each</c>. The SQL text holds only validated names and operators; every value is a parameter. Text search
+/// uses the FTS5 trigram index (needles of 3 characters or more) or <c>instr</c> over the search text (shorter ones):
+/// a case-insensitive substring of one search entry, as in MongoDB. Totals are exact: <c>count(*)</c>, in the same
+/// read snapshot as the page.
+/// </summary>
+public sealed class SqliteDocumentQueries : IDocumentQueries
+{
+    private readonly SqliteStore _store;
+
+    public SqliteDocumentQueries(SqliteStore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        _store = store;
+    }
+
+    public Task<DocumentPage<TState>> QueryAsync<TState>(string collection, DocumentQuery query, CancellationToken cancellationToken = default)
+        where TState : class, new()
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(collection);
+        SchemaModel.ValidateQuery(query);
+        var layout = _store.Layout(collection, typeof(TState));
+        var sort = SchemaModel.SortField(layout.Schema, query.SortField);
+        var where = Where(layout, query.Filters, query.Text);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        var direction = query.Descending ? " DESC" : "";
+        var order = sort.Location == FieldLocation.Id ? $"id{direction}" : $"{Expression(layout, sort)}{direction}, id{direction}";
+        var limit = where.Add(query.Limit);
+        var offset = where.Add(query.Offset);
+        var select = $"SELECT id, doc FROM {layout.Table}{where.Sql} ORDER BY {order} LIMIT {limit} OFFSET {offset}";
+        var count = $"SELECT count(*) FROM {layout.Table}{where.Sql}";
+
+        var page = _store.ReadSnapshot(session =>
+        {
+            var items = new List<StoredDocument<TState>>();
+            using (var reader = session.Command(select, [.. where.Args]).ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    items.Add(new StoredDocument<TState>(reader.GetString(0), SqliteJson.Deserialize<TState>(reader.GetString(1))));
+                }
+            }
+
+            // A short page that holds something (or starts at 0) ends the list: its total needs no count.
+            var total = items.Count < query.Limit && (items.Count > 0 || query.Offset == 0)
+                ? (long)query.Offset + items.Count
+                : (long)session.Scalar(count, [.. where.Args])!;
+            return new DocumentPage<TState>(items, total, QueryRules.NextOffset(query.Offset, query.Limit, total));
+        });
+        return Task.FromResult(page);
+    }
+
+    public Task<StoredDocument<TState>?> FindOneAsync<TState>(
+        string collection, IReadOnlyList<FieldFilter> filters, CancellationToken cancellationToken = default)
+        where TState : class, new()
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(collection);
+        ArgumentNullException.ThrowIfNull(filters);
+        var layout = _store.Layout(collection, typeof(TState));
+        var where = Where(layout, filters, null);
+        cancellationToken.ThrowIfCancellationRequested();
+        var sql = $"SELECT id, doc FROM {layout.Table}{where.Sql} ORDER BY id LIMIT 1";
+        return Task.FromResult(_store.Read(session =>
+        {
+            using var reader = session.Command(sql, [.. where.Args]).ExecuteReader();
+            return reader.Read() ? new StoredDocument<TState>(reader.GetString(0), SqliteJson.Deserialize<TState>(reader.GetString(1))) : null;
+        }));
+    }
+
+    public Task<long> CountAsync(string collection, IReadOnlyList<FieldFilter> filters, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(collection);
+        ArgumentNullException.ThrowIfNull(filters);
+        var layout = _store.Layout(collection, typeof(object));
+        var where = Where(layout, filters, null);
+        cancellationToken.ThrowIfCancellationRequested();
+        var sql = $"SELECT count(*) FROM {layout.Table}{where.Sql}";
+        return Task.FromResult((long)_store.Read(session => session.Scalar(sql, [.. where.Args]))!);
+    }
+
+    /// <summary>The WHERE clause of a query and its parameters.</summary>
+    private sealed class WhereClause
+    {
+        private readonly List<string> _terms = [];
+
+        public List<object?> Args { get; } = [];
+
+        public string Sql => _terms.Count == 0 ? "" : " WHERE " + string.Join(" AND ", _terms);
+
+        /// <summary>Adds a parameter and returns its name.</summary>
+        public string Add(object? value)
+        {
+            Args.Add(value);
+            return SqliteSession.ParameterName(Args.Count - 1);
+        }
+
+        public void Term(string term) => _terms.Add(term);
+    }
+
+    private static WhereClause Where(SqliteLayout layout, IReadOnlyList<FieldFilter> filters, string? text)
+    {
+        var where = new WhereClause();
+        foreach (var filter in filters)
+        {
+            where.Term(Term(layout, filter ?? throw new ArgumentException("A filter is null.", nameof(filters)), where));
+        }
+
+        if (QueryRules.NormalizeText(text) is { } needle)
+        {
+            if (!layout.Searched)
+            {
+                where.Term("0"); // nothing to search: nothing matches (as in MongoDB, without a search field)
+            }
+            else if (needle.Contains(SqliteLayout.SearchSeparator, StringComparison.Ordinal))
+            {
+                where.Term("0"); // entries never hold the separator, so no entry can contain this needle
+            }
+            else if (needle.EnumerateRunes().Count() >= 3)
+            {
+                // A trigram phrase matches the needle as a substring; "" escapes a quote inside the phrase.
+                var phrase = "\"" + needle.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+                where.Term($"rid IN (SELECT rowid FROM {layout.FtsTable} WHERE {layout.FtsTable} MATCH {where.Add(phrase)})");
+            }
+            else
+            {
+                where.Term($"instr(search_text, {where.Add(needle)}) > 0");
+            }
+        }
+
+        return where;
+    }
+
+    /// <summary>A field as SQL: the id, its real column, or json_extract of the state.</summary>
+    private static string Expression(SqliteLayout layout, ResolvedField field) =>
+        field.Location == FieldLocation.Id ? "id"
+        : layout.ColumnOf(field) is { } column ? column.Name
+        : field.Location == FieldLocation.State ? $"json_extract(doc, {SqliteNames.JsonPath(field.Field)})"
+        : throw new InvalidOperationException($"Computed field '{field.Field}' has no column.");
+
+    private static string Term(SqliteLayout layout, FieldFilter filter, WhereClause where)
+    {
+        var field = SchemaModel.Resolve(layout.Schema, filter.Field);
+        var expression = Expression(layout, field);
+
+        if (filter.Op == FilterOp.In)
+        {
+            var values = SchemaModel.InValues(filter);
+            var nonNull = values.Where(v => v is not null).Select(v => where.Add(SqliteLayout.ToDb(v))).ToList();
+            var hasNull = values.Any(v => v is null);
+            var list = string.Join(", ", nonNull);
+            if (!field.IsArray)
+            {
+                // A missing field reads as null, so null in the list matches it, as in MongoDB.
+                var terms = new List<string>();
+                if (nonNull.Count > 0)
+                {
+                    terms.Add($"{expression} IN ({list})");
+                }
+
+                if (hasNull)
+                {
+                    terms.Add($"{expression} IS NULL");
+                }
+
+                return terms.Count == 0 ? "0" : "(" + string.Join(" OR ", terms) + ")";
+            }
+
+            var any = nonNull.Count > 0 ? Elements(layout, field, expression, $"value IN ({list})") : "0";
+            return hasNull ? $"({expression} IS NULL OR {any})" : any;
+        }
+
+        var value = SqliteLayout.ToDb(SchemaModel.ScalarValue(filter));
+        var op = filter.Op switch
+        {
+            FilterOp.Eq => "=",
+            FilterOp.Ne => "IS NOT",
+            FilterOp.Gt => ">",
+            FilterOp.Gte => ">=",
+            FilterOp.Lt => "<",
+            FilterOp.Lte => "<=",
+            _ => throw new ArgumentOutOfRangeException(nameof(filter), filter.Op, "Unknown filter operator."),
+        };
+
+        if (value is null)
+        {
+            // MongoDB: { f: null } matches a missing or null field; { f: { $ne: null } } the others (ranges refuse null).
+            return filter.Op == FilterOp.Eq ? $"{expression} IS NULL" : $"{expression} IS NOT NULL";
+        }
+
+        var parameter = where.Add(value);
+        if (field.IsArray)
+        {
+            // Not equal on an array: no element equals the value (an empty or missing array matches).
+            return filter.Op == FilterOp.Ne
+                ? "NOT " + Elements(layout, field, expression, $"value = {parameter}")
+                : Elements(layout, field, expression, $"value {op} {parameter}");
+        }
+
+        // SQL comparisons with NULL are never true: a range never matches a null or missing field, as in MongoDB;
+        // IS NOT also matches a null or missing field, as MongoDB's $ne does.
+        return $"{expression} {op} {parameter}";
+    }
+
+    /// <summary>Some element of an array satisfies <paramref name="condition"/> (on <c>value</c>): through its element table when indexed.</summary>
+    private static string Elements(SqliteLayout layout, ResolvedField field, string arrayExpression, string condition) =>
+        layout.ArrayIndexOf(field) is { } index
+            ? new StringBuilder("rid IN (SELECT rid FROM ").Append(index.Table).Append(" WHERE ").Append(condition).Append(')').ToString()
+            : new StringBuilder("EXISTS (SELECT 1 FROM json_each(").Append(arrayExpression).Append(") WHERE ").Append(condition).Append(')').ToString();
+}

@@ -1,0 +1,37 @@
+using CrmChatbot.Common;
+using Orleans.Runtime;
+
+namespace CrmChatbot.Storage.Sqlite;
+
+/// <summary>
+/// An entity's state and its timeline entries in ONE SQLite transaction (a write of the store's writer): the
+/// history never lags the state and an acknowledged change always has its entry. The state is stored with an
+/// empty outbox; entries a state still carries (none on this store) commit with the next change.
+/// </summary>
+public sealed class SqliteEntityStore(SqliteGrainStorage storage) : IEntityStore
+{
+    public Task ReadAsync<TState>(string stateName, GrainId grainId, IGrainState<TState> state)
+        where TState : class, IEntityState, new() =>
+        storage.ReadStateAsync(stateName, grainId, state);
+
+    public async Task WriteAsync<TState>(string stateName, GrainId grainId, IGrainState<TState> state, IReadOnlyList<TimelineEntry> entries)
+        where TState : class, IEntityState, new()
+    {
+        var entity = state.State ?? throw new ArgumentException("The state to write is null.", nameof(state));
+        var outbox = entity.PendingTimeline;
+        entity.PendingTimeline = [];
+        try
+        {
+            await storage.WriteAsync(stateName, grainId, state, [.. outbox, .. entries]).ConfigureAwait(false);
+        }
+        catch
+        {
+            entity.PendingTimeline = outbox;
+            throw;
+        }
+    }
+
+    public Task DeleteAsync<TState>(string stateName, GrainId grainId, IGrainState<TState> state, IReadOnlyList<TimelineEntry> entries)
+        where TState : class, IEntityState, new() =>
+        storage.ClearAsync(stateName, grainId, state, [.. state.State?.PendingTimeline ?? [], .. entries]);
+}

@@ -1,0 +1,84 @@
+using CrmChatbot.Common;
+using CrmChatbot.Storage.Timeline;
+
+namespace CrmChatbot.Storage.Sqlite;
+
+/// <summary>
+/// Timeline entries in the embedded store: table <c>timeline</c>, one row per entry (the entry as JSON, its
+/// entity key, time and version as columns), indexed by entity, newest first.
+/// </summary>
+public sealed class SqliteTimelineStore : ITimelineStore
+{
+    private readonly SqliteStore _store;
+
+    public SqliteTimelineStore(SqliteStore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        _store = store;
+    }
+
+    public Task AppendAsync(IReadOnlyList<TimelineEntry> entries, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled(cancellationToken);
+        }
+
+        var rows = ToRows(entries);
+        // One write on the store's writer thread: the entries commit together (with other queued writes).
+        return _store.Writes.RunAsync(session => Insert(session, rows), cancellationToken);
+    }
+
+    public Task<Page<TimelineEntry>> ListAsync(
+        string entityKind, string entityId, int limit, int offset, CancellationToken cancellationToken = default)
+    {
+        QueryRules.ValidatePaging(limit, offset);
+        cancellationToken.ThrowIfCancellationRequested();
+        var key = TimelineDocuments.KeyOf(entityKind, entityId);
+        var page = _store.ReadSnapshot(session =>
+        {
+            var total = (long)session.Scalar($"SELECT count(*) FROM {TimelineDocuments.Collection} WHERE {TimelineDocuments.EntityKey} = @p0", key)!;
+            var items = new List<TimelineEntry>();
+            using var reader = session.Command(
+                $"SELECT doc FROM {TimelineDocuments.Collection} WHERE {TimelineDocuments.EntityKey} = @p0 " +
+                $"ORDER BY {TimelineDocuments.At} DESC, {TimelineDocuments.Version} DESC, id DESC LIMIT @p1 OFFSET @p2",
+                key,
+                limit,
+                offset).ExecuteReader();
+            while (reader.Read())
+            {
+                items.Add(SqliteJson.Deserialize<TimelineEntry>(reader.GetString(0)));
+            }
+
+            return new Page<TimelineEntry>(items, total, QueryRules.NextOffset(offset, limit, total));
+        });
+        return Task.FromResult(page);
+    }
+
+    /// <summary>Entries as the timeline table stores them: id, entity key, time, version, JSON.</summary>
+    internal static IReadOnlyList<object?[]> ToRows(IReadOnlyList<TimelineEntry> entries) =>
+        entries.Select(entry => new object?[]
+        {
+            entry.Id,
+            TimelineDocuments.KeyOf(entry.EntityKind, entry.EntityId),
+            SqliteJson.FormatDate(entry.At),
+            entry.Version,
+            SqliteJson.Serialize(entry),
+        }).ToList();
+
+    /// <summary>Stores timeline rows in the caller's write (also the write of an entity's change: both commit together).</summary>
+    internal static int Insert(SqliteSession session, IReadOnlyList<object?[]> rows)
+    {
+        foreach (var row in rows)
+        {
+            // Entries are immutable: storing one again changes nothing.
+            session.Execute(
+                $"INSERT INTO {TimelineDocuments.Collection} (id, {TimelineDocuments.EntityKey}, {TimelineDocuments.At}, {TimelineDocuments.Version}, doc) " +
+                "VALUES (@p0, @p1, @p2, @p3, @p4) ON CONFLICT (id) DO NOTHING",
+                row);
+        }
+
+        return rows.Count;
+    }
+}

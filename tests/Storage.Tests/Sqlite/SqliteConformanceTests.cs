@@ -1,0 +1,205 @@
+using CrmChatbot.Common;
+using CrmChatbot.Leads;
+using CrmChatbot.Storage.Queries;
+using CrmChatbot.Storage.Sqlite;
+using CrmChatbot.Storage.Tests.Conformance;
+using CrmChatbot.Users;
+using Orleans;
+using Orleans.Storage;
+
+namespace CrmChatbot.Storage.Tests.Sqlite;
+
+/// <summary>A SQLite store for one test class: in memory, or a database file in a temp directory.</summary>
+public sealed class SqliteTestStore : IDisposable
+{
+    private readonly TempDirectory? _dir;
+
+    public SqliteTestStore(bool onFile)
+    {
+        _dir = onFile ? new TempDirectory() : null;
+        Store = _dir is null ? SqliteStore.CreateInMemory() : new SqliteStore(_dir.Path);
+    }
+
+    public SqliteStore Store { get; }
+
+    public void Dispose()
+    {
+        Store.Dispose();
+        _dir?.Dispose();
+    }
+}
+
+public abstract class SqliteGrainStorageTests(bool onFile) : GrainStorageConformance, IDisposable
+{
+    private readonly SqliteTestStore _store = new(onFile);
+
+    protected override IGrainStorage Storage => new SqliteGrainStorage(_store.Store);
+
+    public void Dispose()
+    {
+        _store.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
+
+public sealed class SqliteInMemoryGrainStorageTests() : SqliteGrainStorageTests(onFile: false);
+
+public sealed class SqliteFileGrainStorageTests() : SqliteGrainStorageTests(onFile: true);
+
+public abstract class SqliteLeadQueryTests(bool onFile) : LeadQueryConformance, IDisposable
+{
+    private readonly SqliteTestStore _store = new(onFile);
+
+    protected override IGrainStorage Storage => new SqliteGrainStorage(_store.Store);
+
+    protected override ILeadQueries Queries => new LeadQueries(new SqliteDocumentQueries(_store.Store));
+
+    public void Dispose()
+    {
+        _store.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
+
+public sealed class SqliteInMemoryLeadQueryTests() : SqliteLeadQueryTests(onFile: false);
+
+public sealed class SqliteFileLeadQueryTests() : SqliteLeadQueryTests(onFile: true);
+
+public sealed class SqliteUserQueryTests : UserQueryConformance, IDisposable
+{
+    private readonly SqliteTestStore _store = new(onFile: false);
+
+    protected override IGrainStorage Storage => new SqliteGrainStorage(_store.Store);
+
+    protected override IUserQueries Queries => new UserQueries(new SqliteDocumentQueries(_store.Store));
+
+    public void Dispose() => _store.Dispose();
+}
+
+public abstract class SqliteCompoundQueryTests(bool onFile) : CompoundQueryConformance, IDisposable
+{
+    private readonly SqliteTestStore _store = new(onFile);
+
+    protected override IGrainStorage Storage => new SqliteGrainStorage(_store.Store);
+
+    protected override IDocumentQueries Queries => new SqliteDocumentQueries(_store.Store);
+
+    protected override Task EnsureIndexesAsync()
+    {
+        _store.Store.EnsureSchemas();
+        return Task.CompletedTask;
+    }
+
+    public void Dispose()
+    {
+        _store.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
+
+public sealed class SqliteInMemoryCompoundQueryTests() : SqliteCompoundQueryTests(onFile: false);
+
+public sealed class SqliteFileCompoundQueryTests() : SqliteCompoundQueryTests(onFile: true);
+
+public abstract class SqliteDocumentQueryTests(bool onFile) : DocumentQueryConformance, IDisposable
+{
+    private readonly SqliteTestStore _store = new(onFile);
+
+    protected override IGrainStorage Storage => new SqliteGrainStorage(_store.Store);
+
+    protected override IDocumentQueries Queries => new SqliteDocumentQueries(_store.Store);
+
+    protected override Task EnsureIndexesAsync()
+    {
+        _store.Store.EnsureSchemas();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The row's fields under their document names: id, etag, state, the search text and the computed columns (state columns live in the state).</summary>
+    protected override Task<IReadOnlyCollection<string>> RawFieldNamesAsync(string collection, string id) =>
+        Task.FromResult<IReadOnlyCollection<string>>(_store.Store.Read(session =>
+        {
+            using var reader = session.Command($"SELECT * FROM \"{collection}\" WHERE id = @p0", id).ExecuteReader();
+            Assert.True(reader.Read());
+            var names = new List<string>();
+            for (var i = 0; i < reader.FieldCount; i++)
+            {
+                var name = reader.GetName(i) switch
+                {
+                    "rid" => null,
+                    "id" => "_id",
+                    "doc" => "state",
+                    "search_text" => "search_lower",
+                    var other when other.StartsWith("state.", StringComparison.Ordinal) => null,
+                    var other => other,
+                };
+                if (name is not null)
+                {
+                    names.Add(name);
+                }
+            }
+
+            return names;
+        }));
+
+    protected override Task<IReadOnlyCollection<string>> IndexNamesAsync(string collection) =>
+        Task.FromResult<IReadOnlyCollection<string>>(_store.Store.Read(session =>
+        {
+            using var reader = session.Command(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE @p0 ESCAPE '\\' UNION SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE @p0 ESCAPE '\\'",
+                collection.Replace("_", "\\_", StringComparison.Ordinal) + "\\_\\_ix\\_\\_%").ExecuteReader();
+            var names = new List<string>();
+            while (reader.Read())
+            {
+                names.Add(reader.GetString(0)[(collection.Length + 6)..]);
+            }
+
+            return names;
+        }));
+
+    public void Dispose()
+    {
+        _store.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
+
+public sealed class SqliteInMemoryDocumentQueryTests() : SqliteDocumentQueryTests(onFile: false);
+
+public sealed class SqliteFileDocumentQueryTests() : SqliteDocumentQueryTests(onFile: true);
+
+public sealed class SqliteInMemoryReminderTableTests : ReminderTableConformance, IDisposable
+{
+    private readonly SqliteTestStore _store = new(onFile: false);
+
+    protected override IReminderTable Table => new SqliteReminderTable(_store.Store);
+
+    public void Dispose() => _store.Dispose();
+}
+
+public sealed class SqliteFileReminderTableTests : ReminderTableConformance, IDisposable
+{
+    private readonly SqliteTestStore _store = new(onFile: true);
+
+    protected override IReminderTable Table => new SqliteReminderTable(_store.Store);
+
+    public void Dispose() => _store.Dispose();
+}
+
+public sealed class SqliteInMemoryTimelineStoreTests : TimelineStoreConformance, IDisposable
+{
+    private readonly SqliteTestStore _store = new(onFile: false);
+
+    protected override ITimelineStore Store => new SqliteTimelineStore(_store.Store);
+
+    public void Dispose() => _store.Dispose();
+}
+
+public sealed class SqliteFileTimelineStoreTests : TimelineStoreConformance, IDisposable
+{
+    private readonly SqliteTestStore _store = new(onFile: true);
+
+    protected override ITimelineStore Store => new SqliteTimelineStore(_store.Store);
+
+    public void Dispose() => _store.Dispose();
+}
