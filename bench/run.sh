@@ -201,7 +201,7 @@ stop_silo
 
 # --- phase 2: every scenario at the main size ---------------------------------------------------
 seed $(( MAIN_SIZE - SIZES[0] )) "${SIZES[0]}"
-cp -r "$WORK/data" "$WORK/baseline-data" # for the LiteDB write ceiling, before the service touches it
+cp -r "$WORK/data" "$WORK/baseline-data" # for the SQLite write ceiling, before the service touches it
 start_silo
 RSS_START=$(rss_mb "$SILO_PID")
 TOKEN=$(login)
@@ -211,7 +211,7 @@ curl -sf "http://127.0.0.1:$PORT/api/leads/$FIRST_ID" -H "authorization: Bearer 
 BODY_BYTES=$(wc -c <"$WORK/sample-lead.json")
 
 # Baselines first, alone on the machine like every scenario (the silo idles meanwhile): the GET
-# ceiling, then two durable-write ceilings for PATCH (the service's LiteDB grain storage on a copy of
+# ceiling, then two durable-write ceilings for PATCH (the service's SQLite grain storage on a copy of
 # the seeded store, and an fsync'd journal).
 start_baseline() { # [VAR=value ...]
   (cd "$WORK" && exec env PORT="$BASELINE_PORT" "$@" dotnet "$BASELINE_DLL" "$WORK/sample-lead.json" "$IDS" >>"$WORK/baseline.log" 2>&1) &
@@ -228,8 +228,8 @@ baseline_run() { # NAME MODE WARM_UP_SECONDS [VAR=value ...] (the warm-up is not
 start_baseline
 baseline_run "baseline: bare Kestrel GET" get 2
 stop_baseline
-start_baseline BASELINE_WRITES="litedb:$WORK/baseline-data"
-baseline_run "ceiling: bare Kestrel PATCH, LiteDB write" put 5 ID_LIMIT="${GET_SUBSETS[2]}"
+start_baseline BASELINE_WRITES="sqlite:$WORK/baseline-data"
+baseline_run "ceiling: bare Kestrel PATCH, SQLite write" put 5 ID_LIMIT="${GET_SUBSETS[2]}"
 stop_baseline
 start_baseline BASELINE_WRITES="journal:$WORK/baseline-journal.jsonl"
 baseline_run "ceiling: bare Kestrel PATCH, fsync'd journal" put 5 ID_LIMIT="${GET_SUBSETS[2]}"

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using CrmChatbot.Leads;
 using CrmChatbot.Common;
-using CrmChatbot.Storage.LiteDb;
+using CrmChatbot.Storage.Sqlite;
 using Orleans;
 using Orleans.Runtime;
 
@@ -20,14 +20,14 @@ internal interface ILeadWrites
 
 /// <summary>
 /// The embedded store's ceiling: the lead state read and written through the service's own
-/// <see cref="LiteDbGrainStorage"/> (compare-and-swap on the etag, helper fields, in-memory views, the
+/// <see cref="SqliteGrainStorage"/> (compare-and-swap on the etag, helper columns, the
 /// group-commit writer thread) on a copy of the service's data file. One write per PATCH: no grain, no
 /// timeline entry, no domain rules. A gate per id stands in for the grain's single writer, and every
 /// state is read before the endpoint opens, as the service's grains are warm when PATCH is measured.
 /// </summary>
-internal sealed class LiteDbLeadWrites(LiteDbStore store, TimeProvider clock) : ILeadWrites
+internal sealed class SqliteLeadWrites(SqliteStore store, TimeProvider clock) : ILeadWrites
 {
-    private readonly LiteDbGrainStorage _storage = new(store);
+    private readonly SqliteGrainStorage _storage = new(store);
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
     /// <summary>Reads the state of every id through the grain storage (the grains' activation reads).</summary>

@@ -4,7 +4,7 @@ using CrmChatbot.Api.Auth;
 using CrmChatbot.Api.Configuration;
 using CrmChatbot.Bench.Baseline;
 using CrmChatbot.Leads;
-using CrmChatbot.Storage.LiteDb;
+using CrmChatbot.Storage.Sqlite;
 using CrmChatbot.Users;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 
@@ -14,7 +14,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 // policy and the same JSON options, and a document of the same size (a lead fetched from the
 // service, re-keyed for every id). No grain, no account check, no storage.
 // PATCH /api/leads/{id} ({"notes": ...}) measures the ceiling of a durable write, chosen by
-// BASELINE_WRITES: "litedb:<data-dir>" writes the lead through the service's LiteDB grain storage
+// BASELINE_WRITES: "sqlite:<data-dir>" writes the lead through the service's SQLite grain storage
 // (a copy of its data directory), "journal:<file>" appends it to an fsync'd file (group commit).
 // Usage: Baseline <sample-lead.json> <ids-file>; PORT, HOST and JWT_SECRET_KEY as for the service.
 var builder = WebApplication.CreateBuilder(args[2..]);
@@ -44,9 +44,9 @@ var leads = File.ReadLines(args[1]).Where(id => id.Length > 0).Distinct()
 ILeadWrites? writes = Environment.GetEnvironmentVariable("BASELINE_WRITES")?.Split(':', 2) switch
 {
     null => null,
-    ["litedb", var dir] => await LoadedAsync(new LiteDbLeadWrites(new LiteDbStore(dir), TimeProvider.System), leads.Keys),
+    ["sqlite", var dir] => await LoadedAsync(new SqliteLeadWrites(new SqliteStore(dir), TimeProvider.System), leads.Keys),
     ["journal", var file] => new JournalLeadWrites(file, leads, TimeProvider.System),
-    var other => throw new InvalidOperationException($"BASELINE_WRITES '{string.Join(':', other)}': litedb:<dir> or journal:<file>"),
+    var other => throw new InvalidOperationException($"BASELINE_WRITES '{string.Join(':', other)}': sqlite:<dir> or journal:<file>"),
 };
 
 var app = builder.Build();
@@ -79,7 +79,7 @@ if (writes is not null)
 app.MapGet("/health", () => Results.Ok());
 app.Run();
 
-static async Task<ILeadWrites> LoadedAsync(LiteDbLeadWrites writes, IEnumerable<string> ids)
+static async Task<ILeadWrites> LoadedAsync(SqliteLeadWrites writes, IEnumerable<string> ids)
 {
     await writes.LoadAsync(ids);
     return writes;

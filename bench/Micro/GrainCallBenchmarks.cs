@@ -1,9 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using CrmChatbot.Common;
 using CrmChatbot.Leads;
-using CrmChatbot.Storage.LiteDb;
-using CrmChatbot.Storage.Reminders;
-using CrmChatbot.Storage.Timeline;
+using CrmChatbot.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -12,7 +10,7 @@ using Orleans.Hosting;
 
 namespace CrmChatbot.Benchmarks.Micro;
 
-/// <summary>Calls to a warm lead grain through an in-process silo on a LiteDB file (no HTTP).</summary>
+/// <summary>Calls to a warm lead grain through an in-process silo on a SQLite file (no HTTP).</summary>
 [MemoryDiagnoser]
 public class GrainCallBenchmarks
 {
@@ -29,9 +27,8 @@ public class GrainCallBenchmarks
         builder.UseOrleans(silo =>
         {
             silo.UseLocalhostClustering(siloPort: FreePort(), gatewayPort: FreePort());
-            silo.Services.AddLiteDbCrmStorage(_dir);
-            silo.Services.AddLiteDbCrmReminders();
-            silo.Services.AddLiteDbCrmTimeline();
+            silo.Services.AddSqliteCrmStorage(_dir);
+            silo.Services.AddSqliteCrmReminders();
             silo.Services.AddCrmGrains();
         });
         _host = builder.Build();

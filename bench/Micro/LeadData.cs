@@ -1,10 +1,10 @@
 using CrmChatbot.Common;
 using CrmChatbot.Leads;
-using CrmChatbot.Storage.LiteDb;
+using CrmChatbot.Storage.Sqlite;
 
 namespace CrmChatbot.Benchmarks.Micro;
 
-/// <summary>Deterministic lead states and the seeded 100,000-lead LiteDB file the list benchmarks read.</summary>
+/// <summary>Deterministic lead states and the seeded 100,000-lead SQLite file the list benchmarks read.</summary>
 public static class LeadData
 {
     public const int SeededLeads = 100_000;
@@ -65,12 +65,11 @@ public static class LeadData
             Directory.Delete(dir, recursive: true); // a seed that did not finish
         }
 
-        using (var store = new LiteDbStore(dir))
+        using (var store = new SqliteStore(dir))
         {
-            new LiteDbGrainStorage(store).InsertMany(
+            new SqliteGrainStorage(store).InsertManyAsync(
                 StorageNames.Leads,
-                Enumerable.Range(0, SeededLeads).Select(i => KeyValuePair.Create($"lead-{i:D6}", Lead(i))));
-            store.Database.Checkpoint();
+                Enumerable.Range(0, SeededLeads).Select(i => KeyValuePair.Create($"lead-{i:D6}", Lead(i)))).GetAwaiter().GetResult();
         }
 
         File.WriteAllText(complete, $"{SeededLeads} leads\n");

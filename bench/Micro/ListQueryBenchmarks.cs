@@ -2,7 +2,7 @@ using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
 using CrmChatbot.Common;
 using CrmChatbot.Leads;
-using CrmChatbot.Storage.LiteDb;
+using CrmChatbot.Storage.Sqlite;
 using CrmChatbot.Storage.Queries;
 using Orleans;
 using Orleans.Runtime;
@@ -11,7 +11,7 @@ namespace CrmChatbot.Benchmarks.Micro;
 
 /// <summary>
 /// <c>GET /api/leads?status=new&amp;sort=-created_at&amp;limit=50</c> and <c>q</c> searches without HTTP: the
-/// store-neutral lead query over 100,000 leads in a LiteDB file, DTO mapping included. The "after a write"
+/// store-neutral lead query over 100,000 leads in a SQLite file, DTO mapping included. The "after a write"
 /// cases write one lead through grain storage first (the seeded file gets it back at the end), so their
 /// totals cannot come from a cache: subtract "a lead write alone" for the list's own cost.
 /// </summary>
@@ -23,27 +23,26 @@ public class ListQueryBenchmarks
     private static readonly GrainId WrittenLead = GrainId.Create("lead", "lead-000000");
 
     private readonly GrainState<LeadState> _written = new();
-    private LiteDbStore _store = null!;
+    private SqliteStore _store = null!;
     private LeadQueries _queries = null!;
-    private LiteDbGrainStorage _storage = null!;
+    private SqliteGrainStorage _storage = null!;
 
     [GlobalSetup]
     public void Setup()
     {
-        _store = new LiteDbStore(LeadData.SeededDirectory());
-        _queries = new LeadQueries(new LiteDbDocumentQueries(_store));
-        _storage = new LiteDbGrainStorage(_store);
+        _store = new SqliteStore(LeadData.SeededDirectory());
+        _queries = new LeadQueries(new SqliteDocumentQueries(_store));
+        _storage = new SqliteGrainStorage(_store);
         _storage.ReadStateAsync(StorageNames.Leads, WrittenLead, _written).GetAwaiter().GetResult();
         if (_written.State!.Status != LeadStatus.New)
         {
             throw new InvalidOperationException($"Unexpected seed: {WrittenLead} is {_written.State!.Status}.");
         }
 
-        // The first full page after a write builds the in-memory counts (one scan of the collection).
         ToggleStatusAsync().GetAwaiter().GetResult();
         var started = Stopwatch.GetTimestamp();
         var page = _queries.ListAsync(NewestNew).GetAwaiter().GetResult();
-        Console.WriteLine($"// first list (counts built): {Stopwatch.GetElapsedTime(started).TotalMilliseconds:F0} ms");
+        Console.WriteLine($"// first list: {Stopwatch.GetElapsedTime(started).TotalMilliseconds:F0} ms");
         if (page.Items.Count != 50 || page.Total < 10_000)
         {
             throw new InvalidOperationException($"Unexpected seed: {page.Items.Count} items of {page.Total}.");

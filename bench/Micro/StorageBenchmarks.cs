@@ -1,21 +1,20 @@
 using BenchmarkDotNet.Attributes;
 using CrmChatbot.Common;
 using CrmChatbot.Leads;
-using CrmChatbot.Storage.LiteDb;
 using CrmChatbot.Storage.Mongo;
-using LiteDB;
+using CrmChatbot.Storage.Sqlite;
 using Orleans;
 using Orleans.Runtime;
 
 namespace CrmChatbot.Benchmarks.Micro;
 
-/// <summary>One lead write through the LiteDB grain storage (a compare-and-swap on _id + etag, indexes updated) on a file.</summary>
+/// <summary>One lead write through the SQLite grain storage (a compare-and-swap on id + etag, changed helper columns) on a file, synchronous=FULL.</summary>
 [MemoryDiagnoser]
 public class StorageWriteBenchmarks
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), $"crm-micro-write-{Guid.NewGuid():N}");
-    private LiteDbStore _store = null!;
-    private LiteDbGrainStorage _storage = null!;
+    private SqliteStore _store = null!;
+    private SqliteGrainStorage _storage = null!;
     private GrainState<LeadState> _lead = null!;
     private GrainId _id;
     private (GrainId Id, GrainState<LeadState> State)[] _concurrent = [];
@@ -25,10 +24,10 @@ public class StorageWriteBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _store = new LiteDbStore(_dir);
-        _storage = new LiteDbGrainStorage(_store);
-        // A collection that is not empty: index inserts walk real skip lists.
-        _storage.InsertMany(StorageNames.Leads, Enumerable.Range(1, 10_000).Select(i => KeyValuePair.Create($"lead-{i:D6}", LeadData.Lead(i))));
+        _store = new SqliteStore(_dir);
+        _storage = new SqliteGrainStorage(_store);
+        // A table that is not empty: index updates walk real b-trees.
+        _storage.InsertManyAsync(StorageNames.Leads, Enumerable.Range(1, 10_000).Select(i => KeyValuePair.Create($"lead-{i:D6}", LeadData.Lead(i)))).GetAwaiter().GetResult();
         _id = GrainId.Create("lead", "lead-000000");
         _lead = new GrainState<LeadState>(LeadData.Lead(0));
         _storage.WriteStateAsync(StorageNames.Leads, _id, _lead).GetAwaiter().GetResult();
@@ -48,7 +47,7 @@ public class StorageWriteBenchmarks
         Directory.Delete(_dir, recursive: true);
     }
 
-    [Benchmark(Description = "LiteDB file: update one lead (etag-checked)")]
+    [Benchmark(Description = "SQLite file: update one lead (etag-checked)")]
     public Task UpdateLead()
     {
         var state = _lead.State!;
@@ -58,7 +57,7 @@ public class StorageWriteBenchmarks
     }
 
     // What a loaded silo does: many grains write at once, and the store's writer commits them together.
-    [Benchmark(Description = "LiteDB file: 32 leads updated concurrently, per update", OperationsPerInvoke = ConcurrentWriters)]
+    [Benchmark(Description = "SQLite file: 32 leads updated concurrently, per update", OperationsPerInvoke = ConcurrentWriters)]
     public Task UpdateLeadsConcurrently() => Task.WhenAll(_concurrent.Select(lead =>
     {
         var state = lead.State.State!;
@@ -72,15 +71,10 @@ public class StorageWriteBenchmarks
 [MemoryDiagnoser]
 public class StateSerializationBenchmarks
 {
-    private readonly BsonMapper _mapper = LiteDbMapping.CreateMapper();
     private readonly LeadState _lead = LeadData.Lead(42);
 
-    [Benchmark(Description = "LiteDB mapper: LeadState -> BSON bytes -> LeadState")]
-    public LeadState LiteDbRoundTrip()
-    {
-        var bytes = BsonSerializer.Serialize(_mapper.ToDocument(_lead));
-        return _mapper.ToObject<LeadState>(BsonSerializer.Deserialize(bytes));
-    }
+    [Benchmark(Description = "SQLite JSON: LeadState -> JSON text -> LeadState")]
+    public LeadState SqliteRoundTrip() => SqliteJson.Deserialize<LeadState>(SqliteJson.Serialize(_lead));
 
     [Benchmark(Description = "MongoDB mapping: LeadState -> BSON bytes -> LeadState")]
     public LeadState MongoRoundTrip()

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# In-process micro benchmarks (BenchmarkDotNet, short in-process job): grain calls, LiteDB grain-storage
+# In-process micro benchmarks (BenchmarkDotNet, short in-process job): grain calls, SQLite grain-storage
 # writes, state serialization and list queries over 100,000 seeded leads. Takes a few minutes; the first
 # run also seeds bench/Micro/.data/leads-100k (~1 minute, reused later).
 #   bash bench/Micro/run.sh                     # everything

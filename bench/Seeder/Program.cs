@@ -1,21 +1,14 @@
 using System.Diagnostics;
-using System.Reflection;
 using CrmChatbot.Common;
 using CrmChatbot.Leads;
-using CrmChatbot.Storage;
-using CrmChatbot.Storage.LiteDb;
-using CrmChatbot.Storage.Queries;
-using LiteDB;
+using CrmChatbot.Storage.Sqlite;
 using Orleans.Runtime;
 
 // Seeds leads into a STOPPED service's embedded store through the real code: LeadRules.Create builds
-// each state exactly as LeadGrain.CreateAsync does (version 1), and the document is the one the
-// LiteDB grain storage writes (its mapper, its helper fields, a fresh etag). Writing each lead
-// through LiteDbGrainStorage commits per document (~2k/s here: 300k leads would take minutes), so
-// documents are built with the storage's own mapper and helper-field code and bulk-inserted in
-// transactions of 10,000. A self-check first writes one lead through LiteDbGrainStorage into an
-// in-memory store and requires the same document; if the storage internals changed, it falls back
-// to writing every lead through LiteDbGrainStorage. The service's lock file refuses a second process.
+// each state exactly as LeadGrain.CreateAsync does (version 1), and SqliteGrainStorage.InsertManyAsync
+// stores each row exactly as the grain storage's first write does (same JSON, helper columns, search
+// index, element tables, a fresh etag), in transactions of 10,000 instead of one per lead.
+// The service's lock file refuses a second process.
 // Usage: Seeder <data-dir> <count> <owner-user-id> <ids-file (appended)> [first-index]
 if (args.Length < 4)
 {
@@ -31,29 +24,12 @@ var idsFile = args[3];
 var firstIndex = args.Length > 4 ? int.Parse(args[4], invariant) : 0;
 
 var clock = Stopwatch.StartNew();
-using var store = new LiteDbStore(dataDir);
+using var store = new SqliteStore(dataDir, SqliteDurability.Normal);
 var random = new Random(firstIndex + 17);
 var end = DateTime.UtcNow;
 var leads = Enumerable.Range(firstIndex, count).Select(n => SeedLeads.Next(n, random, end, ownerId)).ToList();
-
-var builder = await DocumentBuilder.CreateCheckedAsync(store.Mapper, leads[0]);
-if (builder is null)
-{
-    Console.WriteLine("seeder: storage internals changed, writing each lead through LiteDbGrainStorage (slow)");
-    var storage = new LiteDbGrainStorage(store);
-    foreach (var (id, state) in leads)
-    {
-        await storage.WriteStateAsync(StorageNames.Leads, SeedLeads.GrainOf(id), new SeedState<LeadState>(state));
-    }
-}
-else
-{
-    var collection = store.Database.GetCollection(StorageNames.Leads);
-    foreach (var batch in leads.Chunk(10_000))
-    {
-        collection.InsertBulk(batch.Select(lead => builder.Build(lead.Id, lead.State)), 10_000);
-    }
-}
+await new SqliteGrainStorage(store).InsertManyAsync(
+    StorageNames.Leads, leads.Select(lead => KeyValuePair.Create(lead.Id, lead.State)), batchSize: 10_000);
 
 await File.AppendAllLinesAsync(idsFile, leads.Select(lead => lead.Id));
 Console.WriteLine($"seeded {count} leads in {clock.Elapsed.TotalSeconds:F1} s ({count / clock.Elapsed.TotalSeconds:F0}/s)");
@@ -89,54 +65,4 @@ internal static class SeedLeads
         state.Version = 1;
         return (Guid.CreateVersion7(createdAt).ToString(), state);
     }
-}
-
-/// <summary>Builds lead documents the way LiteDbGrainStorage's first write does, with the storage's own helper-field code.</summary>
-internal sealed class DocumentBuilder(BsonMapper mapper, CollectionSchema schema, MethodInfo helperFields)
-{
-    public static async Task<DocumentBuilder?> CreateCheckedAsync(BsonMapper mapper, (string Id, LeadState State) sample)
-    {
-        var helpers = typeof(LiteDbStore).Assembly.GetType("CrmChatbot.Storage.LiteDb.LiteDbDocuments")
-            ?.GetMethod("HelperFields", BindingFlags.Public | BindingFlags.Static, [typeof(CollectionSchema), typeof(object)]);
-        if (helpers is null)
-        {
-            return null;
-        }
-
-        var builder = new DocumentBuilder(mapper, CollectionSchemas.For(StorageNames.Leads, typeof(LeadState)), helpers);
-        using var reference = LiteDbStore.CreateInMemory();
-        await new LiteDbGrainStorage(reference).WriteStateAsync(
-            StorageNames.Leads, SeedLeads.GrainOf(sample.Id), new SeedState<LeadState>(sample.State));
-        var written = reference.Database.GetCollection(StorageNames.Leads).FindById(sample.Id);
-        var built = builder.Build(sample.Id, sample.State);
-        built[DocumentFields.ETag] = written[DocumentFields.ETag];
-        return JsonSerializer.Serialize(built) == JsonSerializer.Serialize(written) ? builder : null;
-    }
-
-    public BsonDocument Build(string id, LeadState state)
-    {
-        var doc = new BsonDocument
-        {
-            [DocumentFields.Id] = id,
-            [DocumentFields.ETag] = ETags.New(),
-            [DocumentFields.State] = mapper.Serialize(typeof(LeadState), state),
-        };
-        foreach (var (name, value) in (IEnumerable<KeyValuePair<string, BsonValue>>)helperFields.Invoke(null, [schema, state])!)
-        {
-            doc[name] = value;
-        }
-
-        return doc;
-    }
-}
-
-internal sealed class SeedState<T>(T state) : IGrainState<T>
-    where T : class
-{
-    [System.Diagnostics.CodeAnalysis.AllowNull]
-    public T State { get; set; } = state;
-
-    public string? ETag { get; set; }
-
-    public bool RecordExists { get; set; }
 }

@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using CrmChatbot.Api.Configuration;
 using CrmChatbot.Common;
-using CrmChatbot.Storage.LiteDb;
+using CrmChatbot.Storage.Sqlite;
 using MongoDB.Bson;
 using MongoDB.Driver;
 
@@ -28,20 +28,17 @@ public static class DbCheckCommand
         output.WriteLine("MONGO_URL is not set: checking the embedded store.");
         try
         {
-            using var store = new LiteDbStore(settings.DataDir);
+            using var store = new SqliteStore(settings.DataDir);
             output.WriteLine($"store: {store.Description}");
-            foreach (var name in store.Database.GetCollectionNames().Order(StringComparer.Ordinal))
+            foreach (var (name, rows, indexes) in store.Describe())
             {
-                var collection = store.Database.GetCollection(name);
-                var indexes = store.Database.GetCollection("$indexes").Find(LiteDB.Query.EQ("collection", name))
-                    .Select(i => i["name"].AsString);
-                output.WriteLine($"  {name}: {collection.Count()} documents; indexes: {string.Join(", ", indexes)}");
+                output.WriteLine($"  {name}: {rows} rows; indexes: {string.Join(", ", indexes)}");
             }
 
             output.WriteLine("OK");
             return 0;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or LiteDB.LiteException or InvalidOperationException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException or InvalidOperationException)
         {
             error.WriteLine($"error: embedded store at {settings.DataDir}: {ex.Message}");
             return 1;

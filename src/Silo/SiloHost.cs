@@ -7,9 +7,9 @@ using CrmChatbot.Common;
 using CrmChatbot.Meetings;
 using CrmChatbot.Storage.Membership;
 using CrmChatbot.Storage.Queries;
-using CrmChatbot.Storage.LiteDb;
 using CrmChatbot.Storage.Mongo;
 using CrmChatbot.Storage.Reminders;
+using CrmChatbot.Storage.Sqlite;
 using CrmChatbot.Storage.Timeline;
 using CrmChatbot.Users;
 using Orleans.Configuration;
@@ -72,9 +72,9 @@ public static class SiloHost
 
             if (settings.MongoUrl is null)
             {
-                silo.Services.AddLiteDbCrmStorage(settings.DataDir);
-                silo.Services.AddLiteDbCrmReminders();
-                silo.Services.AddLiteDbCrmTimeline();
+                silo.Services.AddSqliteCrmStorage(
+                    settings.DataDir, settings.SqliteSynchronousNormal ? SqliteDurability.Normal : SqliteDurability.Full);
+                silo.Services.AddSqliteCrmReminders();
             }
             else
             {

@@ -1,5 +1,5 @@
 using CrmChatbot.Api.Configuration;
-using CrmChatbot.Storage.LiteDb;
+using CrmChatbot.Storage.Sqlite;
 using CrmChatbot.Storage.Mongo;
 using MongoDB.Driver;
 
@@ -24,10 +24,10 @@ public static partial class StoreStartup
         {
             try
             {
-                services.GetRequiredService<LiteDbStore>();
+                services.GetRequiredService<SqliteStore>();
                 return null;
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or LiteDB.LiteException)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or Microsoft.Data.Sqlite.SqliteException)
             {
                 return $"DATA_DIR {settings.DataDir}: {ex.Message}";
             }

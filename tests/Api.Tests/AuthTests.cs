@@ -271,8 +271,8 @@ public abstract class AuthTests(ApiFixture fixture)
     }
 }
 
-[Collection(LiteDbApiCollection.Name)]
-public sealed class AuthTestsOnLiteDb(LiteDbApiFixture fixture) : AuthTests(fixture);
+[Collection(SqliteApiCollection.Name)]
+public sealed class AuthTestsOnSqlite(SqliteApiFixture fixture) : AuthTests(fixture);
 
 [Collection(MongoApiCollection.Name)]
 public sealed class AuthTestsOnMongo(MongoApiFixture fixture) : AuthTests(fixture);

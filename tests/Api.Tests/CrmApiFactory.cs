@@ -99,9 +99,9 @@ public sealed class CrmApiFactory : WebApplicationFactory<Program>
 }
 
 [CollectionDefinition(Name)]
-public sealed class LiteDbApiCollection : ICollectionFixture<LiteDbApiFixture>
+public sealed class SqliteApiCollection : ICollectionFixture<SqliteApiFixture>
 {
-    public const string Name = "api-litedb";
+    public const string Name = "api-sqlite";
 }
 
 [CollectionDefinition(Name)]
@@ -110,8 +110,8 @@ public sealed class MongoApiCollection : ICollectionFixture<MongoApiFixture>
     public const string Name = "api-mongo";
 }
 
-/// <summary>The service on the embedded LiteDB store.</summary>
-public sealed class LiteDbApiFixture : ApiFixture;
+/// <summary>The service on the embedded SQLite store.</summary>
+public sealed class SqliteApiFixture : ApiFixture;
 
 /// <summary>The same service on MongoDB (the jongodb test server, or MONGO_URL when set).</summary>
 public sealed class MongoApiFixture : ApiFixture

@@ -72,8 +72,8 @@ public abstract class DocsAndHealthTests(ApiFixture fixture)
     }
 }
 
-[Collection(LiteDbApiCollection.Name)]
-public sealed class DocsAndHealthTestsOnLiteDb(LiteDbApiFixture fixture) : DocsAndHealthTests(fixture);
+[Collection(SqliteApiCollection.Name)]
+public sealed class DocsAndHealthTestsOnSqlite(SqliteApiFixture fixture) : DocsAndHealthTests(fixture);
 
 [Collection(MongoApiCollection.Name)]
 public sealed class DocsAndHealthTestsOnMongo(MongoApiFixture fixture) : DocsAndHealthTests(fixture);

@@ -97,8 +97,8 @@ public abstract class IdempotencyTests(ApiFixture fixture)
     }
 }
 
-[Collection(LiteDbApiCollection.Name)]
-public sealed class IdempotencyTestsOnLiteDb(LiteDbApiFixture fixture) : IdempotencyTests(fixture);
+[Collection(SqliteApiCollection.Name)]
+public sealed class IdempotencyTestsOnSqlite(SqliteApiFixture fixture) : IdempotencyTests(fixture);
 
 [Collection(MongoApiCollection.Name)]
 public sealed class IdempotencyTestsOnMongo(MongoApiFixture fixture) : IdempotencyTests(fixture);

@@ -164,8 +164,8 @@ public abstract class LeadErrorTests(ApiFixture fixture)
     }
 }
 
-[Collection(LiteDbApiCollection.Name)]
-public sealed class LeadErrorTestsOnLiteDb(LiteDbApiFixture fixture) : LeadErrorTests(fixture);
+[Collection(SqliteApiCollection.Name)]
+public sealed class LeadErrorTestsOnSqlite(SqliteApiFixture fixture) : LeadErrorTests(fixture);
 
 [Collection(MongoApiCollection.Name)]
 public sealed class LeadErrorTestsOnMongo(MongoApiFixture fixture) : LeadErrorTests(fixture);

@@ -221,8 +221,8 @@ public abstract class LeadTests(ApiFixture fixture)
     }
 }
 
-[Collection(LiteDbApiCollection.Name)]
-public sealed class LeadTestsOnLiteDb(LiteDbApiFixture fixture) : LeadTests(fixture);
+[Collection(SqliteApiCollection.Name)]
+public sealed class LeadTestsOnSqlite(SqliteApiFixture fixture) : LeadTests(fixture);
 
 [Collection(MongoApiCollection.Name)]
 public sealed class LeadTestsOnMongo(MongoApiFixture fixture) : LeadTests(fixture);

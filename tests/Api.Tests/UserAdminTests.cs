@@ -133,8 +133,8 @@ public abstract class UserAdminTests(ApiFixture fixture)
     }
 }
 
-[Collection(LiteDbApiCollection.Name)]
-public sealed class UserAdminTestsOnLiteDb(LiteDbApiFixture fixture) : UserAdminTests(fixture);
+[Collection(SqliteApiCollection.Name)]
+public sealed class UserAdminTestsOnSqlite(SqliteApiFixture fixture) : UserAdminTests(fixture);
 
 [Collection(MongoApiCollection.Name)]
 public sealed class UserAdminTestsOnMongo(MongoApiFixture fixture) : UserAdminTests(fixture);

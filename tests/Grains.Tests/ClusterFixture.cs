@@ -1,7 +1,6 @@
 using CrmChatbot.Common;
-using CrmChatbot.Storage.LiteDb;
+using CrmChatbot.Storage.Sqlite;
 using CrmChatbot.Storage.Reminders;
-using CrmChatbot.Storage.Timeline;
 using CrmChatbot.Users;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -10,12 +9,12 @@ using Orleans.TestingHost;
 namespace CrmChatbot.Grains.Tests;
 
 /// <summary>
-/// A two-silo TestCluster. Both silos persist into ONE in-memory LiteDB store, as two silos
+/// A two-silo TestCluster. Both silos persist into ONE in-memory SQLite store, as two silos
 /// would share one database file or server: a grain reactivated on either silo sees its state.
 /// </summary>
 public sealed class ClusterFixture : IAsyncLifetime
 {
-    internal static readonly LiteDbStore SharedStore = LiteDbStore.CreateInMemory();
+    internal static readonly SqliteStore SharedStore = SqliteStore.CreateInMemory();
 
     public TestCluster Cluster { get; } = new TestClusterBuilder(2)
         .AddSiloBuilderConfigurator<SiloConfigurator>()
@@ -23,7 +22,7 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public IGrainFactory Grains => Cluster.GrainFactory;
 
-    public LiteDbStore Store => SharedStore;
+    public SqliteStore Store => SharedStore;
 
     public Task InitializeAsync() => Cluster.DeployAsync();
 
@@ -42,9 +41,8 @@ public sealed class ClusterFixture : IAsyncLifetime
         {
             // Before AddCrmGrains (TryAdd): ticket SLA tests move this clock; it is real time otherwise.
             siloBuilder.Services.AddSingleton<TimeProvider>(Tickets.TestClock.Shared);
-            siloBuilder.Services.AddLiteDbCrmStorage(SharedStore);
-            siloBuilder.Services.AddLiteDbCrmReminders();
-            siloBuilder.Services.AddLiteDbCrmTimeline();
+            siloBuilder.Services.AddSqliteCrmStorage(SharedStore);
+            siloBuilder.Services.AddSqliteCrmReminders();
             siloBuilder.Services.AddCrmGrains();
             // Each silo's live chat clients, recorded (the API's SignalR hub in production).
             siloBuilder.Services.AddSingleton<CrmChatbot.Chat.IChatLiveClients, Chat.Broadcast.RecordingChatLiveClients>();

@@ -49,7 +49,7 @@ public class LeadGrainTests(ClusterFixture fixture)
         Assert.Equal(ErrorKind.Validation, result.Error!.Kind);
         Assert.Equal(new[] { "email", "name" }, result.Error.Fields!.Keys.Order());
         Assert.Null(await grain.GetAsync());
-        Assert.Null(fixture.Store.GetCollection(StorageNames.Leads).FindById(grain.GetPrimaryKeyString()));
+        Assert.Null(fixture.Store.State(StorageNames.Leads, grain.GetPrimaryKeyString()));
     }
 
     [Fact]
@@ -102,7 +102,7 @@ public class LeadGrainTests(ClusterFixture fixture)
         Assert.True(await grain.DeleteAsync(Agent) is null);
         Assert.Null(await grain.GetAsync());
         Assert.Equal(ErrorKind.NotFound, (await grain.DeleteAsync(Agent))?.Kind);
-        Assert.Null(fixture.Store.GetCollection(StorageNames.Leads).FindById(grain.GetPrimaryKeyString()));
+        Assert.Null(fixture.Store.State(StorageNames.Leads, grain.GetPrimaryKeyString()));
 
         var again = await grain.CreateAsync(new NewLead("Back again"), Agent);
         Assert.True(again.IsSuccess);
@@ -113,7 +113,7 @@ public class LeadGrainTests(ClusterFixture fixture)
     public async Task Every_change_bumps_the_version_and_is_in_the_timeline_newest_first()
     {
         var grain = NewLead();
-        var timeline = new CrmChatbot.Storage.Timeline.LiteDbTimelineStore(fixture.Store);
+        var timeline = new CrmChatbot.Storage.Sqlite.SqliteTimelineStore(fixture.Store);
         await grain.CreateAsync(new NewLead("History", Email: "h@example.com"), Agent);
         await grain.UpdateAsync(new LeadPatch { Status = Optional<LeadStatus>.Of(LeadStatus.Contacted) }, Agent);
         var third = await grain.UpdateAsync(new LeadPatch { Email = Optional<string>.Of(null), Notes = Optional<string>.Of("called") }, Actor.Chatbot);
@@ -156,7 +156,7 @@ public class LeadGrainTests(ClusterFixture fixture)
     public async Task An_update_that_changes_nothing_writes_nothing()
     {
         var grain = NewLead();
-        var timeline = new CrmChatbot.Storage.Timeline.LiteDbTimelineStore(fixture.Store);
+        var timeline = new CrmChatbot.Storage.Sqlite.SqliteTimelineStore(fixture.Store);
         await grain.CreateAsync(new NewLead("Same", Company: "Acme"), Agent);
 
         var result = await grain.UpdateAsync(new LeadPatch { Company = Optional<string>.Of(" Acme ") }, Agent);
@@ -169,7 +169,7 @@ public class LeadGrainTests(ClusterFixture fixture)
     public async Task Deleting_records_a_deleted_entry()
     {
         var grain = NewLead();
-        var timeline = new CrmChatbot.Storage.Timeline.LiteDbTimelineStore(fixture.Store);
+        var timeline = new CrmChatbot.Storage.Sqlite.SqliteTimelineStore(fixture.Store);
         await grain.CreateAsync(new NewLead("Gone soon"), Agent);
 
         await grain.DeleteAsync(Agent);

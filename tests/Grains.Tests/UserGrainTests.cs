@@ -29,11 +29,11 @@ public class UserGrainTests(ClusterFixture fixture)
         var email = NewEmail();
         var created = await User(email).RegisterAsync(new NewUser(email, "correct horse", "Hash Check"));
 
-        var document = fixture.Store.GetCollection(StorageNames.Users).FindById(EmailKey.Normalize(email));
-        var hash = document["state"]["password_hash"].AsString;
+        var document = fixture.Store.State(StorageNames.Users, EmailKey.Normalize(email))!;
+        var hash = document["password_hash"]!.GetValue<string>();
 
         Assert.StartsWith("$2", hash, StringComparison.Ordinal);
-        Assert.DoesNotContain("correct horse", document.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("correct horse", document.ToJsonString(), StringComparison.Ordinal);
         Assert.Equal(UserRole.Client, created.Value!.Role);
         Assert.Equal(11, int.Parse(hash.Split('$')[2], System.Globalization.CultureInfo.InvariantCulture));
     }

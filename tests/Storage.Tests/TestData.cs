@@ -72,6 +72,12 @@ public static class Samples
     }
 }
 
+public sealed class UnregisteredEnumState
+{
+    // Not a CrmChatbot enum: stores refuse it.
+    public DayOfWeek Stage { get; set; }
+}
+
 /// <summary>A fresh directory under the temp path, deleted on dispose.</summary>
 public sealed class TempDirectory : IDisposable
 {

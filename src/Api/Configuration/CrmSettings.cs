@@ -27,6 +27,9 @@ public sealed partial record CrmSettings
     public string Host { get; init; } = "localhost";
     public int Port { get; init; } = 8000;
     public string DataDir { get; init; } = "data";
+
+    /// <summary>SQLITE_SYNCHRONOUS=normal: commits of the embedded store are fsynced at checkpoints only (a power loss may lose the last ones).</summary>
+    public bool SqliteSynchronousNormal { get; init; }
     public string? AdminEmail { get; init; }
     public string? AdminPassword { get; init; }
     public string AdminName { get; init; } = "Administrator";
@@ -93,7 +96,7 @@ public sealed partial record CrmSettings
 
     /// <summary>Secrets (signing key, admin password, model API key) never reach a log through ToString.</summary>
     public override string ToString() =>
-        $"CrmSettings {{ Host = {Host}, Port = {Port}, Store = {(MongoUrl is null ? "LiteDB " + DataDir : "MongoDB " + DbName)}, Clustering = {Clustering} }}";
+        $"CrmSettings {{ Host = {Host}, Port = {Port}, Store = {(MongoUrl is null ? "SQLite " + DataDir : "MongoDB " + DbName)}, Clustering = {Clustering} }}";
 
     /// <param name="requireSigningKey">False for tools (such as check-db) that issue no tokens.</param>
     public static CrmSettings Load(IConfiguration config, IHostEnvironment environment, bool requireSigningKey = true)
@@ -131,6 +134,12 @@ public sealed partial record CrmSettings
         }
 
         var dataDir = Optional(config, "DATA_DIR") ?? "data";
+        var synchronous = (Optional(config, "SQLITE_SYNCHRONOUS") ?? "full").ToLowerInvariant() switch
+        {
+            "full" => false,
+            "normal" => true,
+            var other => throw new SettingsException($"SQLITE_SYNCHRONOUS '{other}' is invalid: expected full or normal"),
+        };
         var chatFaqPath = Optional(config, "CHAT_FAQ_PATH");
         if (chatFaqPath is not null && !File.Exists(chatFaqPath))
         {
@@ -192,6 +201,7 @@ public sealed partial record CrmSettings
             Host = Optional(config, "HOST") ?? "localhost",
             Port = Int(config, "PORT", 8000, 1, 65535),
             DataDir = Path.GetFullPath(dataDir),
+            SqliteSynchronousNormal = synchronous,
             AdminEmail = adminEmail,
             AdminPassword = adminPassword,
             AdminName = Optional(config, "ADMIN_NAME") ?? "Administrator",

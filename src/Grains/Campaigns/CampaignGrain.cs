@@ -8,10 +8,9 @@ namespace CrmChatbot.Campaigns;
 /// time, so concurrent callers sum exactly; every change is persisted before it is acknowledged.
 /// </summary>
 public sealed class CampaignGrain(
-    [PersistentState(CampaignNames.Collection, StorageNames.Crm)] IPersistentState<CampaignState> campaign,
-    ITimelineStore timeline,
+    IEntityStore store,
     TimeProvider clock,
-    ILogger<CampaignGrain> logger) : EntityGrain<CampaignState>(campaign, timeline, clock, logger), ICampaignGrain
+    ILogger<CampaignGrain> logger) : EntityGrain<CampaignState>(CampaignNames.Collection, store, clock, logger), ICampaignGrain
 {
     protected override string EntityKind => CampaignNames.Kind;
 

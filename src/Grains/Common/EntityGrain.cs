@@ -5,22 +5,22 @@ namespace CrmChatbot.Common;
 /// <summary>
 /// Base of every grain that is the single writer of one CRM entity. It owns the persistence
 /// protocol all kinds share: optimistic versions (the HTTP ETag), and a timeline entry for every
-/// change, stored in the same write as the state (an outbox) and appended to the timeline store
-/// right after, so no acknowledged change is missing from the history. A grain storage that can
-/// commit the outbox into the timeline in the same transaction (the embedded store) does so and
-/// hands the state back with an empty outbox: then there is nothing left to append.
+/// change, committed with the state through the store's <see cref="IEntityStore"/> (one transaction on
+/// the embedded store; an outbox in the document on MongoDB), so no acknowledged change is missing
+/// from the history.
 /// </summary>
 public abstract partial class EntityGrain<TState> : Grain
     where TState : class, IEntityState, new()
 {
-    private readonly IPersistentState<TState> _entity;
-    private readonly ITimelineStore _timeline;
+    private readonly string _stateName;
+    private readonly IEntityStore _store;
     private readonly ILogger _logger;
+    private readonly GrainState<TState> _entity = new(new TState());
 
-    protected EntityGrain(IPersistentState<TState> entity, ITimelineStore timeline, TimeProvider clock, ILogger logger)
+    protected EntityGrain(string stateName, IEntityStore store, TimeProvider clock, ILogger logger)
     {
-        _entity = entity;
-        _timeline = timeline;
+        _stateName = stateName;
+        _store = store;
         Clock = clock;
         _logger = logger;
     }
@@ -34,12 +34,11 @@ public abstract partial class EntityGrain<TState> : Grain
 
     protected bool Exists => _entity.RecordExists;
 
-    protected TState Current => _entity.State;
+    protected TState Current => _entity.State!;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        // Entries persisted with the state but not yet appended (the store failed, or the silo died).
-        await FlushTimelineAsync();
+        await _store.ReadAsync(_stateName, this.GetGrainId(), _entity);
         await base.OnActivateAsync(cancellationToken);
     }
 
@@ -54,24 +53,48 @@ public abstract partial class EntityGrain<TState> : Grain
     /// Persists <paramref name="next"/> as the new state with a timeline entry for the change. The
     /// field changes are computed against the current state unless given.
     /// </summary>
-    protected async Task CommitAsync(TState next, Actor actor, string action, string? note = null, IReadOnlyList<FieldChange>? changes = null)
+    protected Task CommitAsync(TState next, Actor actor, string action, string? note = null, IReadOnlyList<FieldChange>? changes = null)
     {
         var entry = NewEntry(actor, action, note, changes ?? TimelineDiff.Between(Exists ? Current : null, next));
         next.Version = (Exists ? Current.Version : 0) + 1;
         entry.Version = next.Version;
-        next.PendingTimeline = [.. Exists ? Current.PendingTimeline : [], entry];
-        await _entity.ReplaceAsync(next, DeactivateOnIdle);
-        await FlushTimelineAsync();
+        return SaveAsync(next, [entry]);
     }
 
-    /// <summary>Deletes the entity; the timeline keeps a "deleted" entry.</summary>
+    /// <summary>Persists bookkeeping that is no change users see (same version, no timeline entry).</summary>
+    protected Task SaveWithoutHistoryAsync(TState next) => SaveAsync(next, []);
+
+    /// <summary>Deletes the entity; the timeline keeps a "deleted" entry, stored with the deletion.</summary>
     protected async Task DeleteEntityAsync(Actor actor)
     {
         var entry = NewEntry(actor, "deleted", null, []);
         entry.Version = Current.Version + 1;
-        await _timeline.AppendAsync([.. Current.PendingTimeline, entry]);
-        await _entity.ClearStateAsync();
+        await _store.DeleteAsync(_stateName, this.GetGrainId(), _entity, [entry]);
         DeactivateOnIdle();
+    }
+
+    /// <summary>
+    /// Writes <paramref name="next"/> with <paramref name="entries"/>. If the write is not acknowledged, memory goes
+    /// back to the previous state and the grain deactivates (the next call reloads what the store holds); the
+    /// exception still reaches the caller.
+    /// </summary>
+    private async Task SaveAsync(TState next, IReadOnlyList<TimelineEntry> entries)
+    {
+        var previous = Current;
+        // The outbox belongs to the stored state: entries a store has not appended yet stay in it.
+        next.PendingTimeline = Exists ? previous.PendingTimeline : [];
+        _entity.State = next;
+        try
+        {
+            await _store.WriteAsync(_stateName, this.GetGrainId(), _entity, entries);
+        }
+        catch (Exception ex)
+        {
+            _entity.State = previous;
+            LogWriteFailed(_logger, EntityKind, Id, ex.GetType().Name);
+            DeactivateOnIdle();
+            throw;
+        }
     }
 
     private TimelineEntry NewEntry(Actor actor, string action, string? note, IReadOnlyList<FieldChange> changes) => new()
@@ -88,25 +111,6 @@ public abstract partial class EntityGrain<TState> : Grain
         Note = note,
     };
 
-    private async Task FlushTimelineAsync()
-    {
-        if (!Exists || Current.PendingTimeline.Count == 0)
-        {
-            return;
-        }
-
-        try
-        {
-            await _timeline.AppendAsync(Current.PendingTimeline);
-            // Cleared in memory only: the next write stores the empty outbox; a re-append is a no-op.
-            Current.PendingTimeline = [];
-        }
-        catch (Exception ex) when (ex is StorageUnavailableException or TimeoutException)
-        {
-            LogFlushDeferred(_logger, EntityKind, Id, ex.Message);
-        }
-    }
-
-    [LoggerMessage(LogLevel.Warning, "Timeline of {Kind} {Id} not appended yet ({Reason}); kept in the state and retried")]
-    private static partial void LogFlushDeferred(ILogger logger, string kind, string id, string reason);
+    [LoggerMessage(LogLevel.Debug, "Write of {Kind} {Id} not acknowledged ({Reason}); the grain reloads on its next call")]
+    private static partial void LogWriteFailed(ILogger logger, string kind, string id, string reason);
 }

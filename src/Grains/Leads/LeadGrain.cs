@@ -11,19 +11,16 @@ namespace CrmChatbot.Leads;
 /// </summary>
 public sealed partial class LeadGrain : EntityGrain<LeadState>, ILeadGrain
 {
-    private readonly IPersistentState<LeadState> _lead;
     private readonly IEntityDirectory _directory;
     private readonly ILogger<LeadGrain> _logger;
 
     public LeadGrain(
-        [PersistentState(StorageNames.Leads, StorageNames.Crm)] IPersistentState<LeadState> lead,
-        ITimelineStore timeline,
+        IEntityStore store,
         IEntityDirectory directory,
         TimeProvider clock,
         ILogger<LeadGrain> logger)
-        : base(lead, timeline, clock, logger)
+        : base(StorageNames.Leads, store, clock, logger)
     {
-        _lead = lead;
         _directory = directory;
         _logger = logger;
     }
@@ -278,7 +275,7 @@ public sealed partial class LeadGrain : EntityGrain<LeadState>, ILeadGrain
             counted.Version = Current.Version;
             counted.PendingTimeline = Current.PendingTimeline;
             counted.CampaignCounted = true;
-            await _lead.ReplaceAsync(counted, DeactivateOnIdle);
+            await SaveWithoutHistoryAsync(counted);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -12,13 +12,12 @@ namespace CrmChatbot.Meetings;
 /// meeting; a durable reminder announces it before it starts.
 /// </summary>
 public sealed partial class MeetingGrain(
-    [PersistentState(MeetingNames.Collection, StorageNames.Crm)] IPersistentState<MeetingState> meeting,
-    ITimelineStore timeline,
+    IEntityStore store,
     TimeProvider clock,
     IUserQueries users,
     IEntityDirectory directory,
     IOptions<MeetingOptions> options,
-    ILogger<MeetingGrain> logger) : EntityGrain<MeetingState>(meeting, timeline, clock, logger), IMeetingGrain, IRemindable
+    ILogger<MeetingGrain> logger) : EntityGrain<MeetingState>(MeetingNames.Collection, store, clock, logger), IMeetingGrain, IRemindable
 {
     // Reminders repeat until handled; the handler unregisters it once the meeting was announced.
     private static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(5);

@@ -10,11 +10,10 @@ namespace CrmChatbot.Tickets;
 /// the next SLA due time (also after a restart) to flag breaches; it is removed once no target is pending.
 /// </summary>
 public sealed class TicketGrain(
-    [PersistentState(TicketStorage.Tickets, StorageNames.Crm)] IPersistentState<TicketState> ticket,
-    ITimelineStore timeline,
+    IEntityStore store,
     TimeProvider clock,
     IOptions<TicketSlaOptions> sla,
-    ILogger<TicketGrain> logger) : EntityGrain<TicketState>(ticket, timeline, clock, logger), ITicketGrain, IRemindable
+    ILogger<TicketGrain> logger) : EntityGrain<TicketState>(TicketStorage.Tickets, store, clock, logger), ITicketGrain, IRemindable
 {
     public const string SlaReminder = "sla";
 

@@ -5,7 +5,7 @@ namespace CrmChatbot.Storage;
 /// <summary>
 /// Converts .NET member names to the snake_case names stored in documents
 /// (<c>OwnerId</c> -> <c>owner_id</c>, <c>IsActive</c> -> <c>is_active</c>, <c>HTTPStatus</c> -> <c>http_status</c>).
-/// Shared by every store so that field names are identical in LiteDB and MongoDB.
+/// Shared by every store so that field names are identical in SQLite and MongoDB.
 /// </summary>
 public static class SnakeCase
 {

@@ -6,7 +6,7 @@ using MongoDB.Driver;
 namespace CrmChatbot.Storage.Mongo;
 
 /// <summary>
-/// <see cref="IDocumentQueries"/> over MongoDB, with the semantics of <c>LiteDbDocumentQueries</c>.
+/// <see cref="IDocumentQueries"/> over MongoDB, with the semantics of <c>SqliteDocumentQueries</c>.
 /// Values travel as BSON values in the filter document; text is matched as an escaped regex on the
 /// lower-cased <c>search_lower</c> entries. Outages surface as <see cref="Common.StorageUnavailableException"/>.
 /// </summary>

@@ -7,7 +7,7 @@ using Orleans.Storage;
 namespace CrmChatbot.Storage.Mongo;
 
 /// <summary>
-/// Orleans grain storage over <see cref="MongoStore"/>, with the semantics of the LiteDB storage. One
+/// Orleans grain storage over <see cref="MongoStore"/>, with the semantics of the SQLite storage. One
 /// collection per state name; each grain is one document
 /// <c>{ _id: grain key, etag, state: { snake_case fields }, [helper fields] }</c>. Every write is a
 /// conditional operation on <c>_id</c> + <c>etag</c>: a stale etag throws

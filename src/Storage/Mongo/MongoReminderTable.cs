@@ -8,7 +8,7 @@ namespace CrmChatbot.Storage.Mongo;
 
 /// <summary>
 /// Orleans' reminder table over the shared <see cref="MongoStore"/>: collection
-/// <see cref="ReminderFields.Collection"/>, one document per reminder, the same layout as LiteDB's
+/// <see cref="ReminderFields.Collection"/>, one document per reminder, the same layout as SQLite's
 /// (<see cref="ReminderFields"/>: <c>grain_hash</c> an Int64 so that range comparisons are unsigned,
 /// <c>start_at</c> a UTC date, <c>period_ticks</c> an Int64). Every upsert replaces the whole document
 /// with a new etag; <see cref="RemoveRow(GrainId, string, string, CancellationToken)"/> is an atomic

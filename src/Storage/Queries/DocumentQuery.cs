@@ -34,7 +34,7 @@ public sealed record FieldFilter(string Field, FilterOp Op, object? Value)
 /// <summary>
 /// A store-neutral list query: filters (all must hold), an optional text search over the
 /// collection's search fields, one sort key with the document id as tie-breaker, and a page.
-/// Executed by <see cref="IDocumentQueries"/> on LiteDB and MongoDB with the same results.
+/// Executed by <see cref="IDocumentQueries"/> on SQLite and MongoDB with the same results.
 /// </summary>
 public sealed record DocumentQuery
 {

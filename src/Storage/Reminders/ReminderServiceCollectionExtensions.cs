@@ -1,4 +1,3 @@
-using CrmChatbot.Storage.LiteDb;
 using CrmChatbot.Storage.Mongo;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -10,23 +9,8 @@ namespace CrmChatbot.Storage.Reminders;
 public static class ReminderServiceCollectionExtensions
 {
     /// <summary>
-    /// Enables Orleans reminders on the silo, stored in the LiteDB store's <c>reminders</c> collection.
-    /// Needs the <see cref="LiteDbStore"/> that <c>AddLiteDbCrmStorage</c> registers.
-    /// </summary>
-    public static ISiloBuilder AddLiteDbCrmReminders(this ISiloBuilder builder)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddLiteDbCrmReminders();
-        return builder;
-    }
-
-    /// <inheritdoc cref="AddLiteDbCrmReminders(ISiloBuilder)"/>
-    public static IServiceCollection AddLiteDbCrmReminders(this IServiceCollection services) =>
-        services.AddCrmReminderTable(sp => new LiteDbReminderTable(sp.GetRequiredService<LiteDbStore>()));
-
-    /// <summary>
     /// Enables Orleans reminders on the silo, stored in the MongoDB store's <c>reminders</c> collection
-    /// (same document layout as LiteDB; indexes created when the reminder service starts the table).
+    /// (same row layout as SQLite; indexes created when the reminder service starts the table).
     /// Needs the <see cref="MongoStore"/> that <c>AddMongoCrmStorage</c> registers.
     /// </summary>
     public static ISiloBuilder AddMongoCrmReminders(this ISiloBuilder builder)

@@ -252,6 +252,34 @@ public sealed class SqliteStore : IDisposable
         command.ExecuteNonQuery();
     }
 
+    /// <summary>Every table with its row count and index names (for <c>check-db</c>).</summary>
+    public IReadOnlyList<(string Table, long Rows, IReadOnlyList<string> Indexes)> Describe() => ReadSnapshot(session =>
+    {
+        var tables = new List<string>();
+        using (var reader = session.Command(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND sql NOT LIKE 'CREATE VIRTUAL%' " +
+            "AND name NOT LIKE '%\\_\\_fts%' ESCAPE '\\' ORDER BY name").ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                tables.Add(reader.GetString(0));
+            }
+        }
+
+        return tables.Select(table =>
+        {
+            var rows = (long)session.Scalar($"SELECT count(*) FROM {SqliteNames.Quote(table)}")!;
+            var indexes = new List<string>();
+            using var reader = session.Command("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = @p0 ORDER BY name", table).ExecuteReader();
+            while (reader.Read())
+            {
+                indexes.Add(reader.GetString(0));
+            }
+
+            return (table, rows, (IReadOnlyList<string>)indexes);
+        }).ToList();
+    });
+
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)

@@ -11,7 +11,7 @@ public static class TimelineDocuments
     /// <summary>The entity's version after the change: orders entries written within one millisecond.</summary>
     public const string Version = "version";
 
-    /// <summary>"kind/id": one indexed key per entity (LiteDB indexes single values only).</summary>
+    /// <summary>"kind/id": one indexed key per entity.</summary>
     public const string EntityKey = "entity_key";
 
     public static string KeyOf(string entityKind, string entityId) => $"{entityKind}/{entityId}";

@@ -1,17 +1,20 @@
 using CrmChatbot.Common;
+using CrmChatbot.Storage.Mongo;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CrmChatbot.Storage.Timeline;
 
 public static class TimelineServiceCollectionExtensions
 {
-    /// <summary>Entity timelines and the entity directory in the embedded store (needs AddLiteDbCrmStorage).</summary>
-    public static IServiceCollection AddLiteDbCrmTimeline(this IServiceCollection services) =>
-        services.AddSingleton<ITimelineStore, LiteDbTimelineStore>()
-            .AddSingleton<IEntityDirectory, CrmChatbot.Storage.LiteDb.LiteDbEntityDirectory>();
-
-    /// <summary>Entity timelines and the entity directory in MongoDB (needs AddMongoCrmStorage).</summary>
+    /// <summary>
+    /// Entity timelines, the entity store (state + outbox, appended after the write) and the entity directory in
+    /// MongoDB (needs AddMongoCrmStorage). The SQLite store registers its own in AddSqliteCrmStorage.
+    /// </summary>
     public static IServiceCollection AddMongoCrmTimeline(this IServiceCollection services) =>
         services.AddSingleton<ITimelineStore, MongoTimelineStore>()
-            .AddSingleton<IEntityDirectory, CrmChatbot.Storage.Mongo.MongoEntityDirectory>();
+            .AddSingleton<IEntityStore>(sp => new MongoEntityStore(
+                new MongoGrainStorage(sp.GetRequiredService<MongoStore>()),
+                sp.GetRequiredService<ITimelineStore>(),
+                sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<MongoEntityStore>>()))
+            .AddSingleton<IEntityDirectory, MongoEntityDirectory>();
 }

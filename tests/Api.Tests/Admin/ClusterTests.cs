@@ -61,8 +61,8 @@ public abstract class ClusterTests(ApiFixture fixture)
     }
 }
 
-[Collection(LiteDbApiCollection.Name)]
-public sealed class ClusterTestsOnLiteDb(LiteDbApiFixture fixture) : ClusterTests(fixture);
+[Collection(SqliteApiCollection.Name)]
+public sealed class ClusterTestsOnSqlite(SqliteApiFixture fixture) : ClusterTests(fixture);
 
 [Collection(MongoApiCollection.Name)]
 public sealed class ClusterTestsOnMongo(MongoApiFixture fixture) : ClusterTests(fixture);

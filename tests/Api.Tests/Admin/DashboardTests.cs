@@ -119,8 +119,8 @@ public abstract class DashboardTests(ApiFixture fixture)
     }
 }
 
-[Collection(LiteDbApiCollection.Name)]
-public sealed class DashboardTestsOnLiteDb(LiteDbApiFixture fixture) : DashboardTests(fixture);
+[Collection(SqliteApiCollection.Name)]
+public sealed class DashboardTestsOnSqlite(SqliteApiFixture fixture) : DashboardTests(fixture);
 
 [Collection(MongoApiCollection.Name)]
 public sealed class DashboardTestsOnMongo(MongoApiFixture fixture) : DashboardTests(fixture);

@@ -40,8 +40,8 @@ public abstract class CampaignLeadLinkTests(ApiFixture fixture)
     }
 }
 
-[Collection(LiteDbApiCollection.Name)]
-public sealed class CampaignLeadLinkTestsOnLiteDb(LiteDbApiFixture fixture) : CampaignLeadLinkTests(fixture);
+[Collection(SqliteApiCollection.Name)]
+public sealed class CampaignLeadLinkTestsOnSqlite(SqliteApiFixture fixture) : CampaignLeadLinkTests(fixture);
 
 [Collection(MongoApiCollection.Name)]
 public sealed class CampaignLeadLinkTestsOnMongo(MongoApiFixture fixture) : CampaignLeadLinkTests(fixture);

@@ -362,8 +362,8 @@ public abstract class CampaignTests(ApiFixture fixture)
     }
 }
 
-[Collection(LiteDbApiCollection.Name)]
-public sealed class CampaignTestsOnLiteDb(LiteDbApiFixture fixture) : CampaignTests(fixture);
+[Collection(SqliteApiCollection.Name)]
+public sealed class CampaignTestsOnSqlite(SqliteApiFixture fixture) : CampaignTests(fixture);
 
 [Collection(MongoApiCollection.Name)]
 public sealed class CampaignTestsOnMongo(MongoApiFixture fixture) : CampaignTests(fixture);

@@ -110,8 +110,8 @@ public abstract class ChatHubTests(ApiFixture fixture)
     }
 }
 
-[Collection(LiteDbApiCollection.Name)]
-public sealed class ChatHubTestsOnLiteDb(LiteDbApiFixture fixture) : ChatHubTests(fixture);
+[Collection(SqliteApiCollection.Name)]
+public sealed class ChatHubTestsOnSqlite(SqliteApiFixture fixture) : ChatHubTests(fixture);
 
 [Collection(MongoApiCollection.Name)]
 public sealed class ChatHubTestsOnMongo(MongoApiFixture fixture) : ChatHubTests(fixture);

@@ -243,8 +243,8 @@ public abstract class ChatSessionTests(ApiFixture fixture)
     }
 }
 
-[Collection(LiteDbApiCollection.Name)]
-public sealed class ChatSessionTestsOnLiteDb(LiteDbApiFixture fixture) : ChatSessionTests(fixture);
+[Collection(SqliteApiCollection.Name)]
+public sealed class ChatSessionTestsOnSqlite(SqliteApiFixture fixture) : ChatSessionTests(fixture);
 
 [Collection(MongoApiCollection.Name)]
 public sealed class ChatSessionTestsOnMongo(MongoApiFixture fixture) : ChatSessionTests(fixture);

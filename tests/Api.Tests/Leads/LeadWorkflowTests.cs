@@ -265,8 +265,8 @@ public abstract class LeadWorkflowTests(ApiFixture fixture)
     }
 }
 
-[Collection(LiteDbApiCollection.Name)]
-public sealed class LeadWorkflowTestsOnLiteDb(LiteDbApiFixture fixture) : LeadWorkflowTests(fixture);
+[Collection(SqliteApiCollection.Name)]
+public sealed class LeadWorkflowTestsOnSqlite(SqliteApiFixture fixture) : LeadWorkflowTests(fixture);
 
 [Collection(MongoApiCollection.Name)]
 public sealed class LeadWorkflowTestsOnMongo(MongoApiFixture fixture) : LeadWorkflowTests(fixture);

@@ -396,8 +396,8 @@ public abstract class MeetingTests(ApiFixture fixture)
     }
 }
 
-[Collection(LiteDbApiCollection.Name)]
-public sealed class MeetingTestsOnLiteDb(LiteDbApiFixture fixture) : MeetingTests(fixture);
+[Collection(SqliteApiCollection.Name)]
+public sealed class MeetingTestsOnSqlite(SqliteApiFixture fixture) : MeetingTests(fixture);
 
 [Collection(MongoApiCollection.Name)]
 public sealed class MeetingTestsOnMongo(MongoApiFixture fixture) : MeetingTests(fixture);

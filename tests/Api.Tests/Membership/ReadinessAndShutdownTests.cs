@@ -142,8 +142,8 @@ public sealed class ReadinessAndShutdownTests
 }
 
 /// <summary>The real Program's readiness includes the co-hosted silo's membership.</summary>
-[Collection(LiteDbApiCollection.Name)]
-public sealed class ReadinessMembershipOnLiteDb(LiteDbApiFixture fixture)
+[Collection(SqliteApiCollection.Name)]
+public sealed class ReadinessMembershipOnSqlite(SqliteApiFixture fixture)
 {
     [Fact]
     public async Task Ready_reports_the_silo_as_the_one_active_member()

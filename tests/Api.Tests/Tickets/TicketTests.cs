@@ -321,8 +321,8 @@ public abstract class TicketTests(ApiFixture fixture)
     }
 }
 
-[Collection(LiteDbApiCollection.Name)]
-public sealed class TicketTestsOnLiteDb(LiteDbApiFixture fixture) : TicketTests(fixture);
+[Collection(SqliteApiCollection.Name)]
+public sealed class TicketTestsOnSqlite(SqliteApiFixture fixture) : TicketTests(fixture);
 
 [Collection(MongoApiCollection.Name)]
 public sealed class TicketTestsOnMongo(MongoApiFixture fixture) : TicketTests(fixture);

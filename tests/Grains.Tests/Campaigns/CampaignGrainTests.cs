@@ -33,7 +33,7 @@ public class CampaignGrainTests(ClusterFixture fixture)
         Assert.Equal(new DateOnly(2026, 5, 1), read.StartDate);
         Assert.Null(read.EndDate);
         Assert.Equal(1, read.Version);
-        Assert.NotNull(fixture.Store.GetCollection(CampaignNames.Collection).FindById(grain.GetPrimaryKeyString()));
+        Assert.NotNull(fixture.Store.State(CampaignNames.Collection, grain.GetPrimaryKeyString()));
     }
 
     [Fact]
@@ -118,6 +118,6 @@ public class CampaignGrainTests(ClusterFixture fixture)
         var result = await grain.AddMetricsAsync(new MetricIncrements { Sent = 1 }, Admin);
 
         Assert.Equal(ErrorKind.NotFound, result.Error!.Kind);
-        Assert.Null(fixture.Store.GetCollection(CampaignNames.Collection).FindById(grain.GetPrimaryKeyString()));
+        Assert.Null(fixture.Store.State(CampaignNames.Collection, grain.GetPrimaryKeyString()));
     }
 }

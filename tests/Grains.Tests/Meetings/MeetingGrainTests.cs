@@ -106,8 +106,8 @@ public class MeetingGrainTests(ClusterFixture fixture)
     private async Task<List<string>> LeadMeetingsAsync(string leadId)
     {
         await fixture.DeactivateAllAsync();
-        var doc = fixture.Store.GetCollection("leads").FindById(leadId);
-        return [.. doc["state"]["meeting_ids"].AsArray.Select(v => v.AsString)];
+        var doc = fixture.Store.State("leads", leadId)!;
+        return [.. doc["meeting_ids"]!.AsArray().Select(v => v!.GetValue<string>())];
     }
 
     [Fact]
@@ -118,10 +118,8 @@ public class MeetingGrainTests(ClusterFixture fixture)
         var id = grain.GetPrimaryKeyString();
         await grain.CreateAsync(At(DateTime.UtcNow.AddHours(2)), As(organizer));
 
-        var row = fixture.Store.GetCollection(ReminderFields.Collection).FindAll()
-            .SingleOrDefault(r => r[ReminderFields.GrainId].AsString.Contains(id, StringComparison.Ordinal));
-        Assert.NotNull(row);
-        Assert.Equal(MeetingNames.ReminderName, row[ReminderFields.ReminderName].AsString);
+        var row = Assert.Single(fixture.Store.Reminders(), r => r.GrainId.Contains(id, StringComparison.Ordinal));
+        Assert.Equal(MeetingNames.ReminderName, row.ReminderName);
 
         // Moved to start in 10 minutes: inside the 15-minute window, so the firing is recorded.
         await grain.UpdateAsync(new MeetingPatch { Date = Optional<DateTime>.Of(DateTime.UtcNow.AddMinutes(10)) }, As(organizer));
@@ -129,16 +127,15 @@ public class MeetingGrainTests(ClusterFixture fixture)
 
         var meeting = (await grain.GetAsync())!;
         Assert.NotNull(meeting.ReminderSentAt);
-        Assert.Contains(fixture.Store.GetCollection("timeline").FindAll(),
-            e => e["entity_id"].AsString == id && e["action"].AsString == "reminder_sent");
+        Assert.Contains(fixture.Store.Timeline(),
+            e => e["entity_id"]!.GetValue<string>() == id && e["action"]!.GetValue<string>() == "reminder_sent");
 
         // Fired again (a repeat tick): recorded once only.
         await grain.AsReference<IRemindable>().ReceiveReminder(MeetingNames.ReminderName, new TickStatus(DateTime.UtcNow, TimeSpan.FromMinutes(5), DateTime.UtcNow));
         var again = (await grain.GetAsync())!;
         Assert.Equal(meeting.Version, again.Version);
         Assert.Equal(meeting.ReminderSentAt, again.ReminderSentAt);
-        Assert.DoesNotContain(fixture.Store.GetCollection(ReminderFields.Collection).FindAll(),
-            r => r[ReminderFields.GrainId].AsString.Contains(id, StringComparison.Ordinal));
+        Assert.DoesNotContain(fixture.Store.Reminders(), r => r.GrainId.Contains(id, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -151,7 +148,6 @@ public class MeetingGrainTests(ClusterFixture fixture)
 
         await grain.UpdateAsync(new MeetingPatch { Status = Optional<MeetingStatus>.Of(MeetingStatus.Cancelled) }, As(organizer));
 
-        Assert.DoesNotContain(fixture.Store.GetCollection(ReminderFields.Collection).FindAll(),
-            r => r[ReminderFields.GrainId].AsString.Contains(id, StringComparison.Ordinal));
+        Assert.DoesNotContain(fixture.Store.Reminders(), r => r.GrainId.Contains(id, StringComparison.Ordinal));
     }
 }

@@ -1,10 +1,9 @@
 using CrmChatbot.Common;
 using CrmChatbot.Tickets;
 using CrmChatbot.Users;
-using CrmChatbot.Storage.LiteDb;
+using CrmChatbot.Storage.Sqlite;
 using CrmChatbot.Storage.Queries;
 using CrmChatbot.Storage.Timeline;
-using LiteDB;
 
 namespace CrmChatbot.Grains.Tests.Tickets;
 
@@ -54,7 +53,7 @@ public class TicketGrainTests(ClusterFixture fixture)
     public async Task A_reservation_left_by_a_crash_is_consumed_when_the_ticket_exists_and_released_when_not()
     {
         var last = NumberOf(await CreateAsync("baseline"));
-        var numbers = fixture.Store.GetCollection(TicketStorage.TicketNumbers);
+        var numbers = fixture.Store;
 
         // Crash after the reservation, before the ticket was created: the number is released.
         await fixture.DeactivateAllAsync();
@@ -71,11 +70,11 @@ public class TicketGrainTests(ClusterFixture fixture)
         Assert.Equal(last + 3, NumberOf(afterCreated));
     }
 
-    private static void SetPending(ILiteCollection<BsonDocument> numbers, string ticketId)
+    private static void SetPending(SqliteStore store, string ticketId)
     {
-        var doc = numbers.FindById(ITicketNumberGrain.Key);
-        doc["state"]["pending_ticket_id"] = ticketId;
-        numbers.Update(doc);
+        var state = store.State(TicketStorage.TicketNumbers, ITicketNumberGrain.Key)!;
+        state["pending_ticket_id"] = ticketId;
+        store.SetState(TicketStorage.TicketNumbers, ITicketNumberGrain.Key, state);
     }
 
     [Fact]
@@ -115,10 +114,8 @@ public class TicketGrainTests(ClusterFixture fixture)
         var ticket = await CreateAsync("sla", TicketPriority.Urgent); // first response due in 1 hour
         var grain = fixture.Grains.GetGrain<ITicketGrain>(ticket.Id);
 
-        var reminder = fixture.Store.GetCollection("reminders").FindAll()
-            .SingleOrDefault(d => d["grain_id"].AsString.EndsWith("/" + ticket.Id, StringComparison.Ordinal));
-        Assert.NotNull(reminder);
-        Assert.Equal(TicketGrain.SlaReminder, reminder["reminder_name"].AsString);
+        var reminder = Assert.Single(fixture.Store.Reminders(), d => d.GrainId.EndsWith("/" + ticket.Id, StringComparison.Ordinal));
+        Assert.Equal(TicketGrain.SlaReminder, reminder.ReminderName);
 
         // Before the due time the handler changes nothing.
         await grain.AsReference<IRemindable>().ReceiveReminder(TicketGrain.SlaReminder, default);
@@ -138,21 +135,19 @@ public class TicketGrainTests(ClusterFixture fixture)
         Assert.True(breached.SlaBreached);
         Assert.True(breached.Sla.FirstResponseBreached);
         Assert.False(breached.Sla.ResolutionBreached);
-        var entries = fixture.Store.GetCollection(TimelineDocuments.Collection).FindAll()
-            .Where(d => d[TimelineDocuments.EntityId].AsString == ticket.Id).ToList();
-        var entry = Assert.Single(entries, d => d["action"].AsString == "sla_breached");
-        Assert.Equal("first_response", entry["note"].AsString);
+        var entries = fixture.Store.Timeline().Where(d => d[TimelineDocuments.EntityId]!.GetValue<string>() == ticket.Id).ToList();
+        var entry = Assert.Single(entries, d => d["action"]!.GetValue<string>() == "sla_breached");
+        Assert.Equal("first_response", entry["note"]!.GetValue<string>());
 
         // The flag is in the stored document, so the list filter sla_breached=true finds it.
-        var queries = new TicketQueries(new LiteDbDocumentQueries(fixture.Store));
+        var queries = new TicketQueries(new SqliteDocumentQueries(fixture.Store));
         var number = NumberOf(ticket);
         Assert.Equal([ticket.Id], (await queries.ListAsync(new TicketListQuery { SlaBreached = true, Number = number })).Items.Select(t => t.Id));
         Assert.Empty((await queries.ListAsync(new TicketListQuery { SlaBreached = false, Number = number })).Items);
 
         // Resolved in time for resolution: nothing is pending any more, so the reminder is removed.
         await grain.UpdateAsync(new TicketPatch { Status = Optional<TicketStatus>.Of(TicketStatus.Resolved) }, Agent);
-        Assert.DoesNotContain(fixture.Store.GetCollection("reminders").FindAll(),
-            d => d["grain_id"].AsString.EndsWith("/" + ticket.Id, StringComparison.Ordinal));
+        Assert.DoesNotContain(fixture.Store.Reminders(), d => d.GrainId.EndsWith("/" + ticket.Id, StringComparison.Ordinal));
     }
 
     [Fact]

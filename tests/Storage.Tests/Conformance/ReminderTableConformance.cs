@@ -12,7 +12,7 @@ namespace CrmChatbot.Storage.Tests.Conformance;
 /// </summary>
 public abstract class ReminderTableConformance
 {
-    /// <summary>Dates round-trip at millisecond precision (LiteDB, BSON): use whole milliseconds.</summary>
+    /// <summary>Dates round-trip at millisecond precision (SQLite, BSON): use whole milliseconds.</summary>
     protected static readonly DateTime T0 = new(2025, 3, 4, 5, 6, 7, 891, DateTimeKind.Utc);
 
     protected abstract IReminderTable Table { get; }

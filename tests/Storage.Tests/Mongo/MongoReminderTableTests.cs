@@ -241,7 +241,7 @@ public sealed class MongoReminderRegistrationTests
 }
 
 /// <summary>
-/// End to end, like <see cref="ReminderClusterTests"/> for LiteDB: a silo configured with
+/// End to end, like <see cref="ReminderClusterTests"/> for SQLite: a silo configured with
 /// <c>AddMongoCrmStorage</c> + <c>AddMongoCrmReminders</c> stores a registered reminder in the Mongo
 /// <c>reminders</c> collection and fires it; a NEW cluster over the same database finds it by range
 /// read and fires it without the grain being called first.

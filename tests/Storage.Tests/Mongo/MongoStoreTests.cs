@@ -2,7 +2,6 @@ using CrmChatbot.Storage.Queries;
 using CrmChatbot.Common;
 using CrmChatbot.Leads;
 using CrmChatbot.Storage.Mongo;
-using CrmChatbot.Storage.Tests.LiteDb;
 using CrmChatbot.Users;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -130,7 +129,7 @@ public sealed class MongoStoreTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Text_search_folds_case_of_non_ascii_letters_like_LiteDB()
+    public async Task Text_search_folds_case_of_non_ascii_letters_like_SQLite()
     {
         var lead = Samples.Lead("ÉMILE ÇA Straße");
         lead.Email = null;

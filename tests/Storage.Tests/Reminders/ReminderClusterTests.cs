@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
-using CrmChatbot.Storage.LiteDb;
+using CrmChatbot.Storage.Sqlite;
 using CrmChatbot.Storage.Reminders;
-using LiteDB;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans;
 using Orleans.Hosting;
@@ -55,8 +54,8 @@ public sealed class ReminderProbeGrain : Grain, IReminderProbeGrain, IRemindable
 }
 
 /// <summary>
-/// End to end: a silo configured with <c>AddLiteDbCrmReminders</c> stores a registered reminder in
-/// the LiteDB <c>reminders</c> collection and fires it; a NEW cluster over the same store (a silo
+/// End to end: a silo configured with <c>AddSqliteCrmReminders</c> stores a registered reminder in
+/// the SQLite <c>reminders</c> table and fires it; a NEW cluster over the same store (a silo
 /// restart) finds it by range read and fires it without the grain being called first.
 /// </summary>
 public sealed class ReminderClusterTests : IDisposable
@@ -64,35 +63,36 @@ public sealed class ReminderClusterTests : IDisposable
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     // Silo configurators are created by type: the store they share is static. One test uses it.
-    private static LiteDbStore? s_store;
+    private static SqliteStore? s_store;
 
-    public ReminderClusterTests() => s_store = LiteDbStore.CreateInMemory();
+    public ReminderClusterTests() => s_store = SqliteStore.CreateInMemory();
 
-    private static LiteDbStore Store => s_store!;
+    private static SqliteStore Store => s_store!;
 
     [Fact]
     public async Task A_registered_reminder_is_stored_fires_and_survives_a_restart()
     {
         var key = "probe-" + Guid.NewGuid().ToString("N");
         var grainId = GrainId.Create("reminderprobe", key);
-        var reminders = Store.Database.GetCollection(ReminderFields.Collection);
+        var reminders = new SqliteReminderTable(Store);
 
         await using (var cluster = await StartClusterAsync())
         {
             var firstTick = ReminderProbeGrain.NextTick(key, "ping");
             await cluster.GrainFactory.GetGrain<IReminderProbeGrain>(key).Register("ping", TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2));
 
-            var doc = Assert.Single(reminders.Find(Query.EQ(ReminderFields.GrainId, grainId.ToString())));
-            Assert.Equal("ping", doc[ReminderFields.ReminderName].AsString);
-            Assert.Equal(TimeSpan.FromSeconds(2).Ticks, doc[ReminderFields.PeriodTicks].AsInt64);
-            Assert.Equal((long)grainId.GetUniformHashCode(), doc[ReminderFields.GrainHash].AsInt64);
+            var row = Assert.Single((await reminders.ReadRows(grainId)).Reminders);
+            Assert.Equal("ping", row.ReminderName);
+            Assert.Equal(TimeSpan.FromSeconds(2), row.Period);
+            var hash = Store.Read(s => s.Scalar($"SELECT {ReminderFields.GrainHash} FROM {ReminderFields.Collection} WHERE {ReminderFields.GrainId} = @p0", grainId.ToString()));
+            Assert.Equal((long)grainId.GetUniformHashCode(), hash);
 
             await firstTick.WaitAsync(Timeout);
         }
 
         // "Restart": a new cluster over the same store. The reminder service loads the row by range
         // and activates the grain to deliver the tick; nobody calls the grain before.
-        Assert.Single(reminders.Find(Query.EQ(ReminderFields.GrainId, grainId.ToString())));
+        Assert.Single((await reminders.ReadRows(grainId)).Reminders);
         await using (var cluster = await StartClusterAsync())
         {
             await ReminderProbeGrain.NextTick(key, "ping").WaitAsync(Timeout);
@@ -101,7 +101,7 @@ public sealed class ReminderClusterTests : IDisposable
             Assert.True(await grain.Exists("ping"));
             await grain.Unregister("ping");
             Assert.False(await grain.Exists("ping"));
-            Assert.Empty(reminders.Find(Query.EQ(ReminderFields.GrainId, grainId.ToString())));
+            Assert.Empty((await reminders.ReadRows(grainId)).Reminders);
         }
     }
 
@@ -118,8 +118,8 @@ public sealed class ReminderClusterTests : IDisposable
     {
         public void Configure(ISiloBuilder siloBuilder)
         {
-            siloBuilder.AddLiteDbCrmStorage(Store);
-            siloBuilder.AddLiteDbCrmReminders();
+            siloBuilder.Services.AddSqliteCrmStorage(Store);
+            siloBuilder.Services.AddSqliteCrmReminders();
 
             // Orleans' default minimum period is 1 minute; a test needs ticks within seconds.
             siloBuilder.Services.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));

@@ -2,7 +2,7 @@ using CrmChatbot.Chat.Dialogue;
 using CrmChatbot.Chat.Language;
 using CrmChatbot.Common;
 using CrmChatbot.Meetings;
-using CrmChatbot.Storage.LiteDb;
+using CrmChatbot.Storage.Sqlite;
 using CrmChatbot.Storage.Queries;
 using CrmChatbot.Tickets;
 using CrmChatbot.Users;
@@ -28,7 +28,7 @@ internal sealed class DialogueHarness(ClusterFixture fixture)
 
     private static readonly LanguageEngine Engine = new();
 
-    private readonly LiteDbDocumentQueries documents = new(fixture.Store);
+    private readonly SqliteDocumentQueries documents = new(fixture.Store);
 
     public IGrainFactory Grains => fixture.Grains;
 

@@ -3,7 +3,7 @@ using CrmChatbot.Chat.Sessions;
 using CrmChatbot.Common;
 using CrmChatbot.Grains.Tests.Tickets;
 using CrmChatbot.Storage.Queries;
-using CrmChatbot.Storage.LiteDb;
+using CrmChatbot.Storage.Sqlite;
 using CrmChatbot.Users;
 
 namespace CrmChatbot.Grains.Tests.Chat.Sessions;
@@ -45,10 +45,10 @@ public class ChatSessionGrainTests(ClusterFixture fixture)
         Assert.Equal(ChatRole.Bot, greeting.Role);
         Assert.False(string.IsNullOrWhiteSpace(greeting.Text));
 
-        var doc = fixture.Store.GetCollection(ChatStorage.Sessions).FindById(grain.GetPrimaryKeyString());
-        var stored = doc["state"]["owner_token_hash"].AsString;
+        var doc = fixture.Store.State(ChatStorage.Sessions, grain.GetPrimaryKeyString())!;
+        var stored = doc["owner_token_hash"]!.GetValue<string>();
         Assert.Equal(ChatSessionRules.HashToken(owner.Token!), stored);
-        Assert.DoesNotContain(owner.Token!, doc.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(owner.Token!, doc.ToJsonString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -230,9 +230,9 @@ public class ChatSessionGrainTests(ClusterFixture fixture)
         }
 
         var id = grain.GetPrimaryKeyString();
-        var stored = fixture.Store.Database.GetCollection(ChatStorage.Sessions).FindById(id);
-        Assert.InRange(stored["state"]["messages"].AsArray.Count, 1, ChatLimits.StoredRecentMessages);
-        Assert.NotNull(fixture.Store.Database.GetCollection(ChatStorage.Transcripts).FindById(id));
+        var stored = fixture.Store.State(ChatStorage.Sessions, id)!;
+        Assert.InRange(stored["messages"]!.AsArray().Count, 1, ChatLimits.StoredRecentMessages);
+        Assert.NotNull(fixture.Store.State(ChatStorage.Transcripts, id));
 
         await fixture.DeactivateAllAsync();
 
@@ -251,7 +251,7 @@ public class ChatSessionGrainTests(ClusterFixture fixture)
         await Task.Delay(5);
         await newer.SendAsync(newerOwner, AskForHuman);
 
-        var queries = new ChatSessionQueries(new LiteDbDocumentQueries(fixture.Store));
+        var queries = new ChatSessionQueries(new SqliteDocumentQueries(fixture.Store));
         var page = await queries.ListAsync(new ChatSessionListQuery { Status = ChatSessionStatus.WaitingForAgent, Limit = 200 });
 
         var ids = page.Items.Select(s => s.Id).ToList();
