@@ -9,21 +9,27 @@ if (File.Exists(dotEnv))
     DotNetEnv.Env.NoClobber().Load(dotEnv);
 }
 
-// `check-db` is a command, not a configuration argument.
+// `check-db` and `backup FILE` are commands, not configuration arguments.
 var checkDb = args.Length > 0 && args[0] == "check-db";
+var backup = args.Length > 0 && args[0] == "backup";
 // Settings are read once at start, so appsettings*.json need no reload watcher; and that watcher covers the
 // whole content root, where the default DATA_DIR (./data) lives: it woke up on every database write (~9% of
 // the CPU of a write benchmark).
-var builder = WebApplication.CreateBuilder([.. checkDb ? args[1..] : args, "--hostBuilder:reloadConfigOnChange=false"]);
+var builder = WebApplication.CreateBuilder([.. checkDb ? args[1..] : backup ? args[Math.Min(2, args.Length)..] : args, "--hostBuilder:reloadConfigOnChange=false"]);
 CrmSettings settings;
 try
 {
-    settings = CrmSettings.Load(builder.Configuration, builder.Environment, requireSigningKey: !checkDb);
+    settings = CrmSettings.Load(builder.Configuration, builder.Environment, requireSigningKey: !checkDb && !backup);
 }
 catch (SettingsException ex)
 {
     await Console.Error.WriteLineAsync($"error: {ex.Message}");
     return 2;
+}
+
+if (backup)
+{
+    return BackupCommand.Run(settings, args.Length > 1 ? args[1] : null, Console.Out, Console.Error);
 }
 
 if (checkDb)

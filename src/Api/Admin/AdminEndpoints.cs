@@ -1,3 +1,4 @@
+using CrmChatbot.Common;
 using CrmChatbot.Api.Auth;
 using CrmChatbot.Api.Configuration;
 using CrmChatbot.Api.Http;
@@ -26,6 +27,11 @@ public static class AdminEndpoints
             .WithSummary("Close the dashboard session: deletes the cookie")
             .Produces(StatusCodes.Status204NoContent);
 
+        group.MapPost("/backup", BackupAsync)
+            .WithSummary("Write a consistent copy of the embedded database to DATA_DIR/backups while the service runs")
+            .Produces<BackupFile>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
         if (settings.DashboardEnabled)
         {
             routes.MapCrmDashboard();
@@ -37,6 +43,12 @@ public static class AdminEndpoints
     private static async Task<Ok<ClusterView>> GetClusterAsync(
         IGrainFactory grains, ILocalSiloDetails localSilo, CancellationToken cancellationToken) =>
         TypedResults.Ok(await ClusterReader.ReadAsync(grains, localSilo, cancellationToken));
+
+    // Not a database write: the store copies its last committed state to a new file, and changes nothing.
+    private static async Task<IResult> BackupAsync(IServiceProvider services, CancellationToken cancellationToken) =>
+        services.GetService(typeof(IStoreBackup)) is IStoreBackup backup
+            ? TypedResults.Created((string?)null, await backup.BackupAsync(cancellationToken))
+            : Problems.NotFound("This service stores its data in MongoDB: back it up with mongodump.");
 
     private static IResult DashboardDisabled() =>
         Problems.NotFound("The Orleans dashboard is turned off (DASHBOARD_ENABLED=false).");

@@ -50,6 +50,8 @@ public static class SqliteStorageServiceCollectionExtensions
         services.AddSingleton<IDocumentQueries, SqliteDocumentQueries>();
         services.AddCrmQueries();
         services.AddSingleton<IStorageHealth, SqliteStorageHealth>();
+        services.AddSingleton<IStoreBackup>(sp => new SqliteStoreBackup(
+            sp.GetRequiredService<SqliteStore>(), sp.GetService<TimeProvider>() ?? TimeProvider.System));
         return services;
     }
 }
