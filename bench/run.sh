@@ -176,7 +176,7 @@ seed() { # count first-index
 LIST_STATUS_PATH="/api/leads?status=qualified&sort=-created_at&limit=50"
 LIST_Q_PATH="/api/leads?q=orbital&sort=-created_at&limit=50"
 list_scenarios() { # suffix
-  # One untimed request each first: the counts and search texts are built once per process, on first use.
+  # One untimed request each first (the first query of a process reads its pages from disk).
   for path in "$LIST_STATUS_PATH" "$LIST_Q_PATH"; do
     curl -sf -o /dev/null "http://127.0.0.1:$PORT$path" -H "authorization: Bearer $TOKEN" || log "warm-up of $path failed"
   done
