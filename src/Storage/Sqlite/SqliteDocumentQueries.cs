@@ -15,10 +15,22 @@ public sealed class SqliteDocumentQueries : IDocumentQueries
 {
     private readonly SqliteStore _store;
 
+    /// <summary>Up to this many search matches are looked up by id and sorted; more are found by walking the sort order.</summary>
+    public const int DefaultFewSearchMatches = 500;
+
+    private readonly int _fewSearchMatches;
+
     public SqliteDocumentQueries(SqliteStore store)
+        : this(store, DefaultFewSearchMatches)
+    {
+    }
+
+    /// <param name="fewSearchMatches">Up to this many search matches are looked up by id (tests move it).</param>
+    internal SqliteDocumentQueries(SqliteStore store, int fewSearchMatches)
     {
         ArgumentNullException.ThrowIfNull(store);
         _store = store;
+        _fewSearchMatches = fewSearchMatches;
     }
 
     public Task<DocumentPage<TState>> QueryAsync<TState>(string collection, DocumentQuery query, CancellationToken cancellationToken = default)
@@ -35,13 +47,23 @@ public sealed class SqliteDocumentQueries : IDocumentQueries
         var order = sort.Location == FieldLocation.Id ? $"id{direction}" : $"{Expression(layout, sort)}{direction}, id{direction}";
         var limit = where.Add(query.Limit);
         var offset = where.Add(query.Offset);
-        var select = $"SELECT id, doc FROM {layout.Table}{where.Sql} ORDER BY {order} LIMIT {limit} OFFSET {offset}";
-        var count = $"SELECT count(*) FROM {layout.Table}{where.Sql}";
+        string Select(bool manyMatches) =>
+            $"SELECT id, doc FROM {layout.Table}{where.Sql(manyMatches)} ORDER BY {order} LIMIT {limit} OFFSET {offset}";
 
         var page = _store.ReadSnapshot(session =>
         {
+            // A search's matches are counted first (from the search index alone): few are looked up by id and sorted;
+            // many are found by walking the sort order, which fills a page early.
+            long? matches = where.SearchPhrase is { } phrase
+                ? (long)session.Scalar($"SELECT count(*) FROM {layout.FtsTable} WHERE {layout.FtsTable} MATCH @p0", phrase)!
+                : null;
+            if (matches == 0)
+            {
+                return new DocumentPage<TState>([], 0, null);
+            }
+
             var items = new List<StoredDocument<TState>>();
-            using (var reader = session.Command(select, [.. where.Args]).ExecuteReader())
+            using (var reader = session.Command(Select(matches > _fewSearchMatches), [.. where.Args]).ExecuteReader())
             {
                 while (reader.Read())
                 {
@@ -49,10 +71,13 @@ public sealed class SqliteDocumentQueries : IDocumentQueries
                 }
             }
 
-            // A short page that holds something (or starts at 0) ends the list: its total needs no count.
+            // A short page that holds something (or starts at 0) ends the list: its total needs no count. A search
+            // alone is counted by its matches.
             var total = items.Count < query.Limit && (items.Count > 0 || query.Offset == 0)
                 ? (long)query.Offset + items.Count
-                : (long)session.Scalar(count, [.. where.Args])!;
+                : query.Filters.Count == 0 && matches is { } counted
+                    ? counted
+                    : (long)session.Scalar($"SELECT count(*) FROM {layout.Table}{where.Sql()}", [.. where.Args])!;
             return new DocumentPage<TState>(items, total, QueryRules.NextOffset(query.Offset, query.Limit, total));
         });
         return Task.FromResult(page);
@@ -67,7 +92,7 @@ public sealed class SqliteDocumentQueries : IDocumentQueries
         var layout = _store.Layout(collection, typeof(TState));
         var where = Where(layout, filters, null);
         cancellationToken.ThrowIfCancellationRequested();
-        var sql = $"SELECT id, doc FROM {layout.Table}{where.Sql} ORDER BY id LIMIT 1";
+        var sql = $"SELECT id, doc FROM {layout.Table}{where.Sql()} ORDER BY id LIMIT 1";
         return Task.FromResult(_store.Read(session =>
         {
             using var reader = session.Command(sql, [.. where.Args]).ExecuteReader();
@@ -82,7 +107,7 @@ public sealed class SqliteDocumentQueries : IDocumentQueries
         var layout = _store.Layout(collection, typeof(object));
         var where = Where(layout, filters, null);
         cancellationToken.ThrowIfCancellationRequested();
-        var sql = $"SELECT count(*) FROM {layout.Table}{where.Sql}";
+        var sql = $"SELECT count(*) FROM {layout.Table}{where.Sql()}";
         return Task.FromResult((long)_store.Read(session => session.Scalar(sql, [.. where.Args]))!);
     }
 
@@ -90,10 +115,27 @@ public sealed class SqliteDocumentQueries : IDocumentQueries
     private sealed class WhereClause
     {
         private readonly List<string> _terms = [];
+        private int _searchTerm = -1;
 
         public List<object?> Args { get; } = [];
 
-        public string Sql => _terms.Count == 0 ? "" : " WHERE " + string.Join(" AND ", _terms);
+        /// <summary>The FTS5 phrase of a text search through the search index, or null.</summary>
+        public string? SearchPhrase { get; private set; }
+
+        /// <summary>
+        /// The clause; with <paramref name="manyMatches"/> the search term is kept from driving the query (<c>+rid</c>
+        /// is no index key), so SQLite walks the index of the sort order and checks each row's membership instead.
+        /// </summary>
+        public string Sql(bool manyMatches = false) => _terms.Count == 0
+            ? ""
+            : " WHERE " + string.Join(" AND ", _terms.Select((t, i) => manyMatches && i == _searchTerm ? "+" + t : t));
+
+        public void SearchTerm(string term, string phrase)
+        {
+            _searchTerm = _terms.Count;
+            SearchPhrase = phrase;
+            _terms.Add(term);
+        }
 
         /// <summary>Adds a parameter and returns its name.</summary>
         public string Add(object? value)
@@ -127,7 +169,7 @@ public sealed class SqliteDocumentQueries : IDocumentQueries
             {
                 // A trigram phrase matches the needle as a substring; "" escapes a quote inside the phrase.
                 var phrase = "\"" + needle.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
-                where.Term($"rid IN (SELECT rowid FROM {layout.FtsTable} WHERE {layout.FtsTable} MATCH {where.Add(phrase)})");
+                where.SearchTerm($"rid IN (SELECT rowid FROM {layout.FtsTable} WHERE {layout.FtsTable} MATCH {where.Add(phrase)})", phrase);
             }
             else
             {

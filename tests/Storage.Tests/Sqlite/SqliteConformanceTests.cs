@@ -76,13 +76,13 @@ public sealed class SqliteUserQueryTests : UserQueryConformance, IDisposable
     public void Dispose() => _store.Dispose();
 }
 
-public abstract class SqliteCompoundQueryTests(bool onFile) : CompoundQueryConformance, IDisposable
+public abstract class SqliteCompoundQueryTests(bool onFile, int fewSearchMatches = SqliteDocumentQueries.DefaultFewSearchMatches) : CompoundQueryConformance, IDisposable
 {
     private readonly SqliteTestStore _store = new(onFile);
 
     protected override IGrainStorage Storage => new SqliteGrainStorage(_store.Store);
 
-    protected override IDocumentQueries Queries => new SqliteDocumentQueries(_store.Store);
+    protected override IDocumentQueries Queries => new SqliteDocumentQueries(_store.Store, fewSearchMatches);
 
     protected override Task EnsureIndexesAsync()
     {
@@ -101,13 +101,16 @@ public sealed class SqliteInMemoryCompoundQueryTests() : SqliteCompoundQueryTest
 
 public sealed class SqliteFileCompoundQueryTests() : SqliteCompoundQueryTests(onFile: true);
 
-public abstract class SqliteDocumentQueryTests(bool onFile) : DocumentQueryConformance, IDisposable
+/// <summary>Every search taken as one of many matches (found by walking the sort order, not looked up by id).</summary>
+public sealed class SqliteManySearchMatchesCompoundQueryTests() : SqliteCompoundQueryTests(onFile: false, fewSearchMatches: 0);
+
+public abstract class SqliteDocumentQueryTests(bool onFile, int fewSearchMatches = SqliteDocumentQueries.DefaultFewSearchMatches) : DocumentQueryConformance, IDisposable
 {
     private readonly SqliteTestStore _store = new(onFile);
 
     protected override IGrainStorage Storage => new SqliteGrainStorage(_store.Store);
 
-    protected override IDocumentQueries Queries => new SqliteDocumentQueries(_store.Store);
+    protected override IDocumentQueries Queries => new SqliteDocumentQueries(_store.Store, fewSearchMatches);
 
     protected override Task EnsureIndexesAsync()
     {
@@ -167,6 +170,8 @@ public abstract class SqliteDocumentQueryTests(bool onFile) : DocumentQueryConfo
 public sealed class SqliteInMemoryDocumentQueryTests() : SqliteDocumentQueryTests(onFile: false);
 
 public sealed class SqliteFileDocumentQueryTests() : SqliteDocumentQueryTests(onFile: true);
+
+public sealed class SqliteManySearchMatchesDocumentQueryTests() : SqliteDocumentQueryTests(onFile: false, fewSearchMatches: 0);
 
 public sealed class SqliteInMemoryReminderTableTests : ReminderTableConformance, IDisposable
 {
