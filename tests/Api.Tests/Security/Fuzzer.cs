@@ -52,10 +52,12 @@ internal sealed class Fuzzer(Random random, Seeds seeds, JsonElement document)
         "{\"a\":" + new string('[', 100) + new string(']', 100) + "}", new string('{', 5_000),
     ];
 
+    // No %00: the in-process TestServer refuses such a path on the client side ("The path contains
+    // null characters") before the app sees it; Kestrel answers it with 400 itself.
     private static readonly string[] BadIds =
     [
         "00000000-0000-0000-0000-000000000000", "0199ffff-ffff-7fff-bfff-ffffffffffff", "T-1001", "T-99999999999999999999", "t-1",
-        "%00", "%FF", "..%2F..", "%2e%2e", "null", "-1", "0", "%20", "a%0Ab", "%E2%80%AE", "%ED%A0%80", "x%22y", new string('a', 3_000),
+        "%FF", "..%2F..", "%2e%2e", "null", "-1", "0", "%20", "a%0Ab", "%E2%80%AE", "%ED%A0%80", "x%22y", new string('a', 3_000),
         "admin%40crm.test", "%C0%AF",
     ];
 

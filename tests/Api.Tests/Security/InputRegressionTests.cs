@@ -279,6 +279,18 @@ public sealed class InputRegressionTests(LiteDbApiFixture fixture)
     }
 
     [Theory]
+    [InlineData("application/xml", null)]
+    [InlineData("text/calendar", "client")]
+    public async Task A_refusal_for_a_request_that_does_not_accept_json_is_still_a_problem_not_a_500(string accept, string? role)
+    {
+        using var http = role is null ? fixture.Anonymous() : fixture.Client();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/leads");
+        request.Headers.TryAddWithoutValidation("Accept", accept);
+        var response = await http.SendAsync(request);
+        await ProblemAssert.IsProblemAsync(response, role is null ? HttpStatusCode.Unauthorized : HttpStatusCode.Forbidden);
+    }
+
+    [Theory]
     [InlineData("a\u0000b", false, true)]
     [InlineData("a\nb", false, true)]
     [InlineData("a\nb\tc\r\n", true, false)]
