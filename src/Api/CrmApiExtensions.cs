@@ -42,6 +42,7 @@ public static class CrmApiExtensions
             context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
             context.ProblemDetails.Extensions.TryAdd("trace_id", context.HttpContext.TraceIdentifier);
         });
+        services.AddSingleton<IProblemDetailsWriter, ProblemJsonFallbackWriter>(); // after the default one: see the class
         services.AddCrmAuth();
         services.AddCrmOpenApi();
         services.AddCrmHealthChecks();
@@ -77,6 +78,7 @@ public static class CrmApiExtensions
         app.UseCors(CorsPolicy);
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMiddleware<QueryStringGuard>();
         app.UseMiddleware<IdempotencyMiddleware>();
 
         app.MapCrmDocs();

@@ -1,5 +1,6 @@
 using CrmChatbot.Api.Http;
 using CrmChatbot.Api.OpenApi;
+using CrmChatbot.Common;
 using CrmChatbot.Users;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -106,6 +107,10 @@ public static class AuthEndpoints
         else if (email.Length > 254)
         {
             missing.Add("email", "must be at most 254 characters");
+        }
+        else if (TextRules.Problem(email, multiLine: false) is { } badCharacter)
+        {
+            missing.Add("email", badCharacter); // also the form's username: it becomes a grain key
         }
 
         if (string.IsNullOrEmpty(password))

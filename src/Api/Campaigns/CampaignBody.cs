@@ -67,17 +67,31 @@ public sealed class CampaignBody(JsonElement root, JsonObjectReader reader)
             return Optional<DateOnly?>.Of(null);
         }
 
-        if (value.ValueKind == JsonValueKind.String && TryParseDate(value.GetString(), out var date))
+        if (value.ValueKind != JsonValueKind.String)
         {
-            return Optional<DateOnly?>.Of(date);
+            reader.Problems.Add(field, $"must be a date as \"{DateFormat}\", or null");
+            return Optional<DateOnly?>.Absent;
         }
 
-        reader.Problems.Add(field, $"must be a date as \"{DateFormat}\", or null");
-        return Optional<DateOnly?>.Absent;
+        if (DateProblem(value.GetString(), out var date) is { } problem)
+        {
+            reader.Problems.Add(field, problem);
+            return Optional<DateOnly?>.Absent;
+        }
+
+        return Optional<DateOnly?>.Of(date);
     }
 
-    public static bool TryParseDate(string? text, out DateOnly date) =>
-        DateOnly.TryParseExact(text, DateFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
+    /// <summary>Null when <paramref name="text"/> is a <c>yyyy-MM-dd</c> date in <see cref="DateRules"/>' range, else the problem.</summary>
+    public static string? DateProblem(string? text, out DateOnly date)
+    {
+        if (!DateOnly.TryParseExact(text, DateFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out date))
+        {
+            return $"must be a date as \"{DateFormat}\"";
+        }
+
+        return DateRules.InRange(date) ? null : DateRules.OutOfRange;
+    }
 
     /// <summary>
     /// A metric increment body: each counter an integer, revenue a number. leads_created and

@@ -91,13 +91,13 @@ public static class CampaignEndpoints
         DateOnly? day = null;
         if (!string.IsNullOrEmpty(activeOn))
         {
-            if (CampaignBody.TryParseDate(activeOn, out var parsed))
+            if (CampaignBody.DateProblem(activeOn, out var parsed) is { } problem)
             {
-                day = parsed;
+                reader.Problems.Add("active_on", problem);
             }
             else
             {
-                reader.Problems.Add("active_on", $"must be a date as {CampaignBody.DateFormat}");
+                day = parsed;
             }
         }
 

@@ -88,7 +88,77 @@ public static class JsonBody
             return Fail(StatusCodes.Status400BadRequest, "Malformed JSON", "The request body must be a JSON object.");
         }
 
+        if (UndecodableField(document.RootElement, "") is { } field)
+        {
+            document.Dispose();
+            return new Outcome(null, TypedResults.Problem(new HttpValidationProblemDetails(
+                new Dictionary<string, string[]> { [field] = [UndecodableMessage] })
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "Malformed JSON",
+                Detail = $"The request body holds text that is not valid Unicode at '{field}'.",
+            }));
+        }
+
         return new Outcome(document, null);
+    }
+
+    public const string UndecodableMessage = "is not valid text: invalid UTF-8 or a lone surrogate escape such as \\ud800";
+
+    /// <summary>
+    /// The path of the first string or field name that cannot become a .NET string (invalid UTF-8
+    /// bytes, or an escaped lone surrogate, both of which the parser accepts), or null. Checked for
+    /// the whole document here, so no reader further on meets one.
+    /// </summary>
+    private static string? UndecodableField(JsonElement element, string path)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    if (!TryDecode(() => property.Name, out var name))
+                    {
+                        return path.Length == 0 ? "(field name)" : path + ".(field name)";
+                    }
+
+                    if (UndecodableField(property.Value, path.Length == 0 ? name : $"{path}.{name}") is { } inner)
+                    {
+                        return inner;
+                    }
+                }
+
+                return null;
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (UndecodableField(item, $"{path}[{index++}]") is { } inner)
+                    {
+                        return inner;
+                    }
+                }
+
+                return null;
+            case JsonValueKind.String:
+                return TryDecode(element.GetString, out _) ? null : path;
+            default:
+                return null;
+        }
+    }
+
+    private static bool TryDecode(Func<string?> decode, out string value)
+    {
+        try
+        {
+            value = decode() ?? "";
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = "";
+            return false;
+        }
     }
 
     private static Outcome TooLarge() =>

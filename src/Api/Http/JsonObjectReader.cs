@@ -101,6 +101,10 @@ public sealed class JsonObjectReader(JsonElement root, FieldProblems problems)
         {
             problems.Add("email", "must be at most 254 characters");
         }
+        else if (TextRules.Problem(email, multiLine: false) is { } badCharacter)
+        {
+            problems.Add("email", badCharacter);
+        }
     }
 
     /// <summary>Reports every field the endpoint did not ask for.</summary>

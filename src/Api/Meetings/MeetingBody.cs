@@ -39,7 +39,7 @@ public static class MeetingBody
     }
 
     /// <summary>An ISO 8601 date-time with <c>Z</c> or an offset, converted to UTC. A time without a zone is ambiguous and refused.</summary>
-    public static bool TryParseInstant(string? text, out DateTime utc)
+    private static bool TryParseInstant(string? text, out DateTime utc)
     {
         utc = default;
         if (string.IsNullOrWhiteSpace(text) || text.Length > 40 || !HasZone(text.Trim()) ||
@@ -50,6 +50,17 @@ public static class MeetingBody
 
         utc = parsed.UtcDateTime;
         return true;
+    }
+
+    /// <summary>Null when <paramref name="text"/> is an instant in <see cref="DateRules"/>' range (then in <paramref name="utc"/>), else the field's problem.</summary>
+    public static string? InstantProblem(string? text, out DateTime utc)
+    {
+        if (!TryParseInstant(text, out utc))
+        {
+            return "must be an ISO 8601 date-time with Z or an offset, e.g. 2026-12-01T09:30:00Z";
+        }
+
+        return DateRules.InRange(utc) ? null : DateRules.OutOfRange;
     }
 
     private static bool HasZone(string text)
@@ -82,13 +93,13 @@ public static class MeetingBody
             return Optional<DateTime>.Absent;
         }
 
-        if (TryParseInstant(raw.Value, out var utc))
+        if (InstantProblem(raw.Value, out var utc) is { } problem)
         {
-            return Optional<DateTime>.Of(utc);
+            reader.Problems.Add(field, problem);
+            return Optional<DateTime>.Absent;
         }
 
-        reader.Problems.Add(field, "must be an ISO 8601 date-time with Z or an offset, e.g. 2026-12-01T09:30:00Z");
-        return Optional<DateTime>.Absent;
+        return Optional<DateTime>.Of(utc);
     }
 
     private static Optional<int> Minutes(JsonElement root, JsonObjectReader reader)

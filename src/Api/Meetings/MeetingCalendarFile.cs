@@ -42,7 +42,7 @@ public static class MeetingCalendarFile
 
         if (!string.IsNullOrEmpty(meeting.MeetingUrl))
         {
-            lines.Add($"URL:{meeting.MeetingUrl}");
+            lines.Add($"URL:{UriValue(meeting.MeetingUrl)}");
         }
 
         lines.Add("STATUS:" + (meeting.Status == MeetingStatus.Cancelled ? "CANCELLED" : "CONFIRMED"));
@@ -149,7 +149,15 @@ public static class MeetingCalendarFile
         return name.Length == 0 ? "" : $";CN=\"{name}\"";
     }
 
+    /// <summary>
+    /// A URI value is not escaped like TEXT, so anything that could end the line or the property is
+    /// dropped: control characters (validation refuses them, older stored data may still hold them),
+    /// and quotes and spaces, which are never valid in a URI anyway.
+    /// </summary>
+    public static string UriValue(string value) =>
+        new(value.Where(c => !char.IsControl(c) && !char.IsWhiteSpace(c) && c != '"').ToArray());
+
     private static string Address(ParticipantDto participant) => participant.Email is { Length: > 0 } email
-        ? "mailto:" + email
-        : participant.Kind == ParticipantKind.Lead ? $"urn:crmchatbot:lead:{participant.LeadId}" : $"urn:crmchatbot:user:{participant.UserId}";
+        ? "mailto:" + UriValue(email)
+        : UriValue(participant.Kind == ParticipantKind.Lead ? $"urn:crmchatbot:lead:{participant.LeadId}" : $"urn:crmchatbot:user:{participant.UserId}");
 }

@@ -115,7 +115,7 @@ public static class MeetingEndpoints
             query = query with { ParticipantKeys = [own] };
         }
 
-        return TypedResults.Ok(await queries.ListAsync(query, cancellationToken));
+        return TypedResults.Ok(MeetingViews.For(principal, await queries.ListAsync(query, cancellationToken)));
     }
 
     private static async Task<Results<Created<MeetingDto>, ProblemHttpResult>> CreateAsync(
@@ -201,7 +201,7 @@ public static class MeetingEndpoints
         }
 
         var result = await grains.GetGrain<IMeetingGrain>(id).RespondAsync(body.Value, principal.ToActor(), Versions.IfMatch(request));
-        return result.IsSuccess ? TypedResults.Ok(result.Value!) : Problem(result);
+        return result.IsSuccess ? TypedResults.Ok(MeetingViews.For(principal, result.Value!)) : Problem(result);
     }
 
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> IcsAsync(
@@ -235,7 +235,10 @@ public static class MeetingEndpoints
         return await TimelineEndpoints.ListAsync(timeline, MeetingNames.Kind, id, limit, offset, cancellationToken);
     }
 
-    /// <summary>The meeting if the caller may see it: staff see all, a client only meetings they take part in.</summary>
+    /// <summary>
+    /// The meeting if the caller may see it, in the caller's view (<see cref="MeetingViews"/>): staff
+    /// see all, a client only meetings they take part in.
+    /// </summary>
     private static async Task<MeetingDto?> VisibleAsync(string id, ClaimsPrincipal principal, IGrainFactory grains)
     {
         var meeting = EntityIds.IsPlausible(id) ? await grains.GetGrain<IMeetingGrain>(id).GetAsync() : null;
@@ -245,7 +248,7 @@ public static class MeetingEndpoints
         }
 
         var self = principal.UserId();
-        return meeting.Participants.Any(p => p.Kind == ParticipantKind.User && p.UserId == self) ? meeting : null;
+        return meeting.Participants.Any(p => p.Kind == ParticipantKind.User && p.UserId == self) ? MeetingViews.ForClient(meeting, self) : null;
     }
 
     /// <summary>For staff-only actions: null to go on; 404 for a meeting the caller cannot see, 403 for one they can but may not change.</summary>
@@ -291,13 +294,13 @@ public static class MeetingEndpoints
             return null;
         }
 
-        if (MeetingBody.TryParseInstant(raw, out var utc))
+        if (MeetingBody.InstantProblem(raw, out var utc) is { } problem)
         {
-            return utc;
+            reader.Problems.Add(name, problem);
+            return null;
         }
 
-        reader.Problems.Add(name, "must be an ISO 8601 date-time with Z or an offset");
-        return null;
+        return utc;
     }
 
     /// <summary>An email matches by address (however the person was invited); anything else is a user id or a lead id.</summary>

@@ -180,8 +180,8 @@ public static class CampaignRules
     {
         var errors = new FieldErrors();
         state.Name = errors.Required("name", state.Name, NameMaxLength);
-        state.Description = errors.Optional("description", state.Description, DescriptionMaxLength);
-        state.TargetAudience = errors.Optional("target_audience", state.TargetAudience, TargetAudienceMaxLength);
+        state.Description = errors.Optional("description", state.Description, DescriptionMaxLength, multiLine: true);
+        state.TargetAudience = errors.Optional("target_audience", state.TargetAudience, TargetAudienceMaxLength, multiLine: true);
         CheckMoney(errors, "budget", state.Budget);
         CheckMoney(errors, "actual_cost", state.ActualCost);
         if (state.StartDate is { } start && state.EndDate is { } end && end < start)

@@ -22,8 +22,11 @@ public sealed partial class FieldErrors
         list.Add(message);
     }
 
-    /// <summary>Trims a required text field; records an error when it is missing, blank or too long.</summary>
-    public string Required(string field, string? value, int maxLength)
+    /// <summary>
+    /// Trims a required text field; records an error when it is missing, blank, too long, or holds a
+    /// character <see cref="TextRules"/> refuses (<paramref name="multiLine"/> allows line breaks and tabs).
+    /// </summary>
+    public string Required(string field, string? value, int maxLength, bool multiLine = false)
     {
         var trimmed = value?.Trim();
         if (string.IsNullOrEmpty(trimmed))
@@ -32,12 +35,12 @@ public sealed partial class FieldErrors
             return "";
         }
 
-        CheckLength(field, trimmed, maxLength);
+        CheckText(field, trimmed, maxLength, multiLine);
         return trimmed;
     }
 
-    /// <summary>Trims an optional text field; blank becomes null.</summary>
-    public string? Optional(string field, string? value, int maxLength)
+    /// <summary>Trims an optional text field; blank becomes null. The same checks as <see cref="Required"/>.</summary>
+    public string? Optional(string field, string? value, int maxLength, bool multiLine = false)
     {
         var trimmed = value?.Trim();
         if (string.IsNullOrEmpty(trimmed))
@@ -45,7 +48,7 @@ public sealed partial class FieldErrors
             return null;
         }
 
-        CheckLength(field, trimmed, maxLength);
+        CheckText(field, trimmed, maxLength, multiLine);
         return trimmed;
     }
 
@@ -82,11 +85,16 @@ public sealed partial class FieldErrors
     public CommandError ToError() =>
         CommandError.Invalid(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal));
 
-    private void CheckLength(string field, string value, int maxLength)
+    private void CheckText(string field, string value, int maxLength, bool multiLine)
     {
         if (value.Length > maxLength)
         {
             Add(field, $"must be at most {maxLength} characters");
+        }
+
+        if (TextRules.Problem(value, multiLine) is { } problem)
+        {
+            Add(field, problem);
         }
     }
 

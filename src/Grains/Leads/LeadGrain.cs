@@ -99,7 +99,7 @@ public sealed partial class LeadGrain : EntityGrain<LeadState>, ILeadGrain
         }
 
         var errors = new FieldErrors();
-        notes = errors.Optional("notes", notes, LeadRules.NotesMaxLength);
+        notes = errors.Optional("notes", notes, LeadRules.NotesMaxLength, multiLine: true);
         if (errors.Any)
         {
             return errors.ToError();

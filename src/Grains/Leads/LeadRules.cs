@@ -127,10 +127,10 @@ public static class LeadRules
         state.Email = errors.Email("email", state.Email);
         state.Phone = errors.Phone("phone", state.Phone);
         state.Company = errors.Optional("company", state.Company, CompanyMaxLength);
-        state.Notes = errors.Optional("notes", state.Notes, NotesMaxLength);
+        state.Notes = errors.Optional("notes", state.Notes, NotesMaxLength, multiLine: true);
         state.OwnerId = errors.Optional("owner_id", state.OwnerId, OwnerIdMaxLength);
         state.CampaignId = errors.Optional("campaign_id", state.CampaignId, CampaignIdMaxLength);
-        state.LostReason = errors.Optional("lost_reason", state.LostReason, LostReasonMaxLength);
+        state.LostReason = errors.Optional("lost_reason", state.LostReason, LostReasonMaxLength, multiLine: true);
         if (!Enum.IsDefined(state.Status))
         {
             errors.Add("status", "is not a known lead status");

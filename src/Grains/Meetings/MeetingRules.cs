@@ -54,19 +54,12 @@ public static class MeetingRules
         state.Status == MeetingStatus.Scheduled && state.ReminderSentAt is null && now < state.Start &&
         now >= ReminderAt(state.Start, offset) - TimeSpan.FromSeconds(5);
 
-    /// <summary>True when a valid IANA (or other system) time zone id; tzdata resolves IANA ids without ICU.</summary>
-    public static bool IsKnownTimeZone(string id)
-    {
-        try
-        {
-            _ = TimeZoneInfo.FindSystemTimeZoneById(id);
-            return true;
-        }
-        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException or ArgumentException)
-        {
-            return false;
-        }
-    }
+    /// <summary>
+    /// True when a valid IANA (or other system) time zone id; tzdata resolves IANA ids without ICU.
+    /// The Try form: a directory of the zoneinfo tree ("America") makes the throwing lookup raise a
+    /// SecurityException, which is just an unknown zone here.
+    /// </summary>
+    public static bool IsKnownTimeZone(string id) => TimeZoneInfo.TryFindSystemTimeZoneById(id, out _);
 
     public static bool IsWebUrl(string value) =>
         Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) && uri.Host.Length > 0;
@@ -141,7 +134,7 @@ public static class MeetingRules
 
         if (patch.Notes.HasValue)
         {
-            next.Notes = errors.Optional("notes", patch.Notes.Value, NotesMaxLength);
+            next.Notes = errors.Optional("notes", patch.Notes.Value, NotesMaxLength, multiLine: true);
         }
 
         if (patch.LeadId.HasValue)
@@ -202,6 +195,18 @@ public static class MeetingRules
         if (current is null && !patch.Date.HasValue)
         {
             errors.Add("date", "is required");
+            return;
+        }
+
+        if (patch.Date.HasValue && !DateRules.InRange(patch.Date.Value))
+        {
+            errors.Add("date", DateRules.OutOfRange);
+            return;
+        }
+
+        if (patch.End.HasValue && !DateRules.InRange(patch.End.Value))
+        {
+            errors.Add("end", DateRules.OutOfRange);
             return;
         }
 

@@ -216,7 +216,7 @@ public static class TicketRules
         }
 
         var errors = new FieldErrors();
-        var body = errors.Required("body", input.Body, CommentMaxLength);
+        var body = errors.Required("body", input.Body, CommentMaxLength, multiLine: true);
         if (errors.Any)
         {
             return errors.ToError();
@@ -329,6 +329,12 @@ public static class TicketRules
                 continue;
             }
 
+            if (TextRules.Problem(tag, multiLine: false) is { } badCharacter)
+            {
+                errors.Add("tags", "each tag " + badCharacter);
+                continue;
+            }
+
             if (!result.Contains(tag))
             {
                 result.Add(tag);
@@ -372,7 +378,7 @@ public static class TicketRules
     private static void Normalize(TicketState state, FieldErrors errors)
     {
         state.Subject = errors.Required("subject", state.Subject, SubjectMaxLength);
-        state.Description = errors.Optional("description", state.Description, DescriptionMaxLength);
+        state.Description = errors.Optional("description", state.Description, DescriptionMaxLength, multiLine: true);
         state.RequesterId = errors.Optional("requester_id", state.RequesterId, IdMaxLength);
         state.AssigneeId = errors.Optional("assignee_id", state.AssigneeId, IdMaxLength);
         state.Tags = NormalizeTags(state.Tags, errors);

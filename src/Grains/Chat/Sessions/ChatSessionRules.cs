@@ -44,9 +44,12 @@ public static class ChatSessionRules
             return CommandError.Invalid("text", "is required");
         }
 
-        return text.Length > ChatLimits.TextMaxLength
-            ? CommandError.Invalid("text", $"must be at most {ChatLimits.TextMaxLength} characters")
-            : null;
+        if (text.Length > ChatLimits.TextMaxLength)
+        {
+            return CommandError.Invalid("text", $"must be at most {ChatLimits.TextMaxLength} characters");
+        }
+
+        return TextRules.Problem(text, multiLine: true) is { } badCharacter ? CommandError.Invalid("text", badCharacter) : null;
     }
 
     public static CommandError? CheckOpen(ChatSessionState session) =>
