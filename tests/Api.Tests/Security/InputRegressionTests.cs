@@ -9,8 +9,8 @@ using CrmChatbot.Meetings;
 namespace CrmChatbot.Api.Tests.Security;
 
 /// <summary>The reproductions of issue 12's input findings (items 6-10, 13, 20), each with the behaviour it must have now.</summary>
-[Collection(LiteDbApiCollection.Name)]
-public sealed class InputRegressionTests(LiteDbApiFixture fixture)
+[Collection(SqliteApiCollection.Name)]
+public sealed class InputRegressionTests(SqliteApiFixture fixture)
 {
     private static ByteArrayContent Raw(string json) => Raw(Encoding.UTF8.GetBytes(json));
 
