@@ -127,8 +127,8 @@ public sealed class ClientFlowTests(ClientSiloFixture fixture) : IClassFixture<C
         var seenByStaff = await admin.Api.Api.Tickets[ticket.Id].Comments.GetAsync();
         Assert.Equal(3, seenByStaff!.Count);
 
-        var moved = await admin.Api.Api.Tickets[ticket.Id].Status.PostAsync(new TicketStatusRequest { Status = TicketStatus.In_progress });
-        Assert.Equal(TicketStatus.In_progress, moved!.Status);
+        var moved = await admin.Api.Api.Tickets[ticket.Id].Status.PostAsync(new TicketStatusRequest { Status = TicketStatus.InProgress });
+        Assert.Equal(TicketStatus.InProgress, moved!.Status);
         Assert.NotNull(moved.FirstResponseAt);
     }
 

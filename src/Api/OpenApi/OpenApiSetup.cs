@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.Metadata;
@@ -31,9 +33,10 @@ public static class OpenApiSetup
                 AddRequestExample(operation, metadata);
                 return Task.CompletedTask;
             });
-            options.AddSchemaTransformer((schema, _, _) =>
+            options.AddSchemaTransformer((schema, context, _) =>
             {
                 NumbersAreNumbers(schema);
+                NameEnumValues(schema, context.JsonTypeInfo.Type);
                 return Task.CompletedTask;
             });
         });
@@ -131,6 +134,37 @@ public static class OpenApiSetup
             schema.Type = type & ~JsonSchemaType.String;
             schema.Pattern = null;
         }
+    }
+
+    /// <summary>
+    /// Names each enum value after its C# member (x-ms-enum, read by Kiota and AutoRest), so a generated
+    /// client says <c>TicketStatus.InProgress</c> for "in_progress" rather than <c>In_progress</c>.
+    /// </summary>
+    private static void NameEnumValues(OpenApiSchema schema, Type type)
+    {
+        var enumType = Nullable.GetUnderlyingType(type) ?? type;
+        if (!enumType.IsEnum || schema.Enum is not { Count: > 0 } values)
+        {
+            return;
+        }
+
+        var names = Enum.GetNames(enumType).ToDictionary(name => JsonNamingPolicy.SnakeCaseLower.ConvertName(name), StringComparer.Ordinal);
+        var described = new JsonArray();
+        foreach (var value in values.Select(v => v?.GetValue<string>()).OfType<string>())
+        {
+            if (names.TryGetValue(value, out var name))
+            {
+                described.Add(new JsonObject { ["value"] = value, ["name"] = name });
+            }
+        }
+
+        schema.Extensions ??= new Dictionary<string, IOpenApiExtension>();
+        schema.Extensions["x-ms-enum"] = new JsonNodeExtension(new JsonObject
+        {
+            ["name"] = enumType.Name,
+            ["modelAsString"] = false,
+            ["values"] = described,
+        });
     }
 
     public static WebApplication MapCrmDocs(this WebApplication app)

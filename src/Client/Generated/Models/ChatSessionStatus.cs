@@ -14,11 +14,11 @@ namespace CrmChatbot.Client.Generated.Models
         #pragma warning restore CS1591
         [EnumMember(Value = "waiting_for_agent")]
         #pragma warning disable CS1591
-        Waiting_for_agent,
+        WaitingForAgent,
         #pragma warning restore CS1591
         [EnumMember(Value = "with_agent")]
         #pragma warning disable CS1591
-        With_agent,
+        WithAgent,
         #pragma warning restore CS1591
         [EnumMember(Value = "closed")]
         #pragma warning disable CS1591

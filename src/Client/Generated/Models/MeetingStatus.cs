@@ -22,7 +22,7 @@ namespace CrmChatbot.Client.Generated.Models
         #pragma warning restore CS1591
         [EnumMember(Value = "no_show")]
         #pragma warning disable CS1591
-        No_show,
+        NoShow,
         #pragma warning restore CS1591
     }
 }

@@ -10,7 +10,7 @@ namespace CrmChatbot.Client.Generated.Models
     {
         [EnumMember(Value = "needs_action")]
         #pragma warning disable CS1591
-        Needs_action,
+        NeedsAction,
         #pragma warning restore CS1591
         [EnumMember(Value = "accepted")]
         #pragma warning disable CS1591

@@ -26,7 +26,7 @@ namespace CrmChatbot.Client.Generated.Models
         #pragma warning restore CS1591
         [EnumMember(Value = "shutting_down")]
         #pragma warning disable CS1591
-        Shutting_down,
+        ShuttingDown,
         #pragma warning restore CS1591
         [EnumMember(Value = "stopping")]
         #pragma warning disable CS1591

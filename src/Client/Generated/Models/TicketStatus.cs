@@ -14,11 +14,11 @@ namespace CrmChatbot.Client.Generated.Models
         #pragma warning restore CS1591
         [EnumMember(Value = "in_progress")]
         #pragma warning disable CS1591
-        In_progress,
+        InProgress,
         #pragma warning restore CS1591
         [EnumMember(Value = "waiting_on_customer")]
         #pragma warning disable CS1591
-        Waiting_on_customer,
+        WaitingOnCustomer,
         #pragma warning restore CS1591
         [EnumMember(Value = "resolved")]
         #pragma warning disable CS1591
