@@ -23,3 +23,9 @@ if [ ${#packages[@]} -gt 0 ]; then
   $sudo apt-get update
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${packages[@]}"
 fi
+
+# The contract tools: Kiota (dotnet tool manifest .config/dotnet-tools.json) and the OpenAPI linter (npm, pinned).
+dotnet tool restore
+if [ ! -x .tools/redocly/node_modules/.bin/redocly ] || ! grep -q '"version": "2.77.0"' .tools/redocly/node_modules/@redocly/cli/package.json 2>/dev/null; then
+  npm install --prefix .tools/redocly --no-audit --no-fund --silent @redocly/cli@2.77.0
+fi

@@ -17,13 +17,13 @@ public static class AdminEndpoints
     {
         var group = routes.MapGroup("/api/admin").WithTags("Admin").RequireAuthorization(Policies.Admin).ProducesAuthProblems();
 
-        group.MapGet("/cluster", GetClusterAsync)
+        group.MapGet("/cluster", GetClusterAsync).WithName("Admin_GetCluster")
             .WithSummary("List the cluster's silos: address, status, start time, activation counts (total and per grain type)");
-        group.MapPost("/dashboard-session", settings.DashboardEnabled ? DashboardAccess.StartSession : DashboardDisabled)
+        group.MapPost("/dashboard-session", settings.DashboardEnabled ? DashboardAccess.StartSession : DashboardDisabled).WithName("Admin_OpenDashboardSession")
             .WithSummary("Open the Orleans dashboard in this browser: stores the bearer token in an HttpOnly cookie for /dashboard")
             .Produces<DashboardSession>()
             .ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapDelete("/dashboard-session", DashboardAccess.EndSession)
+        group.MapDelete("/dashboard-session", DashboardAccess.EndSession).WithName("Admin_CloseDashboardSession")
             .WithSummary("Close the dashboard session: deletes the cookie")
             .Produces(StatusCodes.Status204NoContent);
 

@@ -15,18 +15,18 @@ public static class AuthEndpoints
     {
         var group = routes.MapGroup("/api/auth").WithTags("Auth");
 
-        group.MapPost("/register", RegisterAsync)
+        group.MapPost("/register", RegisterAsync).WithName("Auth_Register")
             .AcceptsJson<RegisterRequest>()
             .WithSummary("Register a client account and get an access token")
             .ProducesProblem(StatusCodes.Status409Conflict);
 
-        group.MapPost("/login", LoginAsync)
+        group.MapPost("/login", LoginAsync).WithName("Auth_Login")
             .Accepts<LoginRequest>("application/json", "application/x-www-form-urlencoded")
             .WithSummary("Log in with email and password (JSON, or an OAuth2 password form with username/password)")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
-        group.MapGet("/me", MeAsync)
+        group.MapGet("/me", MeAsync).WithName("Auth_Me")
             .RequireAuthorization()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .WithSummary("The signed-in user");

@@ -44,40 +44,43 @@ public static class CampaignEndpoints
         var group = routes.MapGroup("/api/campaigns").WithTags("Campaigns").RequireAuthorization(Policies.Staff).ProducesAuthProblems()
             .AddEndpointFilter<ETagFilter>();
 
-        group.MapGet("/", ListAsync)
+        group.MapGet("/", ListAsync).WithName("Campaigns_List")
             .WithSummary("List campaigns: filter by status, type, active_on (yyyy-MM-dd: start_date <= d <= end_date, a missing date is open-ended), " +
                          "q (name, description, target_audience); sort=-created_at|created_at|name|start_date|budget; limit and offset")
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        group.MapPost("/", CreateAsync).AcceptsJson<CreateCampaignRequest>().RequireAuthorization(Policies.Admin)
+        group.MapPost("/", CreateAsync).WithName("Campaigns_Create").AcceptsJson<CreateCampaignRequest>().RequireAuthorization(Policies.Admin)
             .WithSummary("Create a campaign (admin). Status draft (default), scheduled or active")
             .ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapGet("/{id}", GetAsync).WithSummary("Get a campaign with its metrics and computed rates")
+        group.MapGet("/{id}", GetAsync).WithName("Campaigns_Get").WithSummary("Get a campaign with its metrics and computed rates")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapPut("/{id}", UpdateAsync).AcceptsJson<UpdateCampaignRequest>().RequireAuthorization(Policies.Admin)
+        group.MapPut("/{id}", UpdateAsync).WithName("Campaigns_Update").AcceptsJson<UpdateCampaignRequest>().RequireAuthorization(Policies.Admin)
             .WithSummary("Update a campaign (admin; partial; a status must be an allowed transition, else 409; If-Match supported)")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
-        group.MapPatch("/{id}", UpdateAsync).AcceptsJson<UpdateCampaignRequest>().RequireAuthorization(Policies.Admin)
-            .WithSummary("Same as PUT");
-        group.MapDelete("/{id}", DeleteAsync).RequireAuthorization(Policies.Admin)
+        group.MapPatch("/{id}", UpdateAsync).WithName("Campaigns_Patch").AcceptsJson<UpdateCampaignRequest>().RequireAuthorization(Policies.Admin)
+            .WithSummary("Same as PUT")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        group.MapDelete("/{id}", DeleteAsync).WithName("Campaigns_Delete").RequireAuthorization(Policies.Admin)
             .WithSummary("Delete a campaign (admin; If-Match supported)")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
-        group.MapPost("/{id}/status", ChangeStatusAsync).AcceptsJson<ChangeCampaignStatusRequest>().RequireAuthorization(Policies.Admin)
+        group.MapPost("/{id}/status", ChangeStatusAsync).WithName("Campaigns_ChangeStatus").AcceptsJson<ChangeCampaignStatusRequest>().RequireAuthorization(Policies.Admin)
             .WithSummary("Change the status (admin): draft -> scheduled|active, scheduled -> active|draft, active -> paused|completed, " +
                          "paused -> active|completed; completed is final. Other moves are 409 naming the allowed ones. If-Match supported")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
-        group.MapPost("/{id}/metrics", AddMetricsAsync).AcceptsJson<AddCampaignMetricsRequest>().RequireAuthorization(Policies.Admin)
+        group.MapPost("/{id}/metrics", AddMetricsAsync).WithName("Campaigns_AddMetrics").AcceptsJson<AddCampaignMetricsRequest>().RequireAuthorization(Policies.Admin)
             .WithSummary("Add metric increments atomically (admin): counters are whole numbers >= 0, revenue a number >= 0 with at most 2 decimals; " +
                          "leads_created is counted from leads and cannot be incremented")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapGet("/{id}/leads", LeadsAsync)
+        group.MapGet("/{id}/leads", LeadsAsync).WithName("Campaigns_ListLeads")
             .WithSummary("Leads created with this campaign_id: filter by status, q; sort and paging as GET /api/leads")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapGet("/{id}/timeline", TimelineAsync).WithSummary("The campaign's history, newest first")
+        group.MapGet("/{id}/timeline", TimelineAsync).WithName("Campaigns_Timeline").WithSummary("The campaign's history, newest first")
             .ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }

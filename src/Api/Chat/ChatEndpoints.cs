@@ -50,33 +50,33 @@ public static class ChatEndpoints
     public static RouteGroupBuilder MapChatEndpoints(this IEndpointRouteBuilder routes)
     {
         routes.MapHub<ChatHub>(HubPath);
-        var group = routes.MapGroup("/api/chat/sessions").WithTags("Chat").ProducesAuthProblems().AddEndpointFilter<ETagFilter>();
+        var group = routes.MapGroup("/api/chat/sessions").WithTags("Chat").WithOptionalAuthentication().ProducesAuthProblems().AddEndpointFilter<ETagFilter>();
 
         // Not replayable: the response carries a visitor's secret token (a retry just opens another session).
-        group.MapPost("/", StartAsync).AcceptsJson<StartChatRequest>().WithMetadata(new IdempotencyExempt())
+        group.MapPost("/", StartAsync).WithName("Chat_StartSession").AcceptsJson<StartChatRequest>().WithMetadata(new IdempotencyExempt())
             .WithSummary("Start a chat session (anyone). Without a bearer token it is a visitor session: keep session_token and send it as X-Chat-Token");
-        group.MapGet("/", ListAsync).RequireAuthorization()
+        group.MapGet("/", ListAsync).WithName("Chat_ListSessions").RequireAuthorization()
             .WithSummary("List chat sessions, newest activity first (staff: all, filter by status and assigned_agent_id; clients: their own)")
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        group.MapGet("/{id}", GetAsync).WithSummary("A session with its transcript (owner or staff)")
+        group.MapGet("/{id}", GetAsync).WithName("Chat_GetSession").WithSummary("A session with its transcript (owner or staff)")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapPost("/{id}/messages", SendAsync).AcceptsJson<ChatTextRequest>()
+        group.MapPost("/{id}/messages", SendAsync).WithName("Chat_SendMessage").AcceptsJson<ChatTextRequest>()
             .WithSummary("Send a message (owner): the assistant answers, or, while an agent has the session, it is passed to the agent (reply null)")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapPost("/{id}/assign", AssignAsync).RequireAuthorization(Policies.Staff)
+        group.MapPost("/{id}/assign", AssignAsync).WithName("Chat_AssignSession").RequireAuthorization(Policies.Staff)
             .WithSummary("Take the session (staff): it goes to with_agent. 409 if another agent has it, unless admin")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapPost("/{id}/agent-messages", AgentMessageAsync).RequireAuthorization(Policies.Staff).AcceptsJson<ChatTextRequest>()
+        group.MapPost("/{id}/agent-messages", AgentMessageAsync).WithName("Chat_SendAgentMessage").RequireAuthorization(Policies.Staff).AcceptsJson<ChatTextRequest>()
             .WithSummary("Reply as the assigned agent")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapPost("/{id}/release", ReleaseAsync).RequireAuthorization(Policies.Staff)
+        group.MapPost("/{id}/release", ReleaseAsync).WithName("Chat_ReleaseSession").RequireAuthorization(Policies.Staff)
             .WithSummary("Hand the session back to the assistant (the assigned agent, or an admin)")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapPost("/{id}/close", CloseAsync).WithSummary("Close the session (owner or staff); it then refuses messages with 409")
+        group.MapPost("/{id}/close", CloseAsync).WithName("Chat_CloseSession").WithSummary("Close the session (owner or staff); it then refuses messages with 409")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
         return group;

@@ -43,31 +43,35 @@ public static class LeadEndpoints
         var group = routes.MapGroup("/api/leads").WithTags("Leads").RequireAuthorization(Policies.Staff).ProducesAuthProblems()
             .AddEndpointFilter<ETagFilter>();
 
-        group.MapGet("/", ListAsync)
+        group.MapGet("/", ListAsync).WithName("Leads_List")
             .WithSummary("List leads: filter by status, source, owner_id, campaign_id, min_score, converted, q; sort=-created_at|created_at|updated_at|name|score; limit and offset")
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        group.MapPost("/", CreateAsync).AcceptsJson<CreateLeadRequest>()
+        group.MapPost("/", CreateAsync).WithName("Leads_Create").AcceptsJson<CreateLeadRequest>()
             .WithSummary("Create a lead (409 with existing_id when another lead has its email or phone, unless allow_duplicate=true)")
             .ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapGet("/{id}", GetAsync).WithSummary("Get a lead").ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapPut("/{id}", UpdateAsync).AcceptsJson<UpdateLeadRequest>()
+        group.MapGet("/{id}", GetAsync).WithName("Leads_Get").WithSummary("Get a lead").ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPut("/{id}", UpdateAsync).WithName("Leads_Update").AcceptsJson<UpdateLeadRequest>()
             .WithSummary("Update a lead (partial: fields present change, others keep their value; If-Match supported)")
             .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
-        group.MapPatch("/{id}", UpdateAsync).AcceptsJson<UpdateLeadRequest>().WithSummary("Same as PUT");
-        group.MapDelete("/{id}", DeleteAsync).WithSummary("Delete a lead (If-Match supported)")
+        group.MapPatch("/{id}", UpdateAsync).WithName("Leads_Patch").AcceptsJson<UpdateLeadRequest>().WithSummary("Same as PUT")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        group.MapDelete("/{id}", DeleteAsync).WithName("Leads_Delete").WithSummary("Delete a lead (If-Match supported)")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
-        group.MapPost("/{id}/convert", ConvertAsync).AcceptsJson<ConvertLeadRequest>()
+        group.MapPost("/{id}/convert", ConvertAsync).WithName("Leads_Convert").AcceptsJson<ConvertLeadRequest>()
             .WithSummary("Convert a lead (records who and when; 409 when lost or already converted; If-Match supported)")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
-        group.MapPost("/{id}/assign", AssignAsync).AcceptsJson<AssignLeadRequest>()
+        group.MapPost("/{id}/assign", AssignAsync).WithName("Leads_Assign").AcceptsJson<AssignLeadRequest>()
             .WithSummary("Give a lead to an active agent or admin (If-Match supported)")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
-        group.MapGet("/{id}/timeline", TimelineAsync).WithSummary("The lead's history, newest first")
+        group.MapGet("/{id}/timeline", TimelineAsync).WithName("Leads_Timeline").WithSummary("The lead's history, newest first")
             .ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }

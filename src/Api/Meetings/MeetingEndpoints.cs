@@ -44,30 +44,33 @@ public static class MeetingEndpoints
         var group = routes.MapGroup("/api/meetings").WithTags("Meetings").RequireAuthorization().ProducesAuthProblems()
             .AddEndpointFilter<ETagFilter>();
 
-        group.MapGet("/", ListAsync)
+        group.MapGet("/", ListAsync).WithName("Meetings_List")
             .WithSummary("List meetings overlapping from/to; filter by participant (user id, lead id or email), status, lead_id, ticket_id, q; sort=date|-date|created_at|title; clients see only their meetings")
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        group.MapPost("/", CreateAsync).AcceptsJson<CreateMeetingRequest>()
+        group.MapPost("/", CreateAsync).WithName("Meetings_Create").AcceptsJson<CreateMeetingRequest>()
             .WithSummary("Book a meeting (staff). 409 with conflicts when a user participant is busy, unless force=true")
             .ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapGet("/{id}", GetAsync).WithSummary("Get a meeting").ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapPut("/{id}", UpdateAsync).AcceptsJson<UpdateMeetingRequest>()
+        group.MapGet("/{id}", GetAsync).WithName("Meetings_Get").WithSummary("Get a meeting").ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPut("/{id}", UpdateAsync).WithName("Meetings_Update").AcceptsJson<UpdateMeetingRequest>()
             .WithSummary("Update a meeting (staff; partial; status transitions; conflicts unless force=true; If-Match supported)")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
-        group.MapPatch("/{id}", UpdateAsync).AcceptsJson<UpdateMeetingRequest>().WithSummary("Same as PUT");
-        group.MapDelete("/{id}", DeleteAsync).WithSummary("Delete a meeting (staff; If-Match supported)")
+        group.MapPatch("/{id}", UpdateAsync).WithName("Meetings_Patch").AcceptsJson<UpdateMeetingRequest>().WithSummary("Same as PUT")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        group.MapDelete("/{id}", DeleteAsync).WithName("Meetings_Delete").WithSummary("Delete a meeting (staff; If-Match supported)")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
-        group.MapPost("/{id}/respond", RespondAsync).AcceptsJson<RespondRequest>()
+        group.MapPost("/{id}/respond", RespondAsync).WithName("Meetings_Respond").AcceptsJson<RespondRequest>()
             .WithSummary("Answer the invitation for yourself: needs_action, accepted, declined, tentative (participants; If-Match supported)")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
-        group.MapGet("/{id}/ics", IcsAsync).WithSummary("The meeting as an iCalendar (RFC 5545) file")
+        group.MapGet("/{id}/ics", IcsAsync).WithName("Meetings_GetIcs").WithSummary("The meeting as an iCalendar (RFC 5545) file")
             .Produces<string>(StatusCodes.Status200OK, "text/calendar")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapGet("/{id}/timeline", TimelineAsync).WithSummary("The meeting's history, newest first (staff)")
+        group.MapGet("/{id}/timeline", TimelineAsync).WithName("Meetings_Timeline").WithSummary("The meeting's history, newest first (staff)")
             .ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }

@@ -43,33 +43,36 @@ public static class TicketEndpoints
         var group = routes.MapGroup("/api/tickets").WithTags("Tickets").RequireAuthorization().ProducesAuthProblems()
             .AddEndpointFilter<ETagFilter>();
 
-        group.MapGet("/", ListAsync)
+        group.MapGet("/", ListAsync).WithName("Tickets_List")
             .WithSummary("List tickets (clients: their own): filter by status, priority, assignee_id, requester_id, sla_breached, number, tag, q; sort=-created_at|created_at|updated_at|priority|number; limit and offset")
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        group.MapPost("/", CreateAsync).AcceptsJson<CreateTicketRequest>()
+        group.MapPost("/", CreateAsync).WithName("Tickets_Create").AcceptsJson<CreateTicketRequest>()
             .WithSummary("Open a ticket (numbered T-1001, T-1002, ...). Clients open tickets for themselves; staff may give requester_id, assignee_id and tags");
-        group.MapGet("/{id}", GetAsync).WithSummary("Get a ticket by id or number (T-1001)").ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapPut("/{id}", UpdateAsync).AcceptsJson<UpdateTicketRequest>()
+        group.MapGet("/{id}", GetAsync).WithName("Tickets_Get").WithSummary("Get a ticket by id or number (T-1001)").ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPut("/{id}", UpdateAsync).WithName("Tickets_Update").AcceptsJson<UpdateTicketRequest>()
             .WithSummary("Update a ticket (partial; status moves follow the workflow, 409 names the allowed next statuses; If-Match supported)")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
-        group.MapPatch("/{id}", UpdateAsync).AcceptsJson<UpdateTicketRequest>().WithSummary("Same as PUT");
-        group.MapPost("/{id}/status", ChangeStatusAsync).AcceptsJson<TicketStatusRequest>()
+        group.MapPatch("/{id}", UpdateAsync).WithName("Tickets_Patch").AcceptsJson<UpdateTicketRequest>().WithSummary("Same as PUT")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        group.MapPost("/{id}/status", ChangeStatusAsync).WithName("Tickets_ChangeStatus").AcceptsJson<TicketStatusRequest>()
             .WithSummary("Move a ticket to another status (same rules as status in PUT; If-Match supported)")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
-        group.MapDelete("/{id}", DeleteAsync).WithSummary("Delete a ticket (staff; If-Match supported)")
+        group.MapDelete("/{id}", DeleteAsync).WithName("Tickets_Delete").WithSummary("Delete a ticket (staff; If-Match supported)")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
-        group.MapGet("/{id}/comments", CommentsAsync).WithSummary("The ticket's comments, oldest first (clients: public replies only)")
+        group.MapGet("/{id}/comments", CommentsAsync).WithName("Tickets_ListComments").WithSummary("The ticket's comments, oldest first (clients: public replies only)")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapPost("/{id}/comments", CommentAsync).AcceptsJson<TicketCommentRequest>()
+        group.MapPost("/{id}/comments", CommentAsync).WithName("Tickets_AddComment").AcceptsJson<TicketCommentRequest>()
             .WithSummary("Add a public reply, or (staff) an internal note with internal: true")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapGet("/{id}/timeline", TimelineAsync).WithSummary("The ticket's history, newest first (clients: without internal notes)")
+        group.MapGet("/{id}/timeline", TimelineAsync).WithName("Tickets_Timeline").WithSummary("The ticket's history, newest first (clients: without internal notes)")
             .ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }

@@ -25,19 +25,21 @@ public static class UserEndpoints
     {
         var group = routes.MapGroup("/api/users").WithTags("Users").RequireAuthorization(Policies.Admin).ProducesAuthProblems();
 
-        group.MapGet("/", ListAsync).WithSummary("List users (filter by role, is_active, q)")
+        group.MapGet("/", ListAsync).WithName("Users_List").WithSummary("List users (filter by role, is_active, q)")
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        group.MapPost("/", CreateAsync).AcceptsJson<CreateUserRequest>()
+        group.MapPost("/", CreateAsync).WithName("Users_Create").AcceptsJson<CreateUserRequest>()
             .WithSummary("Create a user with any role")
             .ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapGet("/{id}", GetAsync).WithSummary("Get a user").ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapPut("/{id}", UpdateAsync).AcceptsJson<UpdateUserRequest>()
+        group.MapGet("/{id}", GetAsync).WithName("Users_Get").WithSummary("Get a user").ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPut("/{id}", UpdateAsync).WithName("Users_Update").AcceptsJson<UpdateUserRequest>()
             .WithSummary("Change a user's name, role or active flag (partial)")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapPatch("/{id}", UpdateAsync).AcceptsJson<UpdateUserRequest>()
-            .WithSummary("Same as PUT");
-        group.MapDelete("/{id}", DeleteAsync).WithSummary("Delete a user")
+        group.MapPatch("/{id}", UpdateAsync).WithName("Users_Patch").AcceptsJson<UpdateUserRequest>()
+            .WithSummary("Same as PUT")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapDelete("/{id}", DeleteAsync).WithName("Users_Delete").WithSummary("Delete a user")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
         return group;
