@@ -27,7 +27,7 @@ public static class AdminEndpoints
             .WithSummary("Close the dashboard session: deletes the cookie")
             .Produces(StatusCodes.Status204NoContent);
 
-        group.MapPost("/backup", BackupAsync)
+        group.MapPost("/backup", BackupAsync).WithName("Admin_CreateBackup")
             .WithSummary("Write a consistent copy of the embedded database to DATA_DIR/backups while the service runs")
             .Produces<BackupFile>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status404NotFound);

@@ -4,8 +4,8 @@ namespace CrmChatbot.Api.Tests.OpenApi;
 /// The served document passes Redocly's recommended rules (pinned version) with no errors and no
 /// operation-operationId warning. scripts/setup.sh installs the linter into .tools/redocly.
 /// </summary>
-[Collection(LiteDbApiCollection.Name)]
-public sealed class ContractLintTests(LiteDbApiFixture fixture)
+[Collection(SqliteApiCollection.Name)]
+public sealed class ContractLintTests(SqliteApiFixture fixture)
 {
     public const string RedoclyVersion = "2.77.0";
 

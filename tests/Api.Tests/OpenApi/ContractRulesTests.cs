@@ -3,8 +3,8 @@ using System.Text.Json.Nodes;
 
 namespace CrmChatbot.Api.Tests.OpenApi;
 
-[Collection(LiteDbApiCollection.Name)]
-public sealed class ContractRulesTests(LiteDbApiFixture fixture)
+[Collection(SqliteApiCollection.Name)]
+public sealed class ContractRulesTests(SqliteApiFixture fixture)
 {
     [Fact]
     public async Task Every_operation_has_an_operation_id_summary_described_tag_security_examples_and_problem_responses()

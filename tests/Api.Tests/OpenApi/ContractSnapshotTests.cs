@@ -4,8 +4,8 @@ namespace CrmChatbot.Api.Tests.OpenApi;
 /// The served document must equal the committed openapi/v1.json, so every contract change shows in a diff.
 /// After an intended change: <c>bash scripts/update-contract.sh</c> (snapshot and generated client).
 /// </summary>
-[Collection(LiteDbApiCollection.Name)]
-public sealed class ContractSnapshotTests(LiteDbApiFixture fixture)
+[Collection(SqliteApiCollection.Name)]
+public sealed class ContractSnapshotTests(SqliteApiFixture fixture)
 {
     public const string UpdateVariable = "UPDATE_OPENAPI_SNAPSHOT";
 
