@@ -36,7 +36,7 @@ public sealed partial class MongoTestServer : IAsyncDisposable, IDisposable
         _process = process;
     }
 
-    /// <summary>The connection string, with <c>serverMonitoringMode=poll</c> for jongodb.</summary>
+    /// <summary>The connection string, with <see cref="JongodbOptions"/> for jongodb.</summary>
     public string ConnectionString { get; }
 
     /// <summary>True when the server came from <c>MONGO_URL</c> (a real MongoDB: databases can be dropped).</summary>
@@ -101,6 +101,17 @@ public sealed partial class MongoTestServer : IAsyncDisposable, IDisposable
 
         return url.EndsWith('?') || url.EndsWith('&') ? url + option : $"{url}&{option}";
     }
+
+    /// <summary>
+    /// jongodb's client options. <c>serverMonitoringMode=poll</c>: without it the driver's pool keeps pausing.
+    /// <c>heartbeatFrequencyMS</c> of an hour: after the handshake, every driver heartbeat is an OP_MSG
+    /// <c>hello</c> carrying <c>$readPreference: primaryPreferred</c>, which jongodb's replica-set profile
+    /// refuses; each refusal marks the server unknown and clears the pool (every 10 s by default), and under
+    /// load the recovery outlasted server selection (the known "hello failed ... readPreference" flake).
+    /// Checks the driver asks for itself (after an error) still run.
+    /// </summary>
+    public static string JongodbOptions(string url) =>
+        WithOption(WithOption(url, "serverMonitoringMode=poll"), "heartbeatFrequencyMS=3600000");
 
     /// <summary>
     /// Drops a test database on a real server (<see cref="IsExternal"/>); a no-op on jongodb, which has
@@ -269,7 +280,7 @@ public sealed partial class MongoTestServer : IAsyncDisposable, IDisposable
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
             var url = await uri.Task.WaitAsync(StartTimeout).ConfigureAwait(false);
-            return new MongoTestServer(WithOption(url, "serverMonitoringMode=poll"), isExternal: false, process);
+            return new MongoTestServer(JongodbOptions(url), isExternal: false, process);
         }
         catch (Exception e)
         {
