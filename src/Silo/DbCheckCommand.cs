@@ -50,7 +50,7 @@ public static class DbCheckCommand
         MongoUrl url;
         try
         {
-            url = MongoUrl.Create(WithPolledMonitoring(settings.MongoUrl!));
+            url = MongoUrl.Create(settings.MongoUrl!);
         }
         catch (Exception ex) when (ex is MongoConfigurationException or FormatException or ArgumentException)
         {
@@ -92,10 +92,6 @@ public static class DbCheckCommand
         }
     }
 
-    private static string WithPolledMonitoring(string url) =>
-        url.Contains("serverMonitoringMode", StringComparison.OrdinalIgnoreCase)
-            ? url
-            : url + (url.Contains('?', StringComparison.Ordinal) ? "&" : (url.Count(c => c == '/') >= 3 ? "?" : "/?")) + "serverMonitoringMode=poll";
 
     private static async Task<IReadOnlyList<string>> CollectionNamesAsync(IMongoDatabase database)
     {

@@ -46,9 +46,8 @@ public sealed class MongoStore : IDisposable
     public string Description { get; }
 
     /// <summary>
-    /// Client settings from the URL with the option timeouts applied. <c>serverMonitoringMode=poll</c> is
-    /// added unless the URL sets a mode: harmless on MongoDB, required on jongodb (streaming monitoring
-    /// keeps pausing the pool there).
+    /// Client settings from the URL with the option timeouts applied. Every other driver option (monitoring
+    /// mode, heartbeat, TLS, ...) is the URL's: settings a test server needs belong in the tests' URL.
     /// </summary>
     public static MongoClientSettings CreateClientSettings(MongoStorageOptions options)
     {
@@ -73,11 +72,6 @@ public sealed class MongoStore : IDisposable
         settings.ConnectTimeout = options.ConnectTimeout;
         settings.ServerSelectionTimeout = options.ServerSelectionTimeout;
         settings.SocketTimeout = options.OperationTimeout;
-        if (options.ConnectionString.IndexOf("serverMonitoringMode", StringComparison.OrdinalIgnoreCase) < 0)
-        {
-            settings.ServerMonitoringMode = ServerMonitoringMode.Poll;
-        }
-
         return settings;
     }
 
