@@ -24,7 +24,7 @@ try
 catch (SettingsException ex)
 {
     await Console.Error.WriteLineAsync($"error: {ex.Message}");
-    return 2;
+    return 1;
 }
 
 if (backup)
@@ -35,6 +35,12 @@ if (backup)
 if (checkDb)
 {
     return await DbCheckCommand.RunAsync(settings, Console.Out, Console.Error);
+}
+
+if (StartupFailures.CheckPorts(settings) is { } portProblem)
+{
+    await Console.Error.WriteLineAsync($"error: {portProblem}");
+    return 1;
 }
 
 builder.AddCrmSilo(settings);
@@ -55,10 +61,23 @@ if (settings.JwtKeyGenerated)
 }
 
 app.MapCrmApi();
-app.Lifetime.ApplicationStarted.Register(() => logger.LogInformation(
-    "CrmChatbot is serving http://{Host}:{Port} (docs: /docs), store: {Store}", settings.Host, settings.Port,
-    settings.MongoUrl is null ? settings.DataDir : "MongoDB " + settings.DbName));
-await app.RunAsync();
+try
+{
+    await app.StartAsync();
+}
+catch (Exception ex) when (StartupFailures.Describe(ex, settings) is { } reason)
+{
+    // Lost a race for a port after the check above: still one line, not an unhandled exception.
+    await Console.Error.WriteLineAsync($"error: {reason}");
+    return 1;
+}
+
+// The bound address, not the configured one: with PORT=0 the system picks the port (tests read it here).
+logger.LogInformation(
+    "CrmChatbot is serving {Urls} (docs: /docs), store: {Store}", string.Join(", ", app.Urls),
+    settings.MongoUrl is null ? settings.DataDir : "MongoDB " + settings.DbName);
+await app.WaitForShutdownAsync();
+await app.DisposeAsync();
 return 0;
 
 /// <summary>The entry point, visible to WebApplicationFactory in the tests.</summary>

@@ -39,8 +39,8 @@ public sealed class CrmApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("ADMIN_EMAIL", AdminEmail);
         builder.UseSetting("ADMIN_PASSWORD", AdminPassword);
         builder.UseSetting("ADMIN_NAME", "Test Admin");
-        builder.UseSetting("SILO_PORT", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
-        builder.UseSetting("GATEWAY_PORT", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("SILO_PORT", TestPorts.Reserve().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("GATEWAY_PORT", TestPorts.Reserve().ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("LOGIN_MAX_FAILURES", "3");
         builder.UseSetting("CORS_ORIGINS", "https://app.example.com");
         // A stand-in assistant for chat tests; TryAdd, so the real one wins once it is registered.
@@ -57,13 +57,6 @@ public sealed class CrmApiFactory : WebApplicationFactory<Program>
         catch (IOException)
         {
         }
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>A client carrying a bearer token.</summary>

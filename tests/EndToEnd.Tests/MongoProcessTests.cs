@@ -118,7 +118,7 @@ public sealed class MongoProcessTests
     [Fact]
     public async Task An_unreachable_database_at_start_up_exits_with_one_line_naming_host_and_reason()
     {
-        var port = SiloProcess.FreePort();
+        var port = TestPorts.Reserve(); // nothing listens there
         var environment = await MongoEnvironmentAsync($"mongodb://127.0.0.1:{port}/", "crm_db");
         environment["MONGO_STARTUP_TIMEOUT_SECONDS"] = "2";
         environment["MONGO_TIMEOUT_SECONDS"] = "1";

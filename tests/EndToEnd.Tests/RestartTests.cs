@@ -119,7 +119,7 @@ public sealed class RestartTests : IDisposable
         await using var silo = SiloProcess.Start(environment);
         var exit = await silo.WaitForExitAsync(TimeSpan.FromSeconds(60));
 
-        Assert.NotEqual(0, exit);
+        Assert.Equal(1, exit);
         var lines = silo.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var error = Assert.Single(lines);
         Assert.StartsWith("error: " + named, error, StringComparison.Ordinal);

@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace CrmChatbot.TestSupport;
 
@@ -12,24 +12,32 @@ namespace CrmChatbot.TestSupport;
 /// The real Silo executable, started with <c>dotnet CrmChatbot.Silo.dll</c> on loopback ports, for tests
 /// where process behaviour matters (restart, crash, start-up refusals, a browser).
 /// </summary>
-public sealed class SiloProcess : IAsyncDisposable
+public sealed partial class SiloProcess : IAsyncDisposable
 {
     public const string AdminEmail = "admin@e2e.test";
     public const string AdminPassword = "admin-password-e2e";
 
-    private readonly Process _process;
-    private readonly StringBuilder _output = new();
+    private const int MaxPortRetries = 3;
 
-    private SiloProcess(Process process, int port)
+    private readonly StringBuilder _output = new();
+    private readonly Dictionary<string, string?> _environment;
+    private readonly string[] _arguments;
+    private Process _process = null!;
+    private HttpClient? _http;
+    private int _port;
+
+    private SiloProcess(IReadOnlyDictionary<string, string?> environment, string[] arguments)
     {
-        _process = process;
-        Port = port;
-        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+        _environment = new Dictionary<string, string?>(environment);
+        _arguments = arguments;
+        // A fixed PORT is known now; PORT=0 is known once the silo logs the address it bound.
+        _ = int.TryParse(environment.GetValueOrDefault("PORT"), System.Globalization.CultureInfo.InvariantCulture, out _port);
     }
 
-    public int Port { get; }
+    /// <summary>The HTTP port (the one the silo reported when it was started with PORT=0).</summary>
+    public int Port => _port != 0 ? _port : throw new InvalidOperationException("The silo has not reported its port yet: await WaitReadyAsync first.");
 
-    public HttpClient Http { get; }
+    public HttpClient Http => _http ??= new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Port}"), Timeout = TimeSpan.FromSeconds(30) };
 
     public Uri BaseAddress => Http.BaseAddress!;
 
@@ -48,21 +56,31 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    /// <summary>Environment for a production-like run in <paramref name="dataDir"/> on free ports.</summary>
+    /// <summary>
+    /// Environment for a production-like run in <paramref name="dataDir"/>: HTTP on a port the silo picks
+    /// (PORT=0, read back from its log), Orleans on ports reserved by <see cref="TestPorts"/>.
+    /// </summary>
     public static Dictionary<string, string?> Environment(string dataDir) => new()
     {
         ["ASPNETCORE_ENVIRONMENT"] = "Production",
         ["DATA_DIR"] = dataDir,
         ["HOST"] = "127.0.0.1",
-        ["PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["SILO_PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["GATEWAY_PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["PORT"] = "0",
+        ["SILO_PORT"] = TestPorts.Reserve().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["GATEWAY_PORT"] = TestPorts.Reserve().ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["JWT_SECRET_KEY"] = "end-to-end-signing-key-0123456789-abcdefghij",
         ["ADMIN_EMAIL"] = AdminEmail,
         ["ADMIN_PASSWORD"] = AdminPassword,
     };
 
     public static SiloProcess Start(IReadOnlyDictionary<string, string?> environment, params string[] arguments)
+    {
+        var silo = new SiloProcess(environment, arguments);
+        silo.Launch();
+        return silo;
+    }
+
+    private void Launch()
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -73,7 +91,7 @@ public sealed class SiloProcess : IAsyncDisposable
             // A temp folder: no stray .env is picked up.
             WorkingDirectory = Path.GetTempPath(),
         };
-        foreach (var argument in arguments)
+        foreach (var argument in _arguments)
         {
             info.ArgumentList.Add(argument);
         }
@@ -83,31 +101,47 @@ public sealed class SiloProcess : IAsyncDisposable
             info.Environment.Remove(name);
         }
 
-        foreach (var (key, value) in environment)
+        foreach (var (key, value) in _environment)
         {
             info.Environment[key] = value;
         }
 
-        // A test may pass a deliberately bad PORT; the client then simply has nowhere to go.
-        _ = int.TryParse(environment["PORT"], System.Globalization.CultureInfo.InvariantCulture, out var port);
         var process = new Process { StartInfo = info };
-        var silo = new SiloProcess(process, port);
-        process.OutputDataReceived += (_, e) => silo.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => silo.Append(e.Data);
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return silo;
+        _process = process;
     }
 
     public async Task WaitReadyAsync(TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(90));
+        var retries = 0;
         while (DateTime.UtcNow < deadline)
         {
             if (_process.HasExited)
             {
+                if (retries++ < MaxPortRetries && TakeFreshOrleansPorts())
+                {
+                    _process.Dispose();
+                    Launch();
+                    continue;
+                }
+
                 throw new InvalidOperationException($"The silo exited with {_process.ExitCode}:\n{Output}");
+            }
+
+            if (_port == 0 && ServingPort() is { } reported)
+            {
+                _port = reported;
+            }
+
+            if (_port == 0)
+            {
+                await Task.Delay(100);
+                continue;
             }
 
             try
@@ -229,16 +263,45 @@ public sealed class SiloProcess : IAsyncDisposable
             await _process.WaitForExitAsync();
         }
 
-        Http.Dispose();
+        _http?.Dispose();
         _process.Dispose();
     }
 
-    public static int FreePort()
+    /// <summary>The port of the silo's "CrmChatbot is serving http://host:port" line, once logged.</summary>
+    private int? ServingPort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var match = ServingLine().Match(Output);
+        return match.Success ? int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : null;
     }
+
+    /// <summary>
+    /// A foreign process took a reserved Orleans port between the reservation and the bind (the silo
+    /// exits with one line naming it): reserve new ones for a restart. False for any other exit.
+    /// </summary>
+    private bool TakeFreshOrleansPorts()
+    {
+        var error = Output.Split('\n').FirstOrDefault(l => l.StartsWith("error: ", StringComparison.Ordinal)) ?? "";
+        var taken = new[] { "SILO_PORT", "GATEWAY_PORT" }.Where(name => error.StartsWith("error: " + name + " ", StringComparison.Ordinal)).ToList();
+        if (taken.Count == 0 || !error.Contains("already listening", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        foreach (var name in taken)
+        {
+            _environment[name] = TestPorts.Reserve().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine($"[test] restarting on fresh ports: {error}");
+        }
+
+        return true;
+    }
+
+    [GeneratedRegex(@"CrmChatbot is serving http://[^\s,:]+:(\d+)")]
+    private static partial Regex ServingLine();
 
     /// <summary>The Silo build of the same configuration as this test assembly.</summary>
     private static string SiloDll()

@@ -199,7 +199,7 @@ public sealed partial record CrmSettings
             AccessTokenExpireMinutes = Int(config, "ACCESS_TOKEN_EXPIRE_MINUTES", 30, 1, 60 * 24 * 30),
             CorsOrigins = Origins(Optional(config, "CORS_ORIGINS") ?? "*"),
             Host = Optional(config, "HOST") ?? "localhost",
-            Port = Int(config, "PORT", 8000, 1, 65535),
+            Port = Int(config, "PORT", 8000, 0, 65535),
             DataDir = Path.GetFullPath(dataDir),
             SqliteSynchronousNormal = synchronous,
             AdminEmail = adminEmail,

@@ -133,7 +133,7 @@ public sealed class MongoMembershipClusterTests : IDisposable
     /// <summary>A row of a silo that is not running: nothing listens on its port.</summary>
     private static MembershipEntry AbsentSilo(SiloStatus status, DateTime started, DateTime lastAlive) => new()
     {
-        SiloAddress = SiloAddress.New(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, FreePort()), SiloAddress.AllocateNewGeneration()),
+        SiloAddress = SiloAddress.New(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, CrmChatbot.TestSupport.TestPorts.Reserve()), SiloAddress.AllocateNewGeneration()),
         Status = status,
         HostName = "absent",
         SiloName = "absent",
@@ -141,13 +141,6 @@ public sealed class MongoMembershipClusterTests : IDisposable
         IAmAliveTime = lastAlive,
         SuspectTimes = [],
     };
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static async Task<List<MembershipEntry>> WaitForAsync(MongoMembershipTable table, Func<List<MembershipEntry>, bool> condition)
     {
