@@ -55,6 +55,21 @@ if (await StoreStartup.OpenAsync(app.Services, settings, logger, app.Lifetime.Ap
     return 1;
 }
 
+// Silos on one MongoDB database must form one cluster: see SiloLeaseGuard.
+SiloLeaseGuard? leaseGuard = null;
+if (settings.MongoUrl is not null)
+{
+    var (guard, refusal) = await SiloLeaseGuard.CheckAsync(
+        app.Services.GetRequiredService<CrmChatbot.Storage.Mongo.MongoStore>(), settings, app.Lifetime.ApplicationStopping);
+    if (refusal is not null)
+    {
+        await Console.Error.WriteLineAsync($"error: {refusal}");
+        return 1;
+    }
+
+    leaseGuard = guard;
+}
+
 if (settings.JwtKeyGenerated)
 {
     logger.LogWarning("JWT_SECRET_KEY is not set: using a random key for this run (Development only); tokens end with the process");
@@ -69,14 +84,27 @@ catch (Exception ex) when (StartupFailures.Describe(ex, settings) is { } reason)
 {
     // Lost a race for a port after the check above: still one line, not an unhandled exception.
     await Console.Error.WriteLineAsync($"error: {reason}");
+    if (leaseGuard is not null)
+    {
+        await leaseGuard.DisposeAsync();
+    }
+
     return 1;
 }
+
+leaseGuard?.KeepRenewing(app.Lifetime, logger);
 
 // The bound address, not the configured one: with PORT=0 the system picks the port (tests read it here).
 logger.LogInformation(
     "CrmChatbot is serving {Urls} (docs: /docs), store: {Store}", string.Join(", ", app.Urls),
     settings.MongoUrl is null ? settings.DataDir : "MongoDB " + settings.DbName);
 await app.WaitForShutdownAsync();
+if (leaseGuard is not null)
+{
+    // Only now: the silo has stopped, so no grain of this silo is still writing.
+    await leaseGuard.DisposeAsync();
+}
+
 await app.DisposeAsync();
 return 0;
 

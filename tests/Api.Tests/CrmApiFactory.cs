@@ -35,6 +35,8 @@ public sealed class CrmApiFactory : WebApplicationFactory<Program>
         // Empty overrides a MONGO_URL from the environment: this factory decides the store.
         builder.UseSetting("MONGO_URL", MongoUrl ?? "");
         builder.UseSetting("DB_NAME", DbName ?? "crm_db");
+        // One in-process silo per factory (each Mongo factory has a database of its own): no membership table.
+        builder.UseSetting("CLUSTERING", "localhost");
         builder.UseSetting("JWT_SECRET_KEY", JwtKey);
         builder.UseSetting("ADMIN_EMAIL", AdminEmail);
         builder.UseSetting("ADMIN_PASSWORD", AdminPassword);

@@ -323,7 +323,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
     /// Sends <see cref="MetricCalls"/> concurrent increments of one campaign through the given silos in turn;
     /// every one succeeds and each silo reads exactly that sum (one activation, no lost update).
     /// </summary>
-    private static async Task AssertConcurrentIncrementsSumAsync(HttpClient[] through, string campaignId)
+    internal static async Task AssertConcurrentIncrementsSumAsync(HttpClient[] through, string campaignId)
     {
         var statuses = await Task.WhenAll(Enumerable.Range(0, MetricCalls).Select(async i =>
         {
@@ -339,7 +339,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
     }
 
     /// <summary>Polls <c>GET /api/admin/cluster</c> until the view matches (membership news takes a moment to spread).</summary>
-    private static async Task<JsonElement> ClusterViewAsync(HttpClient admin, Func<JsonElement, bool> match)
+    internal static async Task<JsonElement> ClusterViewAsync(HttpClient admin, Func<JsonElement, bool> match)
     {
         var stopwatch = Stopwatch.StartNew();
         while (true)

@@ -157,9 +157,12 @@ public sealed partial record CrmSettings
             throw new SettingsException(ex.Message);
         }
 
+        // With MONGO_URL a silo is a member of the database's cluster by default (a cluster of one if alone), so
+        // several silos started on one database can never run as separate clusters by omission.
         var clustering = Optional(config, "CLUSTERING")?.ToLowerInvariant() switch
         {
-            null or "localhost" => ClusteringMode.Localhost,
+            null => mongoUrl is null ? ClusteringMode.Localhost : ClusteringMode.Mongo,
+            "localhost" => ClusteringMode.Localhost,
             "mongo" => ClusteringMode.Mongo,
             var other => throw new SettingsException($"CLUSTERING '{other}' is invalid: expected localhost or mongo"),
         };

@@ -26,6 +26,13 @@ public class ClusteringSettingsTests
     }
 
     [Fact]
+    public void With_MONGO_URL_clustering_defaults_to_mongo_and_localhost_stays_choosable()
+    {
+        Assert.Equal(ClusteringMode.Mongo, Load(("MONGO_URL", MongoUrl)).Clustering);
+        Assert.Equal(ClusteringMode.Localhost, Load(("MONGO_URL", MongoUrl), ("CLUSTERING", "localhost")).Clustering);
+    }
+
+    [Fact]
     public void Mongo_clustering_with_its_ids_and_advertised_ip_is_read()
     {
         var settings = Load(
