@@ -66,9 +66,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
 
     internal static Dictionary<string, string?> ClusterEnvironment(string mongoUrl, string database, string clusterId)
     {
-        var environment = SiloProcess.Environment(Path.Combine(Path.GetTempPath(), "crm-e2e-unused-" + Guid.NewGuid().ToString("N")));
-        environment["MONGO_URL"] = mongoUrl;
-        environment["DB_NAME"] = database;
+        var environment = SiloProcess.MongoEnvironment(mongoUrl, database);
         environment["CLUSTERING"] = "mongo";
         environment["CLUSTER_ID"] = clusterId;
         environment["ADVERTISED_IP"] = "127.0.0.1";

@@ -14,10 +14,7 @@ public sealed class MongoProcessTests
     private static async Task<Dictionary<string, string?>> MongoEnvironmentAsync(string connectionString, string database)
     {
         await Task.CompletedTask;
-        var environment = SiloProcess.Environment(Path.Combine(Path.GetTempPath(), "crm-e2e-unused-" + Guid.NewGuid().ToString("N")));
-        environment["MONGO_URL"] = connectionString;
-        environment["DB_NAME"] = database;
-        return environment;
+        return SiloProcess.MongoEnvironment(connectionString, database);
     }
 
     [Fact]

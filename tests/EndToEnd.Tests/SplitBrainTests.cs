@@ -8,13 +8,7 @@ namespace CrmChatbot.EndToEnd.Tests;
 /// <summary>Silos on one MongoDB database always form one cluster: by default, and by refusing when they would not.</summary>
 public sealed class SplitBrainTests
 {
-    private static Dictionary<string, string?> OnlyMongoUrl(string url, string database)
-    {
-        var environment = SiloProcess.Environment(Path.Combine(Path.GetTempPath(), "crm-e2e-unused-" + Guid.NewGuid().ToString("N")));
-        environment["MONGO_URL"] = url;
-        environment["DB_NAME"] = database;
-        return environment;
-    }
+    private static Dictionary<string, string?> OnlyMongoUrl(string url, string database) => SiloProcess.MongoEnvironment(url, database);
 
     [Fact]
     public async Task Three_silos_started_with_only_MONGO_URL_form_one_cluster_with_single_activations()

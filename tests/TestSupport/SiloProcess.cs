@@ -73,6 +73,15 @@ public sealed partial class SiloProcess : IAsyncDisposable
         ["ADMIN_PASSWORD"] = AdminPassword,
     };
 
+    /// <summary><see cref="Environment"/> on MongoDB database <paramref name="database"/> (no data directory in use).</summary>
+    public static Dictionary<string, string?> MongoEnvironment(string mongoUrl, string database)
+    {
+        var environment = Environment(Path.Combine(Path.GetTempPath(), "crm-e2e-unused-" + Guid.NewGuid().ToString("N")));
+        environment["MONGO_URL"] = mongoUrl;
+        environment["DB_NAME"] = database;
+        return environment;
+    }
+
     public static SiloProcess Start(IReadOnlyDictionary<string, string?> environment, params string[] arguments)
     {
         var silo = new SiloProcess(environment, arguments);
