@@ -105,7 +105,7 @@ public sealed class AccessRulesTests(AccessWorld world, ITestOutputHelper output
 
                     foreach (var (own, cellExpected) in Targets(cell))
                     {
-                        var what = $"{rule.Key} as {role} ({(own ? "own" : "someone else's")} record)";
+                        var what = $"{rule.Key} as {role}{(method.GetParameters().Length == 0 ? "" : own ? " (own record)" : " (someone else's record)")}";
                         // A hub call is allowed or refused: 'own' means someone else's session is refused.
                         var expected = cellExpected is "allow" or "refused" ? cellExpected : cell.Text == "own" ? "refused" : null;
                         if (expected is null)
@@ -232,6 +232,7 @@ public sealed class AccessRulesTests(AccessWorld world, ITestOutputHelper output
         using (response)
         {
             var status = (int)response.StatusCode;
+            output.WriteLine($"{what}: {status} (expected {expected})");
             var allowedAndGot = expected == "allow" && status is not (401 or 403) && !(hasRecord && status == 404);
             if (status < 500 && (allowedAndGot || status.ToString(System.Globalization.CultureInfo.InvariantCulture) == expected))
             {
