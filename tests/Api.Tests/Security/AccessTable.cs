@@ -197,11 +197,8 @@ public static class AccessTable
             .Distinct()
             .Order(StringComparer.Ordinal);
 
-    public static string Normalize(string route)
-    {
-        route = "/" + route.Trim('/');
-        return route;
-    }
+    /// <summary><c>/api/leads/</c> (a group's root) is written <c>/api/leads</c> in the table.</summary>
+    public static string Normalize(string route) => "/" + route.Trim('/');
 
     /// <summary>What is wrong between the table and the service: unruled operations, stale and duplicate rows.</summary>
     public static List<string> Compare(IReadOnlyList<AccessRule> rules, IEnumerable<MappedOperation> mapped)

@@ -43,8 +43,8 @@ public sealed partial class AccessWorld : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _users[AccessRole.Admin] = ("", await Factory.AdminTokenAsync());
-        _users[AccessRole.Admin] = (await UserIdAsync(_users[AccessRole.Admin].Token), _users[AccessRole.Admin].Token);
+        var adminToken = await Factory.AdminTokenAsync();
+        _users[AccessRole.Admin] = (await UserIdAsync(adminToken), adminToken);
         _users[AccessRole.Agent] = await Factory.CreateUserAsync("agent");
         _users[AccessRole.Client] = await Factory.CreateUserAsync("client");
         OtherClient = await Factory.CreateUserAsync("client");
