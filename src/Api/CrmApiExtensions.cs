@@ -11,6 +11,7 @@ using CrmChatbot.Api.Http;
 using CrmChatbot.Api.Leads;
 using CrmChatbot.Api.Tickets;
 using CrmChatbot.Api.Meetings;
+using CrmChatbot.Api.Observability;
 using CrmChatbot.Api.OpenApi;
 using CrmChatbot.Api.Users;
 using Microsoft.AspNetCore.Builder;
@@ -47,6 +48,7 @@ public static class CrmApiExtensions
         services.AddCrmOpenApi();
         services.AddCrmHealthChecks();
         services.AddCrmChat();
+        services.AddCrmObservability(settings);
         services.AddCors(options => options.AddPolicy(CorsPolicy, policy =>
         {
             if (settings.CorsOrigins.Contains("*"))
@@ -73,6 +75,7 @@ public static class CrmApiExtensions
 
     public static WebApplication MapCrmApi(this WebApplication app)
     {
+        app.UseCrmMetricsPort(app.Services.GetRequiredService<CrmSettings>());
         app.UseExceptionHandler(handler => handler.Run(WriteUnhandledAsync));
         app.UseStatusCodePages();
         app.UseCors(CorsPolicy);
@@ -92,6 +95,7 @@ public static class CrmApiExtensions
         app.MapChatEndpoints();
         app.MapChatWidget();
         app.MapAdminEndpoints(app.Services.GetRequiredService<CrmSettings>());
+        app.MapCrmMetrics();
         return app;
     }
 

@@ -96,7 +96,8 @@ leaseGuard?.KeepRenewing(app.Lifetime, logger);
 
 // The bound address, not the configured one: with PORT=0 the system picks the port (tests read it here).
 logger.LogInformation(
-    "CrmChatbot is serving {Urls} (docs: /docs), store: {Store}", string.Join(", ", app.Urls),
+    "CrmChatbot is serving {Urls} (docs: /docs), store: {Store}",
+    string.Join(", ", app.Urls.Where(url => settings.Telemetry.MetricsPort is not { } metrics || !url.EndsWith($":{metrics}", StringComparison.Ordinal))),
     settings.MongoUrl is null ? settings.DataDir : "MongoDB " + settings.DbName);
 await app.WaitForShutdownAsync();
 if (leaseGuard is not null)

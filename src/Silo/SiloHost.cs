@@ -21,7 +21,21 @@ public static class SiloHost
 {
     public static void AddCrmSilo(this WebApplicationBuilder builder, CrmSettings settings)
     {
-        builder.WebHost.UseUrls($"http://{settings.Host}:{settings.Port}");
+        builder.WebHost.UseUrls(settings.Telemetry.MetricsPort is { } metricsPort
+            ? [$"http://{settings.Host}:{settings.Port}", $"http://{settings.Host}:{metricsPort}"]
+            : [$"http://{settings.Host}:{settings.Port}"]);
+        if (settings.Telemetry.LogFormat == LogFormat.Json)
+        {
+            // One JSON object per line; scopes carry the request's TraceId and SpanId.
+            builder.Logging.ClearProviders();
+            builder.Logging.AddJsonConsole(options =>
+            {
+                options.IncludeScopes = true;
+                options.UseUtcTimestamp = true;
+                options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            });
+        }
+
         // Kestrel enforces the body limit too, for requests that do not go through JsonBody.
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = JsonBody.MaxBytes);
 
@@ -37,6 +51,12 @@ public static class SiloHost
 
         builder.UseOrleans(silo =>
         {
+            if (settings.Telemetry.OtlpEndpoint is not null)
+            {
+                // Grain calls become spans in the request's trace (see Api/Observability).
+                silo.AddActivityPropagation();
+            }
+
             if (settings.Clustering == ClusteringMode.Mongo)
             {
                 silo.Configure<ClusterOptions>(options =>

@@ -7,7 +7,7 @@ namespace CrmChatbot.Silo;
 
 /// <summary>
 /// Start-up failures an operator can fix, as one line naming the setting: a port another process holds
-/// (PORT, SILO_PORT, GATEWAY_PORT) or one this user may not bind.
+/// (PORT, METRICS_PORT, SILO_PORT, GATEWAY_PORT) or one this user may not bind.
 /// </summary>
 public static class StartupFailures
 {
@@ -52,13 +52,14 @@ public static class StartupFailures
         // Kestrel says "Failed to bind to address http://host:port"; Orleans' listeners do not name their
         // port, so the one that cannot be bound now (this process has let go of its own) is the culprit.
         var endpoints = Endpoints(settings).ToList();
-        var http = endpoints[0];
-        if (chain.Any(e => e is IOException && e.Message.Contains("Failed to bind to address", StringComparison.Ordinal)))
+        var http = endpoints.Where(e => e.Name is "PORT" or "METRICS_PORT").ToList();
+        if (chain.FirstOrDefault(e => e is IOException && e.Message.Contains("Failed to bind to address", StringComparison.Ordinal)) is { } kestrel)
         {
-            return Line(http.Name, http.Port, http.Address, problem.Value);
+            var (name, address, port) = http.FirstOrDefault(e => kestrel.Message.Contains($":{e.Port}:", StringComparison.Ordinal), http[0]);
+            return Line(name, port, address, problem.Value);
         }
 
-        foreach (var (name, address, port) in endpoints.Skip(1))
+        foreach (var (name, address, port) in endpoints.Except(http))
         {
             if (BindProblem(address, port) is { } now)
             {
@@ -72,6 +73,11 @@ public static class StartupFailures
     private static IEnumerable<(string Name, IPAddress Address, int Port)> Endpoints(CrmSettings settings)
     {
         yield return ("PORT", HttpAddress(settings.Host), settings.Port);
+        if (settings.Telemetry.MetricsPort is { } metricsPort)
+        {
+            yield return ("METRICS_PORT", HttpAddress(settings.Host), metricsPort);
+        }
+
         // Mongo clustering listens on every interface; a single silo on loopback (see SiloHost).
         var orleans = settings.Clustering == ClusteringMode.Mongo ? IPAddress.Any : IPAddress.Loopback;
         yield return ("SILO_PORT", orleans, settings.SiloPort);

@@ -89,6 +89,9 @@ public sealed partial record CrmSettings
     /// <summary>How long a graceful stop may take (drain, in-flight requests, leaving the cluster) before it is forced (SHUTDOWN_TIMEOUT_SECONDS).</summary>
     public int ShutdownTimeoutSeconds { get; init; } = 30;
 
+    /// <summary>Traces, metrics and log format (OTEL_EXPORTER_OTLP_ENDPOINT, METRICS_PORT, LOG_FORMAT).</summary>
+    public TelemetrySettings Telemetry { get; init; } = new();
+
     /// <summary>Whether the admin-only Orleans dashboard runs at /dashboard (DASHBOARD_ENABLED, default true).</summary>
     public bool DashboardEnabled { get; init; } = true;
     /// <summary>Idle time after which a grain is deactivated (GRAIN_COLLECTION_AGE_SECONDS); null = the Orleans default (15 min).</summary>
@@ -181,6 +184,7 @@ public sealed partial record CrmSettings
 
         return new CrmSettings
         {
+            Telemetry = TelemetrySettings.Load(name => Optional(config, name), (name, fallback, min, max) => Int(config, name, fallback, min, max)),
             Clustering = clustering,
             ClusterId = Identifier(config, "CLUSTER_ID", "crm"),
             ServiceId = Identifier(config, "SERVICE_ID", "crm-chatbot"),

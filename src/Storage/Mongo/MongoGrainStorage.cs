@@ -1,3 +1,4 @@
+using CrmChatbot.Common;
 using CrmChatbot.Storage.Queries;
 using MongoDB.Bson;
 using MongoDB.Driver;
@@ -100,6 +101,7 @@ public sealed class MongoGrainStorage : IGrainStorage
 
         grainState.ETag = newETag;
         grainState.RecordExists = true;
+        CrmDiagnostics.StoreWrites.Add(1, new KeyValuePair<string, object?>("store", "mongodb"));
     }
 
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)

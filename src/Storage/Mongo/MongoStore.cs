@@ -86,7 +86,26 @@ public sealed class MongoStore : IDisposable
     public Task<T> RunAsync<T>(string what, Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        return MongoFailures.RunAsync(Description, what, Options.OperationTimeout, operation, cancellationToken);
+        return CrmDiagnostics.Activities.HasListeners()
+            ? TracedAsync(what, operation, cancellationToken)
+            : MongoFailures.RunAsync(Description, what, Options.OperationTimeout, operation, cancellationToken);
+    }
+
+    // An async method, so the span is Activity.Current only inside it, never for the caller after it returns.
+    private async Task<T> TracedAsync<T>(string what, Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
+    {
+        // Span names stay low-cardinality ("mongodb write"); the full description (with ids) is a tag.
+        using var activity = CrmDiagnostics.StartStoreActivity("mongodb", what.Split(' ', 2)[0]);
+        activity?.SetTag("crm.store.operation", what);
+        try
+        {
+            return await MongoFailures.RunAsync(Description, what, Options.OperationTimeout, operation, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.GetType().Name);
+            throw;
+        }
     }
 
     public Task RunAsync(string what, Func<CancellationToken, Task> operation, CancellationToken cancellationToken = default)

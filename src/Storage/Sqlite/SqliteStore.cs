@@ -1,3 +1,4 @@
+using CrmChatbot.Common;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
@@ -116,6 +117,7 @@ public sealed class SqliteStore : IDisposable
     public T Read<T>(Func<SqliteSession, T> read)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        using var activity = CrmDiagnostics.StartStoreActivity("sqlite", "read");
         if (_memoryGate is not null)
         {
             lock (_memoryGate)

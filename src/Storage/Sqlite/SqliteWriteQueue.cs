@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using CrmChatbot.Common;
+
 namespace CrmChatbot.Storage.Sqlite;
 
 /// <summary>
@@ -64,8 +67,28 @@ public sealed class SqliteWriteQueue : IDisposable
     public Task<T> RunAsync<T>(Func<SqliteSession, T> write, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(write);
+        return CrmDiagnostics.Activities.HasListeners() ? TracedAsync(write, cancellationToken) : Queue(write, cancellationToken);
+    }
+
+    private Task<T> Queue<T>(Func<SqliteSession, T> write, CancellationToken cancellationToken)
+    {
         var item = new Write<T>(write);
         return _room.Wait(0) ? Enqueue(item) : EnqueueWhenRoomAsync(item, cancellationToken);
+    }
+
+    // An async method, so the span is Activity.Current only inside it, never for the caller after it returns.
+    private async Task<T> TracedAsync<T>(Func<SqliteSession, T> write, CancellationToken cancellationToken)
+    {
+        using var activity = CrmDiagnostics.StartStoreActivity("sqlite", "write");
+        try
+        {
+            return await Queue(write, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
+            throw;
+        }
     }
 
     /// <summary>Stops taking writes, runs every write already queued, then stops the writer thread.</summary>
@@ -102,6 +125,7 @@ public sealed class SqliteWriteQueue : IDisposable
             if (!_closed)
             {
                 _queue.Enqueue(item);
+                CrmDiagnostics.StoreWriteQueueDepth.Add(1);
                 if (_queue.Count == 1)
                 {
                     Monitor.Pulse(_gate);
@@ -139,6 +163,7 @@ public sealed class SqliteWriteQueue : IDisposable
             }
 
             _room.Release(batch.Count);
+            CrmDiagnostics.StoreWriteQueueDepth.Add(-batch.Count);
             _exclusive(() => RunBatch(batch));
             batch.Clear();
         }
@@ -147,6 +172,7 @@ public sealed class SqliteWriteQueue : IDisposable
     private void RunBatch(List<Write> batch)
     {
         var failed = new bool[batch.Count];
+        var started = Stopwatch.GetTimestamp();
         try
         {
             _session.Execute("BEGIN IMMEDIATE");
@@ -217,6 +243,8 @@ public sealed class SqliteWriteQueue : IDisposable
 
         Interlocked.Increment(ref _transactions);
         Interlocked.Add(ref _writes, committed);
+        CrmDiagnostics.StoreCommitDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        CrmDiagnostics.StoreWrites.Add(committed, new KeyValuePair<string, object?>("store", "sqlite"));
     }
 
     private bool InTransaction() => !_session.Connection.Handle!.IsInvalid && SQLitePCL.raw.sqlite3_get_autocommit(_session.Connection.Handle) == 0;
