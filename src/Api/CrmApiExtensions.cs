@@ -46,7 +46,7 @@ public static class CrmApiExtensions
         services.AddCrmAuth();
         services.AddCrmOpenApi();
         services.AddCrmHealthChecks();
-        services.AddCrmChat();
+        services.AddCrmChat(settings);
         services.AddCors(options => options.AddPolicy(CorsPolicy, policy =>
         {
             if (settings.CorsOrigins.Contains("*"))
@@ -78,6 +78,7 @@ public static class CrmApiExtensions
         app.UseCors(CorsPolicy);
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter(); // endpoint policies only (e.g. chat session starts per address)
         app.UseMiddleware<QueryStringGuard>();
         app.UseMiddleware<IdempotencyMiddleware>();
 
