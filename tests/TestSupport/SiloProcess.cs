@@ -60,6 +60,9 @@ public sealed class SiloProcess : IAsyncDisposable
         ["JWT_SECRET_KEY"] = "end-to-end-signing-key-0123456789-abcdefghij",
         ["ADMIN_EMAIL"] = AdminEmail,
         ["ADMIN_PASSWORD"] = AdminPassword,
+        // Every test talks from 127.0.0.1 and some start many chats: the chat limits have their own tests.
+        ["CHAT_SESSIONS_PER_HOUR_PER_ADDRESS"] = "1000000",
+        ["CHAT_MESSAGES_PER_MINUTE"] = "100000",
     };
 
     public static SiloProcess Start(IReadOnlyDictionary<string, string?> environment, params string[] arguments)
