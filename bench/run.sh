@@ -68,7 +68,8 @@ PORT=$(free_port); BASELINE_PORT=$(free_port); SILO_PORT=$(free_port); GATEWAY_P
 ADMIN_EMAIL=bench-admin@example.com
 ADMIN_PASSWORD=bench-password-123
 export ASPNETCORE_ENVIRONMENT=Production JWT_SECRET_KEY="bench-fixed-signing-key-0123456789abcdefghij" \
-  ACCESS_TOKEN_EXPIRE_MINUTES=240 HOST=127.0.0.1
+  ACCESS_TOKEN_EXPIRE_MINUTES=240 HOST=127.0.0.1 \
+  CHAT_SESSIONS_PER_HOUR_PER_ADDRESS=1000000 CHAT_MESSAGES_PER_MINUTE=100000 # one address, 256 sessions, wrk-speed turns
 SILO_PID=""; BASELINE_PID=""
 cleanup() {
   [[ -n $BASELINE_PID ]] && kill "$BASELINE_PID" 2>/dev/null || true

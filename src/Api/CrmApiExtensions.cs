@@ -47,7 +47,7 @@ public static class CrmApiExtensions
         services.AddCrmAuth();
         services.AddCrmOpenApi();
         services.AddCrmHealthChecks();
-        services.AddCrmChat();
+        services.AddCrmChat(settings);
         services.AddCrmObservability(settings);
         services.AddCors(options => options.AddPolicy(CorsPolicy, policy =>
         {
@@ -81,6 +81,7 @@ public static class CrmApiExtensions
         app.UseCors(CorsPolicy);
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter(); // endpoint policies only (e.g. chat session starts per address)
         app.UseMiddleware<QueryStringGuard>();
         app.UseMiddleware<IdempotencyMiddleware>();
 

@@ -115,13 +115,19 @@ public static class SiloHost
                 options.FirstResponse = settings.TicketSla.FirstResponse;
                 options.Resolution = settings.TicketSla.Resolution;
             });
-            silo.Services.Configure<CrmChatbot.Chat.ChatSessionOptions>(options => options.IdleTimeout = TimeSpan.FromMinutes(settings.ChatIdleMinutes));
+            silo.Services.Configure<CrmChatbot.Chat.ChatSessionOptions>(options =>
+            {
+                options.IdleTimeout = TimeSpan.FromMinutes(settings.ChatIdleMinutes);
+                options.MessagesPerMinute = settings.ChatMessagesPerMinute;
+            });
             silo.Services.Configure<MeetingOptions>(options => options.ReminderOffset = TimeSpan.FromMinutes(settings.MeetingReminderMinutes));
             silo.Services.AddCrmChat(options =>
             {
                 options.FaqPath = settings.ChatFaqPath ?? options.FaqPath;
                 options.BotOwnerUserId = settings.ChatBotOwnerUserId;
                 options.Llm = settings.ChatLlm;
+                options.AnonymousMaxLeads = settings.ChatAnonMaxLeads;
+                options.AnonymousMaxMeetings = settings.ChatAnonMaxMeetings;
             });
             silo.Services.Configure<LoginThrottleOptions>(options =>
             {

@@ -45,6 +45,9 @@ public sealed class CrmApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("GATEWAY_PORT", TestPorts.Reserve().ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("LOGIN_MAX_FAILURES", "3");
         builder.UseSetting("CORS_ORIGINS", "https://app.example.com");
+        // Every test client shares one address and many tests start chats: the chat limits have their own tests.
+        builder.UseSetting("CHAT_SESSIONS_PER_HOUR_PER_ADDRESS", "1000000");
+        builder.UseSetting("CHAT_MESSAGES_PER_MINUTE", "100000");
         // A stand-in assistant for chat tests; TryAdd, so the real one wins once it is registered.
         builder.ConfigureTestServices(services => services.TryAddSingleton<CrmChatbot.Chat.Dialogue.IDialogueManager, CrmChatbot.Chat.Sessions.Testing.EchoDialogueManager>());
     }

@@ -47,6 +47,8 @@ public sealed class ClusterFixture : IAsyncLifetime
             // Each silo's live chat clients, recorded (the API's SignalR hub in production).
             siloBuilder.Services.AddSingleton<CrmChatbot.Chat.IChatLiveClients, Chat.Broadcast.RecordingChatLiveClients>();
             siloBuilder.Services.TryAddSingleton<CrmChatbot.Chat.Dialogue.IDialogueManager, CrmChatbot.Chat.Sessions.Testing.EchoDialogueManager>(); // the real assistant wins when registered
+            // Long conversations are tested here; the per-minute limit has its own tests (rules and HTTP).
+            siloBuilder.Services.Configure<CrmChatbot.Chat.ChatSessionOptions>(o => o.MessagesPerMinute = 100_000);
             siloBuilder.Services.Configure<LoginThrottleOptions>(o =>
             {
                 o.MaxFailures = 3;

@@ -71,6 +71,9 @@ public sealed partial class SiloProcess : IAsyncDisposable
         ["JWT_SECRET_KEY"] = "end-to-end-signing-key-0123456789-abcdefghij",
         ["ADMIN_EMAIL"] = AdminEmail,
         ["ADMIN_PASSWORD"] = AdminPassword,
+        // Every test talks from 127.0.0.1 and some start many chats: the chat limits have their own tests.
+        ["CHAT_SESSIONS_PER_HOUR_PER_ADDRESS"] = "1000000",
+        ["CHAT_MESSAGES_PER_MINUTE"] = "100000",
     };
 
     /// <summary><see cref="Environment"/> on MongoDB database <paramref name="database"/> (no data directory in use).</summary>

@@ -1,6 +1,9 @@
+using System.Globalization;
 using System.Security.Claims;
 using System.Security.Cryptography;
+using System.Threading.RateLimiting;
 using CrmChatbot.Api.Auth;
+using CrmChatbot.Api.Configuration;
 using CrmChatbot.Api.Http;
 using CrmChatbot.Api.OpenApi;
 using CrmChatbot.Chat;
@@ -9,6 +12,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -39,11 +43,19 @@ public static class ChatEndpoints
     public const string TokenHeader = "X-Chat-Token";
     public const string HubPath = "/hubs/chat";
 
-    /// <summary>SignalR with snake_case payloads, and this process's hub as the live clients every chat broadcast reaches.</summary>
-    public static IServiceCollection AddCrmChat(this IServiceCollection services)
+    /// <summary>The rate-limiter policy of session creation: CHAT_SESSIONS_PER_HOUR_PER_ADDRESS per client address.</summary>
+    public const string SessionsPerAddressPolicy = "chat-sessions-per-address";
+
+    /// <summary>
+    /// SignalR with snake_case payloads, this process's hub as the live clients every chat broadcast reaches, and
+    /// the per-address limit on starting sessions.
+    /// </summary>
+    public static IServiceCollection AddCrmChat(this IServiceCollection services, CrmSettings settings)
     {
+        ArgumentNullException.ThrowIfNull(settings);
         services.AddSignalR().AddJsonProtocol(options => CrmApiExtensions.Configure(options.PayloadSerializerOptions));
         services.AddSingleton<IChatLiveClients, HubChatNotifier>();
+        services.AddRateLimiter(options => options.AddPolicy(SessionsPerAddressPolicy, new SessionsPerAddress(settings.ChatSessionsPerHourPerAddress)));
         return services;
     }
 
@@ -54,16 +66,19 @@ public static class ChatEndpoints
 
         // Not replayable: the response carries a visitor's secret token (a retry just opens another session).
         group.MapPost("/", StartAsync).WithName("Chat_StartSession").AcceptsJson<StartChatRequest>().WithMetadata(new IdempotencyExempt())
-            .WithSummary("Start a chat session (anyone). Without a bearer token it is a visitor session: keep session_token and send it as X-Chat-Token");
+            .RequireRateLimiting(SessionsPerAddressPolicy)
+            .WithSummary("Start a chat session (anyone). Without a bearer token it is a visitor session: keep session_token and send it as X-Chat-Token. 429 with Retry-After past CHAT_SESSIONS_PER_HOUR_PER_ADDRESS")
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         group.MapGet("/", ListAsync).WithName("Chat_ListSessions").RequireAuthorization()
             .WithSummary("List chat sessions, newest activity first (staff: all, filter by status and assigned_agent_id; clients: their own)")
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapGet("/{id}", GetAsync).WithName("Chat_GetSession").WithSummary("A session with its transcript (owner or staff)")
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/{id}/messages", SendAsync).WithName("Chat_SendMessage").AcceptsJson<ChatTextRequest>()
-            .WithSummary("Send a message (owner): the assistant answers, or, while an agent has the session, it is passed to the agent (reply null)")
+            .WithSummary("Send a message (owner): the assistant answers, or, while an agent has the session, it is passed to the agent (reply null). 429 with Retry-After past CHAT_MESSAGES_PER_MINUTE")
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         group.MapPost("/{id}/assign", AssignAsync).WithName("Chat_AssignSession").RequireAuthorization(Policies.Staff)
             .WithSummary("Take the session (staff): it goes to with_agent. 409 if another agent has it, unless admin")
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -196,7 +211,12 @@ public static class ChatEndpoints
         var result = await grains.GetGrain<IChatSessionGrain>(id).SendAsync(caller, body.Value!);
         if (!result.IsSuccess)
         {
-            return Problems.From(result.Error!);
+            if (result.Error!.RetryAfterSeconds is { } wait)
+            {
+                request.HttpContext.Response.Headers.RetryAfter = wait.ToString(CultureInfo.InvariantCulture);
+            }
+
+            return Problems.From(result.Error);
         }
 
         var turn = result.Value!;
@@ -315,4 +335,27 @@ public static class ChatEndpoints
 
     private static string Base64Url(byte[] bytes) =>
         Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    /// <summary>
+    /// A fixed one-hour window of session starts per client address (<see cref="ConnectionInfo.RemoteIpAddress"/>, which
+    /// forwarded-headers handling sets behind a trusted proxy). Its own rejection: 429 problem+json with Retry-After.
+    /// </summary>
+    private sealed class SessionsPerAddress(int perHour) : IRateLimiterPolicy<string>
+    {
+        private static readonly TimeSpan Window = TimeSpan.FromHours(1);
+
+        public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected { get; } = async (context, cancellationToken) =>
+        {
+            var http = context.HttpContext;
+            var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : Window;
+            http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            await TypedResults.Problem($"Too many chat sessions started from this address: at most {perHour} per hour. Please try again later.",
+                statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests").ExecuteAsync(http);
+        };
+
+        public RateLimitPartition<string> GetPartition(HttpContext httpContext) => RateLimitPartition.GetFixedWindowLimiter(
+            httpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+            _ => new FixedWindowRateLimiterOptions { PermitLimit = perHour, Window = Window, QueueLimit = 0, AutoReplenishment = true });
+    }
 }

@@ -59,6 +59,18 @@ public sealed partial record CrmSettings
     /// <summary>Staff user organizing meetings the chat assistant books (CHAT_BOT_OWNER_USER_ID); null = first active admin.</summary>
     public string? ChatBotOwnerUserId { get; init; }
 
+    /// <summary>Chat sessions one client address may start per hour (CHAT_SESSIONS_PER_HOUR_PER_ADDRESS); more get 429.</summary>
+    public int ChatSessionsPerHourPerAddress { get; init; } = 20;
+
+    /// <summary>Messages the owner may send per minute in one chat session (CHAT_MESSAGES_PER_MINUTE); more get 429.</summary>
+    public int ChatMessagesPerMinute { get; init; } = 20;
+
+    /// <summary>Leads one anonymous chat session may create (CHAT_ANON_MAX_LEADS).</summary>
+    public int ChatAnonMaxLeads { get; init; } = 1;
+
+    /// <summary>Meetings one anonymous chat session may book (CHAT_ANON_MAX_MEETINGS).</summary>
+    public int ChatAnonMaxMeetings { get; init; } = 1;
+
     /// <summary>The chat assistant's optional language model (CHAT_LLM_*); null = off. Holds the API key: never log it.</summary>
     public CrmChatbot.Chat.Llm.LlmSettings? ChatLlm { get; init; }
 
@@ -224,6 +236,10 @@ public sealed partial record CrmSettings
             ChatFaqPath = chatFaqPath is null ? null : Path.GetFullPath(chatFaqPath),
             ChatBotOwnerUserId = Optional(config, "CHAT_BOT_OWNER_USER_ID"),
             ChatLlm = chatLlm,
+            ChatSessionsPerHourPerAddress = Int(config, "CHAT_SESSIONS_PER_HOUR_PER_ADDRESS", 20, 1, 1_000_000),
+            ChatMessagesPerMinute = Int(config, "CHAT_MESSAGES_PER_MINUTE", 20, 1, 100_000),
+            ChatAnonMaxLeads = Int(config, "CHAT_ANON_MAX_LEADS", 1, 0, 100),
+            ChatAnonMaxMeetings = Int(config, "CHAT_ANON_MAX_MEETINGS", 1, 0, 100),
             DashboardEnabled = Bool(config, "DASHBOARD_ENABLED", true),
         };
     }

@@ -72,6 +72,12 @@ public sealed class ChatSessionState
     [Id(15)] public DateTime? ClosedAt { get; set; }
     [Id(16)] public string? OwnerEmail { get; set; }
 
+    /// <summary>Start of the current one-minute window of the owner's messages (the per-session message limit).</summary>
+    [Id(17)] public DateTime MessageWindowStart { get; set; }
+
+    /// <summary>Owner messages accepted since <see cref="MessageWindowStart"/>.</summary>
+    [Id(18)] public int MessagesInWindow { get; set; }
+
     public ChatSessionState Copy() => new()
     {
         Version = Version,
@@ -91,6 +97,8 @@ public sealed class ChatSessionState
         LastActivityAt = LastActivityAt,
         ClosedAt = ClosedAt,
         OwnerEmail = OwnerEmail,
+        MessageWindowStart = MessageWindowStart,
+        MessagesInWindow = MessagesInWindow,
     };
 
     /// <summary>The session as the API shows it; <paramref name="earlier"/> is the archived start of the transcript.</summary>
@@ -169,4 +177,7 @@ public static class ChatStorage
 public sealed class ChatSessionOptions
 {
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(60);
+
+    /// <summary>Messages the owner may send per minute in one session (CHAT_MESSAGES_PER_MINUTE); more are refused (429).</summary>
+    public int MessagesPerMinute { get; set; } = 20;
 }

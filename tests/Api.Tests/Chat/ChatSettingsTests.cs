@@ -26,4 +26,24 @@ public class ChatSettingsTests
         var error = Assert.Throws<SettingsException>(() => Load(("CHAT_IDLE_MINUTES", value)));
         Assert.StartsWith("CHAT_IDLE_MINUTES", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Chat_limits_have_defaults_for_real_use_and_are_configurable()
+    {
+        var defaults = Load();
+        Assert.Equal((20, 20, 1, 1), (defaults.ChatSessionsPerHourPerAddress, defaults.ChatMessagesPerMinute, defaults.ChatAnonMaxLeads, defaults.ChatAnonMaxMeetings));
+        var set = Load(("CHAT_SESSIONS_PER_HOUR_PER_ADDRESS", "100"), ("CHAT_MESSAGES_PER_MINUTE", "5"), ("CHAT_ANON_MAX_LEADS", "0"), ("CHAT_ANON_MAX_MEETINGS", "3"));
+        Assert.Equal((100, 5, 0, 3), (set.ChatSessionsPerHourPerAddress, set.ChatMessagesPerMinute, set.ChatAnonMaxLeads, set.ChatAnonMaxMeetings));
+    }
+
+    [Theory]
+    [InlineData("CHAT_SESSIONS_PER_HOUR_PER_ADDRESS", "0")]
+    [InlineData("CHAT_MESSAGES_PER_MINUTE", "many")]
+    [InlineData("CHAT_ANON_MAX_LEADS", "-1")]
+    [InlineData("CHAT_ANON_MAX_MEETINGS", "101")]
+    public void A_bad_chat_limit_stops_start_up_naming_the_variable(string name, string value)
+    {
+        var error = Assert.Throws<SettingsException>(() => Load((name, value)));
+        Assert.StartsWith(name, error.Message, StringComparison.Ordinal);
+    }
 }

@@ -20,6 +20,12 @@ public sealed class ChatOptions
     /// <summary>Length of a booked meeting when the user names none.</summary>
     public int DefaultMeetingMinutes { get; set; } = 30;
 
+    /// <summary>Leads an anonymous visitor's session may create (CHAT_ANON_MAX_LEADS); signed-in users have no such cap.</summary>
+    public int AnonymousMaxLeads { get; set; } = 1;
+
+    /// <summary>Meetings an anonymous visitor's session may book (CHAT_ANON_MAX_MEETINGS).</summary>
+    public int AnonymousMaxMeetings { get; set; } = 1;
+
     /// <summary>The optional language model (CHAT_LLM_*); null (default) = the deterministic assistant alone.</summary>
     public LlmSettings? Llm { get; set; }
 }

@@ -31,6 +31,15 @@ public sealed class DialogueState
     /// <summary>A human was requested in this conversation.</summary>
     [Id(8)] public bool HandoffRequested { get; set; }
 
+    /// <summary>
+    /// Leads this conversation created itself, oldest first: the only leads a visitor's session may act for.
+    /// Written by <see cref="ChatTools"/> only; a lead matched by email or phone is never added.
+    /// </summary>
+    [Id(9)] public List<string> OwnedLeadIds { get; set; } = [];
+
+    /// <summary>Meetings this conversation booked (ChatTools only): with <see cref="OwnedLeadIds"/>, what a visitor may list or cancel.</summary>
+    [Id(10)] public List<string> OwnedMeetingIds { get; set; } = [];
+
     /// <summary>A deep copy: the manager never changes the state it was given.</summary>
     public DialogueState Copy() => new()
     {
@@ -43,6 +52,8 @@ public sealed class DialogueState
         Created = new Dictionary<string, string>(Created, StringComparer.Ordinal),
         HandoffOffered = HandoffOffered,
         HandoffRequested = HandoffRequested,
+        OwnedLeadIds = [.. OwnedLeadIds],
+        OwnedMeetingIds = [.. OwnedMeetingIds],
     };
 
     /// <summary>True when <paramref name="other"/> remembers exactly the same (a turn that changed nothing need not be stored).</summary>
@@ -55,7 +66,9 @@ public sealed class DialogueState
         TimeZone == other.TimeZone &&
         SameEntries(Created, other.Created) &&
         HandoffOffered == other.HandoffOffered &&
-        HandoffRequested == other.HandoffRequested;
+        HandoffRequested == other.HandoffRequested &&
+        OwnedLeadIds.SequenceEqual(other.OwnedLeadIds, StringComparer.Ordinal) &&
+        OwnedMeetingIds.SequenceEqual(other.OwnedMeetingIds, StringComparer.Ordinal);
 
     private static bool SameEntries(Dictionary<string, string> a, Dictionary<string, string> b) =>
         a.Count == b.Count && a.All(x => b.TryGetValue(x.Key, out var value) && value == x.Value);
@@ -73,8 +86,11 @@ public sealed class DialogueState
 /// <summary>Types of <see cref="DialogueAction"/>.</summary>
 public static class DialogueActions
 {
+    /// <summary>
+    /// A lead was recorded for this conversation. Also when its contact matched an existing lead: then the new lead
+    /// is flagged for staff as a possible duplicate, and the visitor is told nothing about the other one.
+    /// </summary>
     public const string LeadCreated = "lead_created";
-    public const string LeadExists = "lead_exists";
     public const string TicketCreated = "ticket_created";
     public const string MeetingBooked = "meeting_booked";
     public const string MeetingCancelled = "meeting_cancelled";

@@ -220,6 +220,12 @@ public sealed partial class DialogueManager(
                 break;
         }
 
+        if (VisitorLimit(turn, intent) is { } limit)
+        {
+            SayLimit(turn, limit);
+            return;
+        }
+
         state.PendingIntent = intent;
         if (intent is Intent.CreateLead or Intent.BookMeeting && user.IsSignedIn)
         {
@@ -285,7 +291,7 @@ public sealed partial class DialogueManager(
             case Intent.CreateLead:
                 return First(LeadSlots);
             case Intent.BookMeeting:
-                var contact = turn.User.IsSignedIn || turn.State.Created.ContainsKey("lead") ? null : First(SlotKeys.Name, SlotKeys.Email);
+                var contact = turn.User.IsSignedIn || turn.Principal.OwnLeadId is not null ? null : First(SlotKeys.Name, SlotKeys.Email);
                 return contact ?? First(SlotKeys.Start);
             case Intent.OpenTicket:
                 return First(SlotKeys.Description);
@@ -366,21 +372,20 @@ public sealed partial class DialogueManager(
         }
 
         turn.State.ClearTask();
-        turn.Say(turn.Actions[^1].Type == DialogueActions.LeadExists
-            ? "We already have you in our records — I've noted your request and a colleague will get in touch."
-            : "Thanks! I've passed it on; a colleague will get in touch soon.");
+        turn.Say("Thanks! I've passed it on; a colleague will get in touch soon.");
         turn.Say("Would you like to book a meeting right away?");
         turn.Suggestions = ["Book a meeting tomorrow", "No, thanks"];
     }
 
     /// <summary>
-    /// Creates the lead from the collected slots (source chatbot) or finds the one holding the email; records
-    /// it in the state. Null after a refusal, when the turn already re-asks.
+    /// Creates this conversation's lead from the collected slots (source chatbot; ChatTools records it as the
+    /// session's own). Null after a refusal, when the turn already re-asks or explains.
     /// </summary>
     private async Task<string?> EnsureLeadAsync(Turn turn, string? notes)
     {
         var slots = turn.State.Slots;
         var outcome = await tools.CreateLeadAsync(
+            turn.Principal,
             slots.GetValueOrDefault(SlotKeys.Name),
             slots.GetValueOrDefault(SlotKeys.Email),
             slots.GetValueOrDefault(SlotKeys.Phone),
@@ -389,8 +394,14 @@ public sealed partial class DialogueManager(
         if (outcome.Action is { } action)
         {
             turn.Actions.Add(action);
-            turn.State.Created["lead"] = action.Id;
             return action.Id;
+        }
+
+        if (ChatTools.IsLimit(outcome.Error!))
+        {
+            turn.State.ClearTask();
+            SayLimit(turn, Intent.CreateLead);
+            return null;
         }
 
         ReAskAfterRefusal(turn, outcome.Error!);
@@ -410,27 +421,35 @@ public sealed partial class DialogueManager(
             return;
         }
 
-        string? leadId = null;
-        if (!turn.User.IsSignedIn)
+        if (tools.MeetingLimit(turn.Principal) is not null)
         {
-            leadId = state.Created.GetValueOrDefault("lead") ?? await EnsureLeadAsync(turn, null);
-            if (leadId is null)
-            {
-                return;
-            }
+            state.ClearTask();
+            SayLimit(turn, Intent.BookMeeting);
+            return;
+        }
+
+        if (!turn.User.IsSignedIn && turn.Principal.OwnLeadId is null && await EnsureLeadAsync(turn, null) is null)
+        {
+            return;
         }
 
         var (start, zone) = MeetingStart(state);
         var who = turn.User.IsSignedIn ? turn.User.Name ?? turn.User.Email ?? "customer" : state.Slots.GetValueOrDefault(SlotKeys.Name) ?? "lead";
-        var result = await tools.BookMeetingAsync(start, MeetingMinutes(state), zone, turn.User, leadId, who, turn.SessionId, organizer);
+        var result = await tools.BookMeetingAsync(turn.Principal, start, MeetingMinutes(state), zone, who, turn.SessionId, organizer);
         if (result.IsSuccess)
         {
             var id = result.Value!.Id;
             state.ClearTask();
-            state.Created["meeting"] = id;
             turn.Act(DialogueActions.MeetingBooked, id);
             turn.Say($"Done — your meeting is booked for {When(start, zone)}. You'll get a reminder before it starts.");
             turn.Suggestions = ["My meetings", "Thanks"];
+            return;
+        }
+
+        if (ChatTools.IsLimit(result.Error!))
+        {
+            state.ClearTask();
+            SayLimit(turn, Intent.BookMeeting);
             return;
         }
 
@@ -451,12 +470,7 @@ public sealed partial class DialogueManager(
     private async Task OpenTicketAsync(Turn turn)
     {
         var slots = turn.State.Slots;
-        var ticket = new NewTicket(
-            slots[SlotKeys.Subject],
-            slots.GetValueOrDefault(SlotKeys.Description),
-            TicketPriorityOf(slots),
-            turn.User.UserId);
-        var result = await tools.OpenTicketAsync(ticket);
+        var result = await tools.OpenTicketAsync(turn.Principal, slots[SlotKeys.Subject], slots.GetValueOrDefault(SlotKeys.Description), TicketPriorityOf(slots));
         if (!result.IsSuccess)
         {
             ReAskAfterRefusal(turn, result.Error!);
@@ -465,7 +479,6 @@ public sealed partial class DialogueManager(
 
         var created = result.Value!;
         turn.State.ClearTask();
-        turn.State.Created["ticket"] = created.Id;
         turn.Act(DialogueActions.TicketCreated, created.Id);
         turn.Say($"Done — ticket {created.Number} is open with {StoredName(created.Priority)} priority. Our support team will get back to you; ask me \"status of {created.Number}\" any time.");
         turn.Suggestions = ["My tickets", "Thanks"];
@@ -515,16 +528,9 @@ public sealed partial class DialogueManager(
         turn.Suggestions = upcoming.Count == 0 ? ["Book a meeting"] : ["Cancel my next meeting", "Book a meeting"];
     }
 
-    /// <summary>The scheduled meetings ahead of the user (or of the visitor's lead); null when we do not know who they are.</summary>
-    private async Task<IReadOnlyList<MeetingDto>?> UpcomingMeetingsAsync(Turn turn, CancellationToken ct)
-    {
-        if (ChatTools.ParticipantKey(turn.User, turn.State) is not { } key)
-        {
-            return null;
-        }
-
-        return await tools.UpcomingMeetingsAsync(key, turn.Now.UtcDateTime, ct);
-    }
+    /// <summary>The scheduled meetings ahead of the user (or of the visitor's own lead); null when we do not know who they are.</summary>
+    private Task<IReadOnlyList<MeetingDto>?> UpcomingMeetingsAsync(Turn turn, CancellationToken ct) =>
+        tools.UpcomingMeetingsAsync(turn.Principal, turn.Now.UtcDateTime, ct);
 
     /// <summary>Picks the meeting the user means; false (with a reply) when none or several match.</summary>
     private async Task<bool> ResolveMeetingToCancelAsync(Turn turn, CancellationToken ct)
@@ -584,7 +590,7 @@ public sealed partial class DialogueManager(
     {
         var slots = turn.State.Slots;
         var meetingId = slots[MeetingIdSlot];
-        var result = await tools.CancelMeetingAsync(meetingId, ct);
+        var result = await tools.CancelMeetingAsync(turn.Principal, meetingId, ct);
         turn.State.ClearTask();
         if (!result.IsSuccess)
         {
@@ -655,6 +661,25 @@ public sealed partial class DialogueManager(
         turn.Act(DialogueActions.HandoffRequested, turn.SessionId);
         turn.Say("I've asked a colleague to join this chat; a human will be with you shortly.");
         turn.Suggestions = [];
+    }
+
+    /// <summary>The task a visitor's session may not start any more (its lead or meeting limit is reached); else null.</summary>
+    private Intent? VisitorLimit(Turn turn, Intent intent) => intent switch
+    {
+        Intent.CreateLead when tools.LeadLimit(turn.Principal) is not null => Intent.CreateLead,
+        Intent.BookMeeting when tools.MeetingLimit(turn.Principal) is not null => Intent.BookMeeting,
+        Intent.BookMeeting when turn.Principal.OwnLeadId is null && tools.LeadLimit(turn.Principal) is not null => Intent.CreateLead,
+        _ => null,
+    };
+
+    /// <summary>The polite answer when a visitor's session has created what it may: a human can still help.</summary>
+    private static void SayLimit(Turn turn, Intent limited)
+    {
+        turn.Say(limited == Intent.BookMeeting
+            ? "You already have a meeting booked from this chat, and that's as many as I can book here. If you need another time, a colleague can arrange it."
+            : "I've already passed your details on from this chat, so a colleague will be in touch. If there's anything to add, I can get you a human.");
+        turn.Suggestions = ["Talk to a human", "My meetings"];
+        turn.Done = true;
     }
 
     private static string Capabilities(ChatUser user) => user.IsSignedIn
@@ -788,6 +813,9 @@ public sealed partial class DialogueManager(
     {
         public DialogueState State { get; } = state;
         public ChatUser User { get; } = user;
+
+        /// <summary>Whom the tools act for: built from this turn's user and state (the session grain's), never from text.</summary>
+        public ChatPrincipal Principal { get; } = new(user, state);
         public string SessionId { get; } = sessionId;
         public DateTimeOffset Now { get; } = now;
         public Intent Intent { get; set; }

@@ -127,6 +127,9 @@ public sealed partial class LlmDialogueManager(
     {
         public DialogueState State { get; } = state;
         public ChatUser User { get; } = user;
+
+        /// <summary>Whom every tool acts for: the session's user and own records, never anything the model says.</summary>
+        private ChatPrincipal Principal { get; } = new(user, state);
         public string SessionId { get; } = sessionId;
         public DateTimeOffset Now { get; } = now;
         public List<DialogueAction> Actions { get; } = [];
@@ -134,7 +137,7 @@ public sealed partial class LlmDialogueManager(
 
         public List<AITool> Functions() =>
         [
-            AIFunctionFactory.Create(CreateLeadAsync, "create_lead", "Pass a sales enquiry on: creates the visitor's lead (or finds the existing one)."),
+            AIFunctionFactory.Create(CreateLeadAsync, "create_lead", "Pass a sales enquiry on: records the visitor's lead."),
             AIFunctionFactory.Create(OpenTicketAsync, "open_ticket", "Open a support ticket for the signed-in user."),
             AIFunctionFactory.Create(TicketStatusAsync, "ticket_status", "Status of one of the user's tickets by number (e.g. TCK-000012), or of their latest tickets when empty."),
             AIFunctionFactory.Create(BookMeetingAsync, "book_meeting", "Book a meeting with our team."),
@@ -148,15 +151,14 @@ public sealed partial class LlmDialogueManager(
             [Description("Company")] string? company, [Description("What they are interested in")] string? need)
         {
             Intent = Intent.CreateLead;
-            var outcome = await tools.CreateLeadAsync(name, email, null, company, need);
+            var outcome = await tools.CreateLeadAsync(Principal, name, email, null, company, need);
             if (outcome.Action is not { } action)
             {
                 return Refused(outcome.Error!);
             }
 
             Actions.Add(action);
-            State.Created["lead"] = action.Id;
-            return action.Type == DialogueActions.LeadExists ? "We already had this contact; the request is noted." : "Lead created; a colleague will get in touch.";
+            return "Lead created; a colleague will get in touch.";
         }
 
         private async Task<string> OpenTicketAsync(
@@ -164,20 +166,14 @@ public sealed partial class LlmDialogueManager(
             [Description("low, medium, high or urgent")] string? priority)
         {
             Intent = Intent.OpenTicket;
-            if (!User.IsSignedIn)
-            {
-                return "Refused: support tickets are for signed-in customers.";
-            }
-
             var level = Enum.TryParse<TicketPriority>(priority, ignoreCase: true, out var p) ? p : TicketPriority.Medium;
-            var result = await tools.OpenTicketAsync(new NewTicket(subject, description, level, User.UserId));
+            var result = await tools.OpenTicketAsync(Principal, subject, description, level);
             if (!result.IsSuccess)
             {
                 return Refused(result.Error!);
             }
 
-            State.Created["ticket"] = result.Value!.Id;
-            Actions.Add(new DialogueAction(DialogueActions.TicketCreated, result.Value.Id));
+            Actions.Add(new DialogueAction(DialogueActions.TicketCreated, result.Value!.Id));
             return $"Ticket {result.Value.Number} opened with {result.Value.Priority} priority.";
         }
 
@@ -215,8 +211,7 @@ public sealed partial class LlmDialogueManager(
                 return "Refused: start_iso_utc is not an ISO date-time.";
             }
 
-            var leadId = User.IsSignedIn ? null : State.Created.GetValueOrDefault("lead");
-            if (!User.IsSignedIn && leadId is null)
+            if (!User.IsSignedIn && Principal.OwnLeadId is null)
             {
                 return "Refused: create the visitor's lead (create_lead) first.";
             }
@@ -228,28 +223,21 @@ public sealed partial class LlmDialogueManager(
 
             var zone = string.IsNullOrWhiteSpace(time_zone) ? State.TimeZone : time_zone.Trim();
             var who = User.IsSignedIn ? User.Name ?? User.Email ?? "customer" : "lead";
-            var result = await tools.BookMeetingAsync(start, duration_minutes ?? defaultMinutes, zone, User, leadId, who, SessionId, organizer);
+            var result = await tools.BookMeetingAsync(Principal, start, duration_minutes ?? defaultMinutes, zone, who, SessionId, organizer);
             if (!result.IsSuccess)
             {
                 return Refused(result.Error!);
             }
 
-            State.Created["meeting"] = result.Value!.Id;
-            Actions.Add(new DialogueAction(DialogueActions.MeetingBooked, result.Value.Id));
+            Actions.Add(new DialogueAction(DialogueActions.MeetingBooked, result.Value!.Id));
             return $"Meeting {result.Value.Id} booked for {start:yyyy-MM-dd HH:mm}Z.";
         }
 
         private async Task<string> CancelMeetingAsync([Description("The meeting id from list_meetings")] string meeting_id, CancellationToken ct)
         {
             Intent = Intent.CancelMeeting;
-            // Only the user's own upcoming meetings: the same set the deterministic engine lets them cancel.
-            var upcoming = await UpcomingAsync(ct);
-            if (upcoming?.Any(m => m.Id == meeting_id) != true)
-            {
-                return "Refused: no such upcoming meeting of this user.";
-            }
-
-            var result = await tools.CancelMeetingAsync(meeting_id, ct);
+            // ChatTools refuses any meeting the session's principal does not own.
+            var result = await tools.CancelMeetingAsync(Principal, meeting_id, ct);
             if (!result.IsSuccess)
             {
                 return Refused(result.Error!);
@@ -262,7 +250,7 @@ public sealed partial class LlmDialogueManager(
         private async Task<string> ListMeetingsAsync(CancellationToken ct)
         {
             Intent = Intent.ListMeetings;
-            var upcoming = await UpcomingAsync(ct);
+            var upcoming = await tools.UpcomingMeetingsAsync(Principal, Now.UtcDateTime, ct);
             return upcoming is null ? "Unknown user: they must sign in or book a meeting first."
                 : upcoming.Count == 0 ? "No upcoming meetings."
                 : string.Join("; ", upcoming.Select(m => $"{m.Id}: \"{m.Title}\" at {m.Date:yyyy-MM-dd HH:mm}Z"));
@@ -276,9 +264,6 @@ public sealed partial class LlmDialogueManager(
             Actions.Add(new DialogueAction(DialogueActions.HandoffRequested, SessionId));
             return "A colleague has been asked to join the chat.";
         }
-
-        private async Task<IReadOnlyList<Meetings.MeetingDto>?> UpcomingAsync(CancellationToken ct) =>
-            ChatTools.ParticipantKey(User, State) is { } key ? await tools.UpcomingMeetingsAsync(key, Now.UtcDateTime, ct) : null;
 
         private static string Refused(CommandError error) =>
             "Refused: " + error.Message + (error.Fields is { Count: > 0 } fields

@@ -86,6 +86,11 @@ public sealed class ChatSessionGrain(
         var now = Timestamps.Now(clock);
         var previous = Current.Status;
         var next = Current.Copy();
+        if (ChatSessionRules.CountMessage(next, now, options.Value.MessagesPerMinute) is { } throttled)
+        {
+            return throttled; // nothing stored: the window's count only moves for accepted messages
+        }
+
         var added = new List<ChatMessageDto> { ChatSessionRules.Append(next, ChatRole.User, text, now, next.OwnerUserId, next.OwnerName).ToDto() };
         if (previous != ChatSessionStatus.Active)
         {

@@ -99,6 +99,31 @@ public static class ChatSessionRules
             : null;
     }
 
+    /// <summary>
+    /// The per-session message limit, a fixed one-minute window kept in the session's state (so it survives
+    /// reactivation): a refusal with the seconds until the window ends, or null after counting this message in
+    /// <paramref name="next"/>.
+    /// </summary>
+    public static CommandError? CountMessage(ChatSessionState next, DateTime now, int perMinute)
+    {
+        var window = TimeSpan.FromMinutes(1);
+        if (now - next.MessageWindowStart >= window || now < next.MessageWindowStart)
+        {
+            next.MessageWindowStart = now;
+            next.MessagesInWindow = 0;
+        }
+
+        if (next.MessagesInWindow >= perMinute)
+        {
+            var wait = (int)Math.Ceiling((next.MessageWindowStart + window - now).TotalSeconds);
+            return new CommandError(ErrorKind.Throttled,
+                $"Too many messages: at most {perMinute} per minute in a chat session. Please wait a moment.", RetryAfterSeconds: Math.Max(1, wait));
+        }
+
+        next.MessagesInWindow++;
+        return null;
+    }
+
     /// <summary>True when the session has had no message for <paramref name="idle"/> and is still open.</summary>
     public static bool IsIdle(ChatSessionState session, DateTime now, TimeSpan idle) =>
         session.Status != ChatSessionStatus.Closed && now - session.LastActivityAt >= idle;

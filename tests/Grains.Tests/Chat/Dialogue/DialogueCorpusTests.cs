@@ -166,7 +166,7 @@ public sealed class DialogueCorpusTests(ClusterFixture fixture, ITestOutputHelpe
             return $"handoff requested {state.HandoffRequested}, expected {handoff}";
         }
 
-        var leadAction = actions.FirstOrDefault(a => a.Type is DialogueActions.LeadCreated or DialogueActions.LeadExists);
+        var leadAction = actions.FirstOrDefault(a => a.Type is DialogueActions.LeadCreated);
         if (expect.TryGetProperty("lead", out var leadExpect))
         {
             var lead = await harness.Grains.GetGrain<ILeadGrain>(leadAction!.Id).GetAsync();

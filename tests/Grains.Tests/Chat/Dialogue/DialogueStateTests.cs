@@ -45,6 +45,7 @@ public class DialogueStateTests
             _ when type == typeof(int) => (int)property.GetValue(state)! + 1,
             _ when type == typeof(Intent?) => Intent.OpenTicket,
             _ when type == typeof(Dictionary<string, string>) => new Dictionary<string, string> { ["key"] = "value" },
+            _ when type == typeof(List<string>) => new List<string> { "changed" },
             _ => throw new InvalidOperationException($"{property.Name}: teach this test to change a {type}"),
         };
         property.SetValue(state, value);

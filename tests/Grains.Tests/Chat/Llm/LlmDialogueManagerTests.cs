@@ -1,7 +1,9 @@
 using CrmChatbot.Chat.Dialogue;
 using CrmChatbot.Chat.Llm;
 using CrmChatbot.Grains.Tests.Chat.Dialogue;
+using CrmChatbot.Common;
 using CrmChatbot.Leads;
+using CrmChatbot.Meetings;
 using CrmChatbot.Users;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -110,6 +112,39 @@ public sealed class LlmDialogueManagerTests(ClusterFixture fixture) : IAsyncLife
         var turn = await Manager().HandleAsync(new DialogueState(), "hello", ChatUser.Visitor, "s-llm");
 
         Assert.Equal(expected.Reply, turn.Reply);
+    }
+
+    [Fact]
+    public async Task The_model_cannot_list_or_cancel_the_meetings_of_a_lead_matched_by_its_email()
+    {
+        var owner = await harness.NewUserAsync(UserRole.Admin, "Owner Two");
+        var victimEmail = $"victim-{Guid.NewGuid():N}@example.com";
+        var victim = (await harness.Grains.GetGrain<ILeadGrain>(Guid.CreateVersion7().ToString())
+            .CreateAsync(new NewLead("Victoria Victim", victimEmail), Actor.System)).Value!;
+        var meeting = await harness.NewMeetingAsync(owner, DialogueHarness.Now.UtcDateTime.AddDays(5).AddHours(Random.Shared.Next(0, 200)), "Victim roadmap review",
+            new ParticipantInput(ParticipantKind.Lead, victim.Id));
+
+        server.EnqueueToolCall("create_lead", new { name = "Mallory", email = victimEmail, company = "Evil Corp", need = "pricing" });
+        server.EnqueueText("Thanks, a colleague will be in touch.");
+        var created = await Manager().HandleAsync(new DialogueState(), "I'm Mallory, " + victimEmail, ChatUser.Visitor, "s-llm-victim");
+        server.EnqueueToolCall("list_meetings", new { });
+        server.EnqueueText("Here are your meetings.");
+        var listed = await Manager().HandleAsync(created.State, "show my meetings", ChatUser.Visitor, "s-llm-victim");
+        server.EnqueueToolCall("cancel_meeting", new { meeting_id = meeting.Id });
+        server.EnqueueText("Done.");
+        var cancelled = await Manager().HandleAsync(listed.State, "cancel " + meeting.Id, ChatUser.Visitor, "s-llm-victim");
+
+        var action = Assert.Single(created.Actions);
+        Assert.Equal(DialogueActions.LeadCreated, action.Type);
+        Assert.NotEqual(victim.Id, action.Id);
+        var toolResults = string.Join("\n", server.Requests.SelectMany(r => r["messages"]!.AsArray())
+            .Where(m => (string?)m!["role"] == "tool").Select(m => (string?)m!["content"]));
+        Assert.DoesNotContain(victim.Id, toolResults, StringComparison.Ordinal);
+        Assert.DoesNotContain(meeting.Id + ":", toolResults, StringComparison.Ordinal); // list_meetings showed nothing of the victim
+        Assert.Contains("Refused", toolResults, StringComparison.Ordinal);
+        Assert.Empty(listed.Actions);
+        Assert.Empty(cancelled.Actions);
+        Assert.Equal(MeetingStatus.Scheduled, (await harness.Grains.GetGrain<IMeetingGrain>(meeting.Id).GetAsync())!.Status);
     }
 
     [Fact]

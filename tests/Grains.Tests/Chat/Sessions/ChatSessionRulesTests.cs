@@ -24,6 +24,24 @@ public class ChatSessionRulesTests
     }
 
     [Fact]
+    public void The_message_limit_counts_a_one_minute_window_and_names_the_wait()
+    {
+        var session = new ChatSessionState();
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Null(ChatSessionRules.CountMessage(session, Now.AddSeconds(i), perMinute: 3));
+        }
+
+        var refused = ChatSessionRules.CountMessage(session, Now.AddSeconds(20), perMinute: 3);
+
+        Assert.Equal(ErrorKind.Throttled, refused!.Kind);
+        Assert.Equal(40, refused.RetryAfterSeconds);
+        Assert.Equal(3, session.MessagesInWindow); // a refused message is not counted
+        Assert.Null(ChatSessionRules.CountMessage(session, Now.AddSeconds(60), perMinute: 3));
+        Assert.Equal((Now.AddSeconds(60), 1), (session.MessageWindowStart, session.MessagesInWindow));
+    }
+
+    [Fact]
     public void Idle_is_measured_from_the_last_message_of_a_person()
     {
         var session = new ChatSessionState { LastActivityAt = Now };

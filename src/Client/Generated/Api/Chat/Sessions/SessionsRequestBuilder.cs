@@ -74,7 +74,7 @@ namespace CrmChatbot.Client.Generated.Api.Chat.Sessions
             return await RequestAdapter.SendAsync<global::CrmChatbot.Client.Generated.Models.PageOfChatSessionSummaryDto>(requestInfo, global::CrmChatbot.Client.Generated.Models.PageOfChatSessionSummaryDto.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Start a chat session (anyone). Without a bearer token it is a visitor session: keep session_token and send it as X-Chat-Token
+        /// Start a chat session (anyone). Without a bearer token it is a visitor session: keep session_token and send it as X-Chat-Token. 429 with Retry-After past CHAT_SESSIONS_PER_HOUR_PER_ADDRESS
         /// </summary>
         /// <returns>A <see cref="global::CrmChatbot.Client.Generated.Models.ChatSessionCreated"/></returns>
         /// <param name="body">The request body</param>
@@ -86,6 +86,7 @@ namespace CrmChatbot.Client.Generated.Api.Chat.Sessions
         /// <exception cref="global::CrmChatbot.Client.Generated.Models.ProblemDetails">When receiving a 413 status code</exception>
         /// <exception cref="global::CrmChatbot.Client.Generated.Models.ProblemDetails">When receiving a 415 status code</exception>
         /// <exception cref="global::CrmChatbot.Client.Generated.Models.ProblemDetails">When receiving a 422 status code</exception>
+        /// <exception cref="global::CrmChatbot.Client.Generated.Models.ProblemDetails">When receiving a 429 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public async Task<global::CrmChatbot.Client.Generated.Models.ChatSessionCreated?> PostAsync(global::CrmChatbot.Client.Generated.Models.StartChatRequest body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
@@ -105,6 +106,7 @@ namespace CrmChatbot.Client.Generated.Api.Chat.Sessions
                 { "413", global::CrmChatbot.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "415", global::CrmChatbot.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "422", global::CrmChatbot.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "429", global::CrmChatbot.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::CrmChatbot.Client.Generated.Models.ChatSessionCreated>(requestInfo, global::CrmChatbot.Client.Generated.Models.ChatSessionCreated.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
@@ -128,7 +130,7 @@ namespace CrmChatbot.Client.Generated.Api.Chat.Sessions
             return requestInfo;
         }
         /// <summary>
-        /// Start a chat session (anyone). Without a bearer token it is a visitor session: keep session_token and send it as X-Chat-Token
+        /// Start a chat session (anyone). Without a bearer token it is a visitor session: keep session_token and send it as X-Chat-Token. 429 with Retry-After past CHAT_SESSIONS_PER_HOUR_PER_ADDRESS
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>

@@ -34,7 +34,7 @@ namespace CrmChatbot.Client.Generated.Api.Chat.Sessions.Item.Messages
         {
         }
         /// <summary>
-        /// Send a message (owner): the assistant answers, or, while an agent has the session, it is passed to the agent (reply null)
+        /// Send a message (owner): the assistant answers, or, while an agent has the session, it is passed to the agent (reply null). 429 with Retry-After past CHAT_MESSAGES_PER_MINUTE
         /// </summary>
         /// <returns>A <see cref="global::CrmChatbot.Client.Generated.Models.ChatReply"/></returns>
         /// <param name="body">The request body</param>
@@ -48,6 +48,7 @@ namespace CrmChatbot.Client.Generated.Api.Chat.Sessions.Item.Messages
         /// <exception cref="global::CrmChatbot.Client.Generated.Models.ProblemDetails">When receiving a 413 status code</exception>
         /// <exception cref="global::CrmChatbot.Client.Generated.Models.ProblemDetails">When receiving a 415 status code</exception>
         /// <exception cref="global::CrmChatbot.Client.Generated.Models.ProblemDetails">When receiving a 422 status code</exception>
+        /// <exception cref="global::CrmChatbot.Client.Generated.Models.ProblemDetails">When receiving a 429 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public async Task<global::CrmChatbot.Client.Generated.Models.ChatReply?> PostAsync(global::CrmChatbot.Client.Generated.Models.ChatTextRequest body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
@@ -69,11 +70,12 @@ namespace CrmChatbot.Client.Generated.Api.Chat.Sessions.Item.Messages
                 { "413", global::CrmChatbot.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "415", global::CrmChatbot.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "422", global::CrmChatbot.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "429", global::CrmChatbot.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::CrmChatbot.Client.Generated.Models.ChatReply>(requestInfo, global::CrmChatbot.Client.Generated.Models.ChatReply.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Send a message (owner): the assistant answers, or, while an agent has the session, it is passed to the agent (reply null)
+        /// Send a message (owner): the assistant answers, or, while an agent has the session, it is passed to the agent (reply null). 429 with Retry-After past CHAT_MESSAGES_PER_MINUTE
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>
