@@ -96,6 +96,7 @@ public sealed class ChatSessionGrain(
         {
             // A human has (or is about to take) the conversation: the assistant stays quiet.
             await SaveAsync(next);
+            CrmDiagnostics.ChatTurns.Add(1, new KeyValuePair<string, object?>("answered_by", "agent"));
             return CommandResult<ChatTurnResult>.Ok(Turn(null, null, [], [], previous, added));
         }
 
@@ -116,6 +117,7 @@ public sealed class ChatSessionGrain(
         // is acknowledged only when both are stored. A turn that left the memory as it was (a question
         // answered from the FAQ) writes the session only.
         await Task.WhenAll(turn.State.SameAs(dialogue.State) ? Task.CompletedTask : SaveDialogueAsync(turn.State), SaveAsync(next));
+        CrmDiagnostics.ChatTurns.Add(1, new KeyValuePair<string, object?>("answered_by", "assistant"));
         return CommandResult<ChatTurnResult>.Ok(Turn(turn.Reply, next.Intent, [.. turn.Actions.Select(a => new ChatAction(a.Type, a.Id))], turn.Suggestions, previous, added));
     }
 
