@@ -353,7 +353,9 @@ public sealed partial record CrmSettings
             // As for ADVERTISED_IP: "5" alone would parse as 0.0.0.5, so the dotted or colon form is required.
             var address = entry.Split('/')[0];
             var wellFormed = address.Contains('.', StringComparison.Ordinal) || address.Contains(':', StringComparison.Ordinal);
-            if (wellFormed && entry.Contains('/', StringComparison.Ordinal) && System.Net.IPNetwork.TryParse(entry, out var network))
+            // "10.0.0.1/8" is refused rather than read as 10.0.0.0/8: a typo must not quietly trust a whole range.
+            if (wellFormed && entry.Contains('/', StringComparison.Ordinal) && System.Net.IPNetwork.TryParse(entry, out var network) &&
+                System.Net.IPAddress.TryParse(address, out var start) && start.Equals(network.BaseAddress))
             {
                 return network;
             }
