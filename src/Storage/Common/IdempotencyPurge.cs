@@ -11,9 +11,11 @@ namespace CrmChatbot.Storage;
 /// Every silo runs it: the delete is one idempotent statement, so there is nothing to coordinate and no single
 /// silo whose loss stops it. The grain treats an expired record as gone even before the purge reaches it.
 /// </summary>
-public sealed class IdempotencyPurge(IIdempotencyRecords records, IOptions<IdempotencyOptions> options, ILogger<IdempotencyPurge> logger)
-    : BackgroundService
+public sealed class IdempotencyPurge(
+    IIdempotencyRecords records, IOptions<IdempotencyOptions> options, ILogger<IdempotencyPurge>? logger = null) : BackgroundService
 {
+    private readonly ILogger _logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger<IdempotencyPurge>.Instance;
+
     /// <summary>One sweep; returns how many records were deleted.</summary>
     public Task<long> PurgeOnceAsync(CancellationToken cancellationToken = default) =>
         records.DeleteExpiredAsync(options.Value.Clock.GetUtcNow().UtcDateTime, cancellationToken);
@@ -26,11 +28,11 @@ public sealed class IdempotencyPurge(IIdempotencyRecords records, IOptions<Idemp
             try
             {
                 var deleted = await PurgeOnceAsync(stoppingToken).ConfigureAwait(false);
-                logger.LogDebug("Deleted {Count} expired idempotency records", deleted);
+                _logger.LogDebug("Deleted {Count} expired idempotency records", deleted);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                logger.LogWarning(e, "Purging expired idempotency records failed; retrying in {Interval}", options.Value.PurgeInterval);
+                _logger.LogWarning(e, "Purging expired idempotency records failed; retrying in {Interval}", options.Value.PurgeInterval);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
