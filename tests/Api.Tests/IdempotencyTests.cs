@@ -154,18 +154,29 @@ public abstract class IdempotencyTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task A_response_that_sets_a_cookie_is_never_stored()
+    {
+        using var admin = fixture.Admin();
+        var key = Guid.NewGuid().ToString();
+        HttpRequestMessage Open() => new(HttpMethod.Post, "/api/admin/dashboard-session") { Headers = { { "Idempotency-Key", key } } };
+        var before = await RecordCountAsync();
+
+        var first = await admin.SendAsync(Open());
+        var second = await admin.SendAsync(Open());
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.False(second.Headers.Contains("Idempotent-Replayed")); // a replay would answer without the cookie
+        Assert.True(second.Headers.Contains("Set-Cookie"));
+        Assert.Equal(before, await RecordCountAsync()); // the token in the cookie is not kept at rest
+    }
+
+    [Fact]
     public async Task Anonymous_keys_are_scoped_per_client_address()
     {
         using var visitor = fixture.Anonymous();
-        var session = await ProblemAssert.JsonAsync(await visitor.PostAsJsonAsync("/api/chat/sessions", new { }), HttpStatusCode.Created);
-        var id = session.GetProperty("id").GetString();
-        var token = session.GetProperty("session_token").GetString()!;
-        var key = Guid.NewGuid().ToString();
-        HttpRequestMessage Message(string peer) => new(HttpMethod.Post, $"/api/chat/sessions/{id}/messages")
-        {
-            Content = JsonContent.Create(new { text = "hello" }),
-            Headers = { { "Idempotency-Key", key }, { "X-Chat-Token", token }, { CrmApiFactory.PeerHeader, peer } },
-        };
+        var message = await VisitorMessageAsync(visitor);
+        HttpRequestMessage Message(string peer) => message([(CrmApiFactory.PeerHeader, peer)]);
 
         var first = await visitor.SendAsync(Message("192.0.2.1"));
         var retry = await visitor.SendAsync(Message("192.0.2.1"));
@@ -181,15 +192,8 @@ public abstract class IdempotencyTests(ApiFixture fixture)
     public async Task Behind_a_known_proxy_the_forwarded_client_address_scopes_anonymous_keys()
     {
         using var visitor = fixture.Anonymous();
-        var session = await ProblemAssert.JsonAsync(await visitor.PostAsJsonAsync("/api/chat/sessions", new { }), HttpStatusCode.Created);
-        var id = session.GetProperty("id").GetString();
-        var token = session.GetProperty("session_token").GetString()!;
-        var key = Guid.NewGuid().ToString();
-        HttpRequestMessage Message(string peer, string client) => new(HttpMethod.Post, $"/api/chat/sessions/{id}/messages")
-        {
-            Content = JsonContent.Create(new { text = "hello" }),
-            Headers = { { "Idempotency-Key", key }, { "X-Chat-Token", token }, { CrmApiFactory.PeerHeader, peer }, { "X-Forwarded-For", client } },
-        };
+        var message = await VisitorMessageAsync(visitor);
+        HttpRequestMessage Message(string peer, string client) => message([(CrmApiFactory.PeerHeader, peer), ("X-Forwarded-For", client)]);
 
         // Through the trusted proxy (10.99.0.0/16) the client is the forwarded address, whichever proxy node relays it.
         var first = await visitor.SendAsync(Message("10.99.0.5", "198.51.100.1"));
@@ -261,6 +265,27 @@ public abstract class IdempotencyTests(ApiFixture fixture)
         {
             fixture.Factory.IdempotencyClock.Reset();
         }
+    }
+
+    /// <summary>Starts a visitor chat session; returns a maker of one message request, always with the same Idempotency-Key.</summary>
+    private static async Task<Func<(string Name, string Value)[], HttpRequestMessage>> VisitorMessageAsync(HttpClient visitor)
+    {
+        var session = await ProblemAssert.JsonAsync(await visitor.PostAsJsonAsync("/api/chat/sessions", new { }), HttpStatusCode.Created);
+        var id = session.GetProperty("id").GetString();
+        var token = session.GetProperty("session_token").GetString()!;
+        var key = Guid.NewGuid().ToString();
+        return headers =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, $"/api/chat/sessions/{id}/messages") { Content = JsonContent.Create(new { text = "hello" }) };
+            request.Headers.Add("Idempotency-Key", key);
+            request.Headers.Add("X-Chat-Token", token);
+            foreach (var (name, value) in headers)
+            {
+                request.Headers.Add(name, value);
+            }
+
+            return request;
+        };
     }
 
     private Task<long> ExpiredCountAsync() =>
