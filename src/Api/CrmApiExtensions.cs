@@ -16,6 +16,7 @@ using CrmChatbot.Api.OpenApi;
 using CrmChatbot.Api.Users;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
@@ -51,11 +52,12 @@ public static class CrmApiExtensions
         services.AddCrmObservability(settings);
         services.AddCors(options => options.AddPolicy(CorsPolicy, policy =>
         {
+            // No CORS_ORIGINS: no origin is allowed cross-origin (the service's own pages are same-origin).
             if (settings.CorsOrigins.Contains("*"))
             {
                 policy.AllowAnyOrigin();
             }
-            else
+            else if (settings.CorsOrigins.Count > 0)
             {
                 policy.WithOrigins([.. settings.CorsOrigins]).AllowCredentials();
             }
@@ -75,7 +77,28 @@ public static class CrmApiExtensions
 
     public static WebApplication MapCrmApi(this WebApplication app)
     {
-        app.UseCrmMetricsPort(app.Services.GetRequiredService<CrmSettings>());
+        var settings = app.Services.GetRequiredService<CrmSettings>();
+        app.UseCrmMetricsPort(settings);
+        if (settings.KnownProxies.Count > 0)
+        {
+            // Only these proxies may say who the client is and whether it came over HTTPS: RemoteIpAddress and
+            // Request.IsHttps (Secure cookies, HSTS) then describe the client. From anyone else the headers are ignored.
+            var forwarded = new ForwardedHeadersOptions
+            {
+                ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto,
+                ForwardLimit = null, // walk back through every trusted proxy of a chain, stop at the first untrusted address
+            };
+            forwarded.KnownProxies.Clear();
+            forwarded.KnownIPNetworks.Clear(); // no implicit loopback trust
+            foreach (var network in settings.KnownProxies)
+            {
+                forwarded.KnownIPNetworks.Add(network);
+            }
+
+            app.UseForwardedHeaders(forwarded);
+        }
+
+        app.UseMiddleware<SecurityHeaders>();
         app.UseExceptionHandler(handler => handler.Run(WriteUnhandledAsync));
         app.UseStatusCodePages();
         app.UseCors(CorsPolicy);
@@ -85,9 +108,14 @@ public static class CrmApiExtensions
         app.UseMiddleware<QueryStringGuard>();
         app.UseMiddleware<IdempotencyMiddleware>();
 
-        app.MapCrmDocs();
+        if (settings.DocsEnabled)
+        {
+            app.MapCrmDocs();
+        }
+
         app.MapCrmHealth();
-        app.MapAuthEndpoints();
+        // Login, register and whatever else the auth group adds hand out tokens: never stored by Idempotency-Key.
+        app.MapAuthEndpoints().WithMetadata(new IdempotencyExempt());
         app.MapUserEndpoints();
         app.MapLeadEndpoints();
         app.MapCampaignEndpoints();
@@ -95,7 +123,7 @@ public static class CrmApiExtensions
         app.MapMeetingEndpoints();
         app.MapChatEndpoints();
         app.MapChatWidget();
-        app.MapAdminEndpoints(app.Services.GetRequiredService<CrmSettings>());
+        app.MapAdminEndpoints(settings);
         app.MapCrmMetrics();
         return app;
     }

@@ -3,10 +3,12 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using CrmChatbot.TestSupport;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CrmChatbot.Api.Tests;
@@ -28,6 +30,18 @@ public sealed class CrmApiFactory : WebApplicationFactory<Program>
 
     public string? DbName { get; set; }
 
+    /// <summary>The clock of Idempotency-Key records (real time plus an offset a test may move), not Orleans' clock.</summary>
+    public OffsetClock IdempotencyClock { get; } = new();
+
+    /// <summary>A request header that sets the TCP peer address (TestServer has none), before forwarded headers are read.</summary>
+    public const string PeerHeader = "X-Test-Peer";
+
+    /// <summary>Proxies this factory trusts (KNOWN_PROXIES).</summary>
+    public const string KnownProxies = "10.99.0.0/16";
+
+    /// <summary>Settings applied after the defaults above; set before the first client is created.</summary>
+    public Dictionary<string, string> Settings { get; } = new(StringComparer.Ordinal);
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
@@ -48,8 +62,19 @@ public sealed class CrmApiFactory : WebApplicationFactory<Program>
         // Every test client shares one address and many tests start chats: the chat limits have their own tests.
         builder.UseSetting("CHAT_SESSIONS_PER_HOUR_PER_ADDRESS", "1000000");
         builder.UseSetting("CHAT_MESSAGES_PER_MINUTE", "100000");
-        // A stand-in assistant for chat tests; TryAdd, so the real one wins once it is registered.
-        builder.ConfigureTestServices(services => services.TryAddSingleton<CrmChatbot.Chat.Dialogue.IDialogueManager, CrmChatbot.Chat.Sessions.Testing.EchoDialogueManager>());
+        builder.UseSetting("KNOWN_PROXIES", KnownProxies);
+        foreach (var (name, value) in Settings)
+        {
+            builder.UseSetting(name, value);
+        }
+
+        builder.ConfigureTestServices(services =>
+        {
+            // A stand-in assistant for chat tests; TryAdd, so the real one wins once it is registered.
+            services.TryAddSingleton<CrmChatbot.Chat.Dialogue.IDialogueManager, CrmChatbot.Chat.Sessions.Testing.EchoDialogueManager>();
+            services.Configure<CrmChatbot.Idempotency.IdempotencyOptions>(options => options.Clock = IdempotencyClock);
+            services.AddSingleton<IStartupFilter, PeerAddressFilter>();
+        });
     }
 
     protected override void Dispose(bool disposing)
@@ -62,6 +87,23 @@ public sealed class CrmApiFactory : WebApplicationFactory<Program>
         catch (IOException)
         {
         }
+    }
+
+    private sealed class PeerAddressFilter : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, then) =>
+            {
+                if (context.Request.Headers.TryGetValue(PeerHeader, out var peer))
+                {
+                    context.Connection.RemoteIpAddress = IPAddress.Parse(peer.ToString());
+                }
+
+                return then(context);
+            });
+            next(app);
+        };
     }
 
     /// <summary>A client carrying a bearer token.</summary>
@@ -155,4 +197,16 @@ public abstract class ApiFixture : IAsyncLifetime
     public HttpClient Client() => Factory.ClientWithToken(ClientToken);
 
     public HttpClient Anonymous() => Factory.CreateClient();
+}
+
+/// <summary>System time plus an offset that a test moves forward (and resets after): "25 hours later" without waiting.</summary>
+public sealed class OffsetClock : TimeProvider
+{
+    private long _offsetTicks;
+
+    public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + TimeSpan.FromTicks(Interlocked.Read(ref _offsetTicks));
+
+    public void Advance(TimeSpan by) => Interlocked.Add(ref _offsetTicks, by.Ticks);
+
+    public void Reset() => Interlocked.Exchange(ref _offsetTicks, 0);
 }

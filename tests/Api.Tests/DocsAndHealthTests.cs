@@ -45,13 +45,31 @@ public abstract class DocsAndHealthTests(ApiFixture fixture)
     [Fact]
     public async Task Live_and_ready_report_healthy()
     {
-        using var http = fixture.Anonymous();
+        using var http = fixture.Admin();
 
         var live = await ProblemAssert.JsonAsync(await http.GetAsync("/health/live"), HttpStatusCode.OK);
         var ready = await ProblemAssert.JsonAsync(await http.GetAsync("/health/ready"), HttpStatusCode.OK);
 
         Assert.Equal("healthy", live.GetProperty("status").GetString());
         Assert.Equal("healthy", ready.GetProperty("checks").GetProperty("storage").GetProperty("status").GetString());
+        Assert.False(string.IsNullOrEmpty(ready.GetProperty("checks").GetProperty("membership").GetProperty("detail").GetString()));
+    }
+
+    [Fact]
+    public async Task Health_shows_anyone_but_an_admin_the_status_only()
+    {
+        using var anonymous = fixture.Anonymous();
+        using var agent = fixture.Agent();
+
+        foreach (var http in new[] { anonymous, agent })
+        {
+            var response = await http.GetAsync("/health/ready");
+            var body = await response.Content.ReadAsStringAsync();
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            // Once this named the data file (or database) and the silo address to anyone.
+            Assert.Equal("""{"status":"healthy"}""", body);
+        }
     }
 
     [Fact]

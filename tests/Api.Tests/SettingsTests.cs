@@ -27,7 +27,9 @@ public class SettingsTests
         Assert.Equal(Path.GetFullPath("data"), settings.DataDir);
         Assert.Equal("crm_db", settings.DbName);
         Assert.Equal(30, settings.AccessTokenExpireMinutes);
-        Assert.Equal(["*"], settings.CorsOrigins);
+        Assert.Empty(settings.CorsOrigins); // no cross-origin access unless CORS_ORIGINS says so
+        Assert.Empty(settings.KnownProxies); // forwarded headers ignored
+        Assert.True(settings.DocsEnabled);
         Assert.Null(settings.MongoUrl);
         Assert.False(settings.JwtKeyGenerated);
         Assert.Null(settings.GrainCollectionAgeSeconds);
@@ -45,6 +47,12 @@ public class SettingsTests
     [InlineData("SILO_PORT", "x")]
     [InlineData("GRAIN_COLLECTION_AGE_SECONDS", "9")]
     [InlineData("GRAIN_COLLECTION_AGE_SECONDS", "ten")]
+    [InlineData("KNOWN_PROXIES", "nginx")]
+    [InlineData("KNOWN_PROXIES", "5")]
+    [InlineData("KNOWN_PROXIES", "10.0.0.1/8")]
+    [InlineData("KNOWN_PROXIES", "10.0.0.0/33")]
+    [InlineData("KNOWN_PROXIES", "172.28.0.5, 300.1.1.1")]
+    [InlineData("DOCS_ENABLED", "maybe")]
     public void A_bad_value_stops_start_up_naming_the_variable(string name, string value)
     {
         var ex = Assert.Throws<SettingsException>(() => Load("Production", ("JWT_SECRET_KEY", GoodKey), (name, value)));
@@ -52,6 +60,27 @@ public class SettingsTests
         Assert.Contains(name, ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', ex.Message);
     }
+
+    [Fact]
+    public void Known_proxies_take_addresses_and_cidr_ranges()
+    {
+        var settings = Load("Production", ("JWT_SECRET_KEY", GoodKey), ("KNOWN_PROXIES", "172.28.0.5, 10.0.0.0/8 ,fd00::/8,::1"));
+
+        Assert.Equal(
+            ["172.28.0.5/32", "10.0.0.0/8", "fd00::/8", "::1/128"],
+            settings.KnownProxies.Select(n => n.ToString()));
+    }
+
+    [Theory]
+    [InlineData("false", false)]
+    [InlineData("0", false)]
+    [InlineData("true", true)]
+    public void Docs_can_be_switched_off(string value, bool enabled) =>
+        Assert.Equal(enabled, Load("Production", ("JWT_SECRET_KEY", GoodKey), ("DOCS_ENABLED", value)).DocsEnabled);
+
+    [Fact]
+    public void A_star_origin_is_taken_only_when_given() =>
+        Assert.Equal(["*"], Load("Production", ("JWT_SECRET_KEY", GoodKey), ("CORS_ORIGINS", "*")).CorsOrigins);
 
     [Theory]
     [InlineData(null)]

@@ -59,6 +59,13 @@ public sealed class DockerComposeTests
         {
             Assert.Contains($"ADVERTISED_IP: {ip}", output, StringComparison.Ordinal);
         }
+
+        // The silos trust forwarded headers from the load balancer's fixed address, and from nothing else.
+        Assert.Equal(3, output.Split("KNOWN_PROXIES: 172.28.0.5").Length - 1);
+        Assert.Contains("ipv4_address: 172.28.0.5", output, StringComparison.Ordinal);
+        // No cross-origin access unless CORS_ORIGINS is given.
+        Assert.DoesNotContain("CORS_ORIGINS: '*'", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("CORS_ORIGINS: \"*\"", output, StringComparison.Ordinal);
     }
 
     [Fact]

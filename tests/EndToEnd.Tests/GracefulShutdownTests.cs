@@ -47,7 +47,7 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
         var membership = mongo.GetDatabase(database).GetCollection<BsonDocument>("membership");
         var siloPrefix = $"127.0.0.1:{stoppingEnvironment["SILO_PORT"]}@";
 
-        var ready = await ReadinessAsync(stopping.Http);
+        var ready = await ReadinessAsync(stoppingHttp);
         Assert.Equal(HttpStatusCode.OK, ready.Status);
         Assert.StartsWith($"silo {siloPrefix}", ready.Checks["membership"].Detail, StringComparison.Ordinal);
         Assert.Contains("is active", ready.Checks["membership"].Detail, StringComparison.Ordinal);
@@ -80,7 +80,7 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
         var signalDelivered = DateTime.UtcNow;
 
         // Readiness turns off at once while the silo still answers (the drain).
-        var notReady = await WaitForNotReadyAsync(stopping.Http);
+        var notReady = await WaitForNotReadyAsync(stoppingHttp);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, notReady.Status);
         Assert.Equal(("unhealthy", "shutting down"), (notReady.Checks["host"].Status, notReady.Checks["host"].Detail));
 
@@ -136,7 +136,7 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
         // The survivor keeps serving, and sees itself as the only active silo.
         Assert.Equal(HttpStatusCode.Created, (await CreateLeadAsync(survivorHttp, "After shutdown")).Status);
         var survivorReady = await WaitForAsync(
-            () => ReadinessAsync(survivor.Http), r => r.Checks["membership"].Detail.EndsWith("1 active silo in the cluster", StringComparison.Ordinal));
+            () => ReadinessAsync(survivorHttp), r => r.Checks["membership"].Detail.EndsWith("1 active silo in the cluster", StringComparison.Ordinal));
         Assert.Equal(HttpStatusCode.OK, survivorReady.Status);
 
         Assert.Equal(0, await survivor.StopAsync());
@@ -168,6 +168,7 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
 
     private sealed record Readiness(HttpStatusCode Status, IReadOnlyDictionary<string, Check> Checks);
 
+    /// <summary>Readiness with each check's detail: <paramref name="http"/> must carry an admin's token (others see the status only).</summary>
     private static async Task<Readiness> ReadinessAsync(HttpClient http)
     {
         using var response = await http.GetAsync("/health/ready");

@@ -23,7 +23,17 @@ public sealed partial record CrmSettings
     public required byte[] JwtSecretKey { get; init; }
     public bool JwtKeyGenerated { get; init; }
     public int AccessTokenExpireMinutes { get; init; } = 30;
-    public IReadOnlyList<string> CorsOrigins { get; init; } = ["*"];
+    /// <summary>Browser origins allowed cross-origin (CORS_ORIGINS); empty (the default) = none, "*" = any.</summary>
+    public IReadOnlyList<string> CorsOrigins { get; init; } = [];
+
+    /// <summary>
+    /// Reverse proxies trusted for X-Forwarded-For/-Proto (KNOWN_PROXIES, IPs or CIDR ranges); empty (the default) =
+    /// those headers are ignored and the TCP peer is the client.
+    /// </summary>
+    public IReadOnlyList<System.Net.IPNetwork> KnownProxies { get; init; } = [];
+
+    /// <summary>Whether /docs and /openapi/v1.json are served (DOCS_ENABLED, default true: the contract is public, the API is protected by auth).</summary>
+    public bool DocsEnabled { get; init; } = true;
     public string Host { get; init; } = "localhost";
     public int Port { get; init; } = 8000;
     public string DataDir { get; init; } = "data";
@@ -216,7 +226,9 @@ public sealed partial record CrmSettings
             JwtSecretKey = key,
             JwtKeyGenerated = generated,
             AccessTokenExpireMinutes = Int(config, "ACCESS_TOKEN_EXPIRE_MINUTES", 30, 1, 60 * 24 * 30),
-            CorsOrigins = Origins(Optional(config, "CORS_ORIGINS") ?? "*"),
+            CorsOrigins = Origins(Optional(config, "CORS_ORIGINS") ?? ""),
+            KnownProxies = Networks(config, "KNOWN_PROXIES"),
+            DocsEnabled = Bool(config, "DOCS_ENABLED", true),
             Host = Optional(config, "HOST") ?? "localhost",
             Port = Int(config, "PORT", 8000, 0, 65535),
             DataDir = Path.GetFullPath(dataDir),
@@ -349,6 +361,35 @@ public sealed partial record CrmSettings
         }
 
         throw new SettingsException($"{name} '{raw}' is invalid: expected an IP address such as 10.0.0.5");
+    }
+
+    private static System.Net.IPNetwork[] Networks(IConfiguration config, string name)
+    {
+        var raw = Optional(config, name);
+        if (raw is null)
+        {
+            return [];
+        }
+
+        return raw.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(entry =>
+        {
+            // As for ADVERTISED_IP: "5" alone would parse as 0.0.0.5, so the dotted or colon form is required.
+            var address = entry.Split('/')[0];
+            var wellFormed = address.Contains('.', StringComparison.Ordinal) || address.Contains(':', StringComparison.Ordinal);
+            // "10.0.0.1/8" is refused rather than read as 10.0.0.0/8: a typo must not quietly trust a whole range.
+            if (wellFormed && entry.Contains('/', StringComparison.Ordinal) && System.Net.IPNetwork.TryParse(entry, out var network) &&
+                System.Net.IPAddress.TryParse(address, out var start) && start.Equals(network.BaseAddress))
+            {
+                return network;
+            }
+
+            if (wellFormed && !entry.Contains('/', StringComparison.Ordinal) && System.Net.IPAddress.TryParse(entry, out var ip))
+            {
+                return new System.Net.IPNetwork(ip, ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128);
+            }
+
+            throw new SettingsException($"{name} entry '{entry}' is invalid: expected an IP address or CIDR range such as 172.28.0.5 or 10.0.0.0/8");
+        }).ToArray();
     }
 
     private static string[] Origins(string raw)

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using CrmChatbot.Api.Auth;
 using CrmChatbot.Common;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
@@ -64,15 +66,24 @@ public static class HealthEndpoints
         return routes;
     }
 
-    private static Task WriteAsync(HttpContext context, HealthReport report)
+    /// <summary>
+    /// Everyone gets the overall status (and the status code load balancers act on); only an admin's bearer token
+    /// also gets each check with its detail, which names the data file or database and the silo address.
+    /// </summary>
+    private static async Task WriteAsync(HttpContext context, HealthReport report)
     {
+        var admin = context.User.Identity?.IsAuthenticated == true &&
+            (await context.RequestServices.GetRequiredService<IAuthorizationService>().AuthorizeAsync(context.User, Policies.Admin)).Succeeded;
         context.Response.ContentType = "application/json";
-        return JsonSerializer.SerializeAsync(context.Response.Body, new
-        {
-            status = report.Status.ToString().ToLowerInvariant(),
-            checks = report.Entries.ToDictionary(
-                e => e.Key,
-                e => new { status = e.Value.Status.ToString().ToLowerInvariant(), detail = e.Value.Description }),
-        });
+        var status = report.Status.ToString().ToLowerInvariant();
+        await (admin
+            ? JsonSerializer.SerializeAsync(context.Response.Body, new
+            {
+                status,
+                checks = report.Entries.ToDictionary(
+                    e => e.Key,
+                    e => new { status = e.Value.Status.ToString().ToLowerInvariant(), detail = e.Value.Description }),
+            })
+            : JsonSerializer.SerializeAsync(context.Response.Body, new { status }));
     }
 }

@@ -9,9 +9,13 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CrmChatbot.Api.Http;
 
 /// <summary>
-/// <c>Idempotency-Key</c> on POST: the first successful response for a key (per caller and route)
-/// is stored, and a repeat of the same request gets that response again instead of running twice;
-/// the same key with a different body is 422, and a repeat while the first still runs is 409.
+/// <c>Idempotency-Key</c> on POST: the first successful response for a key (per caller) is stored, and a repeat
+/// of the same request gets that response again instead of running twice; the same key with a different request
+/// (method, path, query string, content type or body) is 422, and a repeat while the first still runs is 409.
+/// Records expire after <see cref="IdempotencyOptions.Retention"/> (24 h) and are then deleted. Endpoints marked
+/// <see cref="IdempotencyExempt"/> (sign-in and everything else handing out a secret) ignore the header, and a
+/// response that sets a cookie is never stored. Signed-in callers have their own keys (per user id); anonymous
+/// callers have keys per client address (the proxy-resolved one, see KNOWN_PROXIES) and chat-visitor token.
 /// </summary>
 public sealed class IdempotencyMiddleware(RequestDelegate next)
 {
@@ -45,12 +49,8 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
             return;
         }
 
-        // Anonymous chat visitors are told apart by their session token, so no one replays another's response.
-        var scope = context.User.Identity?.IsAuthenticated == true
-            ? context.User.UserId()
-            : "anonymous\n" + request.Headers[Chat.ChatEndpoints.TokenHeader].ToString();
         var grain = context.RequestServices.GetRequiredService<IGrainFactory>()
-            .GetGrain<IIdempotencyGrain>(Hash($"{scope}\n{request.Method} {request.Path}\n{key}"));
+            .GetGrain<IIdempotencyGrain>(Hash($"{Scope(context)}\n{key}"));
         var decision = await grain.BeginAsync(fingerprint);
         switch (decision.Outcome)
         {
@@ -85,7 +85,8 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
         }
 
         var response = context.Response;
-        if (response.StatusCode is >= 200 and < 300)
+        // A response that sets a cookie hands the caller a secret (e.g. the dashboard session): never kept at rest.
+        if (response.StatusCode is >= 200 and < 300 && response.Headers.SetCookie.Count == 0)
         {
             await grain.CompleteAsync(fingerprint, new StoredResponse(
                 response.StatusCode, response.ContentType, Encoding.UTF8.GetString(buffer.ToArray()),
@@ -102,10 +103,20 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
         await buffer.CopyToAsync(original, context.RequestAborted);
     }
 
+    /// <summary>
+    /// Whose key space a key belongs to. Anonymous callers share no scope: their keys are per client address
+    /// (behind a proxy the forwarded one, when the proxy is in KNOWN_PROXIES) and, for chat visitors, per session token.
+    /// </summary>
+    private static string Scope(HttpContext context) => context.User.Identity?.IsAuthenticated == true
+        ? "user\n" + context.User.UserId()
+        : $"anonymous\n{context.Connection.RemoteIpAddress?.ToString() ?? "unknown"}\n{context.Request.Headers[Chat.ChatEndpoints.TokenHeader]}";
+
+    /// <summary>What makes two requests "the same": method, path, query string, content type and body.</summary>
     private static async Task<string?> FingerprintAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(Encoding.UTF8.GetBytes((request.ContentType ?? "") + "\n"));
+        sha.AppendData(Encoding.UTF8.GetBytes(
+            $"{request.Method}\n{request.PathBase}{request.Path}\n{request.QueryString}\n{request.ContentType}\n"));
         var chunk = new byte[16 * 1024];
         long total = 0;
         int read;
@@ -162,7 +173,8 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
 }
 
 /// <summary>
-/// Endpoint metadata: Idempotency-Key is ignored. For responses that hand out a secret to an
-/// anonymous caller (a visitor's chat token), where a replay would give it to someone else.
+/// Endpoint metadata: Idempotency-Key is ignored and nothing is stored. For responses that hand out a secret
+/// (access tokens of the auth endpoints, a visitor's chat token): a stored copy would keep it at rest, and a
+/// replay could give it to someone else.
 /// </summary>
 public sealed class IdempotencyExempt;

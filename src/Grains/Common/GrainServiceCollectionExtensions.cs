@@ -7,12 +7,13 @@ namespace CrmChatbot.Common;
 
 public static class GrainServiceCollectionExtensions
 {
-    /// <summary>Services the CRM grains depend on (clock, login throttling and password options).</summary>
+    /// <summary>Services the CRM grains depend on (clock, login throttling, password and idempotency options).</summary>
     public static IServiceCollection AddCrmGrains(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<LoginThrottleOptions>();
         services.AddOptions<PasswordOptions>();
+        services.AddOptions<CrmChatbot.Idempotency.IdempotencyOptions>();
         services.AddCrmChat();
         return services;
     }

@@ -38,7 +38,7 @@ internal static class MongoDocuments
                     var path = SchemaModel.Resolve(schema, k.Field).Path;
                     return k.Descending ? keys.Descending(path) : keys.Ascending(path);
                 })),
-                new CreateIndexOptions { Name = SchemaModel.IndexName(spec), Unique = spec.Unique ? true : null }))
+                new CreateIndexOptions { Name = SchemaModel.IndexName(spec), Unique = spec.Unique ? true : null, ExpireAfter = spec.ExpireAfter }))
             .ToList();
     }
 }

@@ -58,6 +58,7 @@ public static class MongoStorageServiceCollectionExtensions
         services.AddSingleton<IDocumentQueries, MongoDocumentQueries>();
         services.AddCrmQueries();
         services.AddSingleton<IStorageHealth, MongoStorageHealth>();
+        services.AddIdempotencyPurge<MongoIdempotencyRecords>();
         services.AddSingleton<MongoIndexInitializer>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<MongoIndexInitializer>());
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<MongoIndexInitializer>());

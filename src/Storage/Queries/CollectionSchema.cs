@@ -6,6 +6,12 @@ namespace CrmChatbot.Storage.Queries;
 public sealed record IndexSpec(IReadOnlyList<IndexKey> Keys, bool Unique = false)
 {
     public static IndexSpec On(params IndexKey[] keys) => new(keys);
+
+    /// <summary>
+    /// A TTL index (one date field): MongoDB deletes a document this long after the date it holds. SQLite has no
+    /// TTL; its owner purges such rows itself (see the idempotency purge).
+    /// </summary>
+    public TimeSpan? ExpireAfter { get; init; }
 }
 
 /// <summary>A state field or computed field of an index, and its direction.</summary>

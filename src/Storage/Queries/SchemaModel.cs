@@ -83,6 +83,11 @@ internal static partial class SchemaModel
                 ValidateField(key.Field);
             }
 
+            if (index.ExpireAfter is not null && (index.Keys.Count != 1 || index.Unique))
+            {
+                throw new ArgumentException($"Schema '{schema.Name}': a TTL index has exactly one key and is not unique.", nameof(schema));
+            }
+
             if (!names.Add(IndexName(index)))
             {
                 throw new ArgumentException($"Schema '{schema.Name}': two indexes would be named '{IndexName(index)}'.", nameof(schema));

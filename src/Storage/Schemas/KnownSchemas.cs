@@ -13,6 +13,7 @@ public static class KnownSchemas
         TicketSchema.Schema,
         MeetingSchema.Schema,
         ChatSessionSchema.Schema,
+        IdempotencySchema.Schema,
     ];
 
     /// <summary>Validates and registers every schema in <see cref="CollectionSchemas"/>. Idempotent; called by both stores.</summary>

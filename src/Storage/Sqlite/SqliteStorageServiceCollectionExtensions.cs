@@ -50,6 +50,7 @@ public static class SqliteStorageServiceCollectionExtensions
         services.AddSingleton<IDocumentQueries, SqliteDocumentQueries>();
         services.AddCrmQueries();
         services.AddSingleton<IStorageHealth, SqliteStorageHealth>();
+        services.AddIdempotencyPurge<SqliteIdempotencyRecords>();
         services.AddSingleton<IStoreBackup>(sp => new SqliteStoreBackup(
             sp.GetRequiredService<SqliteStore>(), sp.GetService<TimeProvider>() ?? TimeProvider.System));
         return services;

@@ -148,7 +148,7 @@ public sealed class ReadinessMembershipOnSqlite(SqliteApiFixture fixture)
     [Fact]
     public async Task Ready_reports_the_silo_as_the_one_active_member()
     {
-        using var http = fixture.Anonymous();
+        using var http = fixture.Admin(); // the checks' details are for admins
 
         var ready = await ProblemAssert.JsonAsync(await http.GetAsync("/health/ready"), HttpStatusCode.OK);
 
