@@ -28,6 +28,9 @@ public sealed class CrmApiFactory : WebApplicationFactory<Program>
 
     public string? DbName { get; set; }
 
+    /// <summary>More settings (name, value), applied after the defaults; set before the first client is created.</summary>
+    public Dictionary<string, string> Settings { get; } = new(StringComparer.Ordinal);
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
@@ -43,6 +46,10 @@ public sealed class CrmApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("GATEWAY_PORT", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("LOGIN_MAX_FAILURES", "3");
         builder.UseSetting("CORS_ORIGINS", "https://app.example.com");
+        foreach (var (name, value) in Settings)
+        {
+            builder.UseSetting(name, value);
+        }
         // A stand-in assistant for chat tests; TryAdd, so the real one wins once it is registered.
         builder.ConfigureTestServices(services => services.TryAddSingleton<CrmChatbot.Chat.Dialogue.IDialogueManager, CrmChatbot.Chat.Sessions.Testing.EchoDialogueManager>());
     }

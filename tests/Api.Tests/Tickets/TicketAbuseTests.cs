@@ -208,3 +208,32 @@ public sealed class TicketAbuseTestsOnSqlite(SqliteApiFixture fixture) : TicketA
 
 [Collection(MongoApiCollection.Name)]
 public sealed class TicketAbuseTestsOnMongo(MongoApiFixture fixture) : TicketAbuseTests(fixture);
+
+/// <summary>The quota settings reach the ticket grains (a service of its own, with small quotas).</summary>
+public sealed class TicketQuotaSettingTests : IDisposable
+{
+    private readonly CrmApiFactory _factory = new()
+    {
+        Settings = { ["TICKET_CLIENT_MAX_OPEN"] = "1", ["TICKET_CLIENT_COMMENTS_PER_HOUR"] = "2", ["TICKET_CLIENT_STATUS_CHANGES_PER_DAY"] = "1" },
+    };
+
+    public void Dispose() => _factory.Dispose();
+
+    [Fact]
+    public async Task Configured_quotas_are_the_ones_applied()
+    {
+        var (_, token) = await _factory.CreateUserAsync("client");
+        using var client = _factory.ClientWithToken(token);
+        var id = (await ProblemAssert.JsonAsync(await client.PostAsJsonAsync("/api/tickets", new { subject = "one" }), HttpStatusCode.Created)).GetProperty("id").GetString();
+
+        await ProblemAssert.IsProblemAsync(await client.PostAsJsonAsync("/api/tickets", new { subject = "two" }), HttpStatusCode.Conflict);
+        for (var i = 0; i < 2; i++)
+        {
+            await ProblemAssert.JsonAsync(await client.PostAsJsonAsync($"/api/tickets/{id}/comments", new { body = "hi" }), HttpStatusCode.Created);
+        }
+
+        await ProblemAssert.IsProblemAsync(await client.PostAsJsonAsync($"/api/tickets/{id}/comments", new { body = "hi" }), HttpStatusCode.TooManyRequests);
+        await ProblemAssert.JsonAsync(await client.PostAsJsonAsync($"/api/tickets/{id}/status", new { status = "closed" }), HttpStatusCode.OK);
+        await ProblemAssert.IsProblemAsync(await client.PostAsJsonAsync($"/api/tickets/{id}/status", new { status = "open" }), HttpStatusCode.TooManyRequests);
+    }
+}
