@@ -26,9 +26,7 @@ public sealed class MongoTicketCommentStore(MongoStore store) : ITicketCommentSt
         await EnsureIndexAsync(cancellationToken).ConfigureAwait(false);
         foreach (var comment in comments)
         {
-            var document = MongoMapping.ToBson(comment).AsBsonDocument;
-            document.Remove("id");
-            document.InsertAt(0, new BsonElement("_id", comment.Id));
+            var document = MongoMapping.ToDocument(comment, comment.Id);
             // Comments are immutable: storing one again changes nothing.
             await store.RunAsync(
                 "append ticket comment",

@@ -17,9 +17,7 @@ public sealed class MongoTimelineStore(MongoStore store) : ITimelineStore
         await EnsureIndexAsync(cancellationToken);
         foreach (var entry in entries)
         {
-            var document = MongoMapping.ToBson(entry).AsBsonDocument;
-            document.Remove("id");
-            document.InsertAt(0, new BsonElement("_id", entry.Id));
+            var document = MongoMapping.ToDocument(entry, entry.Id);
             // Entries are immutable: storing one again changes nothing.
             await store.RunAsync(
                 "append timeline",
