@@ -115,6 +115,12 @@ public static class SiloHost
                 options.FirstResponse = settings.TicketSla.FirstResponse;
                 options.Resolution = settings.TicketSla.Resolution;
             });
+            silo.Services.Configure<CrmChatbot.Tickets.TicketQuotaOptions>(options =>
+            {
+                options.MaxOpenTicketsPerClient = settings.TicketQuotas.MaxOpenTicketsPerClient;
+                options.ClientCommentsPerHour = settings.TicketQuotas.ClientCommentsPerHour;
+                options.ClientStatusChangesPerDay = settings.TicketQuotas.ClientStatusChangesPerDay;
+            });
             silo.Services.Configure<CrmChatbot.Chat.ChatSessionOptions>(options =>
             {
                 options.IdleTimeout = TimeSpan.FromMinutes(settings.ChatIdleMinutes);

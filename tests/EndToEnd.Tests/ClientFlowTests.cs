@@ -123,9 +123,9 @@ public sealed class ClientFlowTests(ClientSiloFixture fixture) : IClassFixture<C
         await client.Api.Api.Tickets[ticket.Id].Comments.PostAsync(new TicketCommentRequest { Body = "Thanks!" });
 
         var seenByClient = await client.Api.Api.Tickets[ticket.Id].Comments.GetAsync();
-        Assert.Equal(["Looking into it.", "Thanks!"], seenByClient!.Select(c => c.Body));
+        Assert.Equal(["Looking into it.", "Thanks!"], seenByClient!.Items!.Select(c => c.Body));
         var seenByStaff = await admin.Api.Api.Tickets[ticket.Id].Comments.GetAsync();
-        Assert.Equal(3, seenByStaff!.Count);
+        Assert.Equal(3, seenByStaff!.Items!.Count);
 
         var moved = await admin.Api.Api.Tickets[ticket.Id].Status.PostAsync(new TicketStatusRequest { Status = TicketStatus.InProgress });
         Assert.Equal(TicketStatus.InProgress, moved!.Status);

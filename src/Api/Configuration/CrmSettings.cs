@@ -57,6 +57,9 @@ public sealed partial record CrmSettings
     /// <summary>SLA targets per ticket priority (SLA_FIRST_RESPONSE_HOURS, SLA_RESOLUTION_HOURS).</summary>
     public CrmChatbot.Tickets.TicketSlaOptions TicketSla { get; init; } = new();
 
+    /// <summary>Per-client ticket quotas (TICKET_CLIENT_MAX_OPEN, TICKET_CLIENT_COMMENTS_PER_HOUR, TICKET_CLIENT_STATUS_CHANGES_PER_DAY).</summary>
+    public CrmChatbot.Tickets.TicketQuotaOptions TicketQuotas { get; init; } = new();
+
     /// <summary>How many minutes before its start a meeting's reminder fires.</summary>
     public int MeetingReminderMinutes { get; init; } = 15;
 
@@ -243,6 +246,12 @@ public sealed partial record CrmSettings
             MongoTimeoutSeconds = Int(config, "MONGO_TIMEOUT_SECONDS", 5, 1, 300),
             MongoStartupTimeoutSeconds = Int(config, "MONGO_STARTUP_TIMEOUT_SECONDS", 30, 0, 3600),
             TicketSla = LoadTicketSla(config),
+            TicketQuotas = new CrmChatbot.Tickets.TicketQuotaOptions
+            {
+                MaxOpenTicketsPerClient = Int(config, "TICKET_CLIENT_MAX_OPEN", 20, 1, 10_000),
+                ClientCommentsPerHour = Int(config, "TICKET_CLIENT_COMMENTS_PER_HOUR", 30, 1, 10_000),
+                ClientStatusChangesPerDay = Int(config, "TICKET_CLIENT_STATUS_CHANGES_PER_DAY", 10, 1, 10_000),
+            },
             MeetingReminderMinutes = Int(config, "MEETING_REMINDER_MINUTES", 15, 1, 7 * 24 * 60),
             ChatIdleMinutes = Int(config, "CHAT_IDLE_MINUTES", 60, 1, 7 * 24 * 60),
             ChatFaqPath = chatFaqPath is null ? null : Path.GetFullPath(chatFaqPath),

@@ -37,9 +37,32 @@ public static class OpenApiSetup
             {
                 NumbersAreNumbers(schema);
                 NameEnumValues(schema, context.JsonTypeInfo.Type);
+                OmittedWhenNullIsOptional(schema, context.JsonTypeInfo);
                 return Task.CompletedTask;
             });
         });
+
+    /// <summary>
+    /// A property left out of the JSON when null (e.g. a ticket's staff-only fields in a client's view) is not
+    /// required: the contract must not promise a field some callers never get.
+    /// </summary>
+    private static void OmittedWhenNullIsOptional(OpenApiSchema schema, System.Text.Json.Serialization.Metadata.JsonTypeInfo typeInfo)
+    {
+        if (schema.Required is not { Count: > 0 } required || typeInfo.Kind != System.Text.Json.Serialization.Metadata.JsonTypeInfoKind.Object)
+        {
+            return;
+        }
+
+        foreach (var property in typeInfo.Properties)
+        {
+            var ignore = property.AttributeProvider?.GetCustomAttributes(typeof(System.Text.Json.Serialization.JsonIgnoreAttribute), inherit: true)
+                .OfType<System.Text.Json.Serialization.JsonIgnoreAttribute>().FirstOrDefault();
+            if (ignore?.Condition == System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)
+            {
+                required.Remove(property.Name);
+            }
+        }
+    }
 
     private static void DescribeDocument(OpenApiDocument document)
     {

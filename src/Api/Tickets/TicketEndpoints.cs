@@ -44,34 +44,41 @@ public static class TicketEndpoints
             .AddEndpointFilter<ETagFilter>();
 
         group.MapGet("/", ListAsync).WithName("Tickets_List")
-            .WithSummary("List tickets (clients: their own): filter by status, priority, assignee_id, requester_id, sla_breached, number, tag, q; sort=-created_at|created_at|updated_at|priority|number; limit and offset")
+            .WithSummary("List tickets (clients: their own, without staff fields): filter by status, priority, assignee_id, requester_id, sla_breached, number, tag (the last three staff only), q; sort=-created_at|created_at|updated_at|priority|number; limit and offset")
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapPost("/", CreateAsync).WithName("Tickets_Create").AcceptsJson<CreateTicketRequest>()
-            .WithSummary("Open a ticket (numbered T-1001, T-1002, ...). Clients open tickets for themselves; staff may give requester_id, assignee_id and tags");
+            .WithSummary("Open a ticket (numbered T-1001, T-1002, ...). Clients open tickets for themselves (at most TICKET_CLIENT_MAX_OPEN unresolved, else 409); staff may give requester_id, assignee_id and tags")
+            .ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/{id}", GetAsync).WithName("Tickets_Get").WithSummary("Get a ticket by id or number (T-1001)").ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPut("/{id}", UpdateAsync).WithName("Tickets_Update").AcceptsJson<UpdateTicketRequest>()
             .WithSummary("Update a ticket (partial; status moves follow the workflow, 409 names the allowed next statuses; If-Match supported)")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         group.MapPatch("/{id}", UpdateAsync).WithName("Tickets_Patch").AcceptsJson<UpdateTicketRequest>().WithSummary("Same as PUT")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         group.MapPost("/{id}/status", ChangeStatusAsync).WithName("Tickets_ChangeStatus").AcceptsJson<TicketStatusRequest>()
-            .WithSummary("Move a ticket to another status (same rules as status in PUT; If-Match supported)")
+            .WithSummary("Move a ticket to another status (same rules as status in PUT; clients: at most TICKET_CLIENT_STATUS_CHANGES_PER_DAY closes/reopens per ticket, else 429 with Retry-After; If-Match supported)")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         group.MapDelete("/{id}", DeleteAsync).WithName("Tickets_Delete").WithSummary("Delete a ticket (staff; If-Match supported)")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
-        group.MapGet("/{id}/comments", CommentsAsync).WithName("Tickets_ListComments").WithSummary("The ticket's comments, oldest first (clients: public replies only)")
-            .ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapPost("/{id}/comments", CommentAsync).WithName("Tickets_AddComment").AcceptsJson<TicketCommentRequest>()
-            .WithSummary("Add a public reply, or (staff) an internal note with internal: true")
+        group.MapGet("/{id}/comments", CommentsAsync).WithName("Tickets_ListComments")
+            .WithSummary("The ticket's comments, oldest first, a page at a time (limit, offset; clients: public replies only)")
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapPost("/{id}/comments", CommentAsync).WithName("Tickets_AddComment").AcceptsJson<TicketCommentRequest>()
+            .WithSummary("Add a public reply, or (staff) an internal note with internal: true (body at most 5,000 characters; clients: at most TICKET_CLIENT_COMMENTS_PER_HOUR per ticket, else 429 with Retry-After)")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         group.MapGet("/{id}/timeline", TimelineAsync).WithName("Tickets_Timeline").WithSummary("The ticket's history, newest first (clients: without internal notes)")
             .ProducesProblem(StatusCodes.Status404NotFound);
         return group;
@@ -112,12 +119,24 @@ public static class TicketEndpoints
             Limit = reader.Limit(limit),
             Offset = reader.Offset(offset),
         };
+        var actor = principal.ToActor();
+        if (!actor.IsStaff)
+        {
+            // Filtering their own tickets by staff-only fields would tell a client those fields' values.
+            foreach (var (field, given) in new[] { ("assignee_id", assigneeId), ("tag", tag), ("sla_breached", slaBreached) })
+            {
+                if (!string.IsNullOrEmpty(given) && !reader.Problems.Has(field))
+                {
+                    reader.Problems.Add(field, "is a staff-only filter");
+                }
+            }
+        }
+
         if (reader.Problems.Any)
         {
             return Problems.Validation(reader.Problems);
         }
 
-        var actor = principal.ToActor();
         if (!actor.IsStaff)
         {
             // A client's list is their own tickets, whatever else they filter by.
@@ -129,7 +148,8 @@ public static class TicketEndpoints
             query = query with { RequesterId = actor.UserId };
         }
 
-        return TypedResults.Ok(await queries.ListAsync(query, cancellationToken));
+        var page = await queries.ListAsync(query, cancellationToken);
+        return TypedResults.Ok(actor.IsStaff ? page : page with { Items = [.. page.Items.Select(t => TicketViews.For(actor, t))] });
     }
 
     private static async Task<Results<Created<TicketDto>, ProblemHttpResult>> CreateAsync(
@@ -228,7 +248,7 @@ public static class TicketEndpoints
         }
 
         var result = await grains.GetGrain<ITicketGrain>(ticketId).UpdateAsync(patch, actor, Versions.IfMatch(request));
-        return result.IsSuccess ? TypedResults.Ok(result.Value!) : Fail(result.Error!, id);
+        return result.IsSuccess ? TypedResults.Ok(result.Value!) : Fail(result.Error!, id, request.HttpContext.Response);
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
@@ -244,15 +264,24 @@ public static class TicketEndpoints
         return error is null ? TypedResults.NoContent() : Fail(error, id);
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<TicketCommentDto>>, ProblemHttpResult>> CommentsAsync(
-        string id, ClaimsPrincipal principal, IGrainFactory grains, ITicketQueries queries, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<Page<TicketCommentDto>>, ProblemHttpResult>> CommentsAsync(
+        string id, ClaimsPrincipal principal, IGrainFactory grains, ITicketQueries queries, CancellationToken cancellationToken,
+        string? limit = null, string? offset = null)
     {
+        var reader = new QueryReader(new FieldProblems());
+        var pageSize = reader.Limit(limit);
+        var skip = reader.Offset(offset);
+        if (reader.Problems.Any)
+        {
+            return Problems.Validation(reader.Problems);
+        }
+
         if (await ResolveAsync(id, queries, cancellationToken) is not { } ticketId)
         {
             return NotFound(id);
         }
 
-        var result = await grains.GetGrain<ITicketGrain>(ticketId).GetCommentsAsync(principal.ToActor());
+        var result = await grains.GetGrain<ITicketGrain>(ticketId).GetCommentsAsync(principal.ToActor(), pageSize, skip);
         return result.IsSuccess ? TypedResults.Ok(result.Value!) : Fail(result.Error!, id);
     }
 
@@ -285,7 +314,7 @@ public static class TicketEndpoints
         var result = await grains.GetGrain<ITicketGrain>(ticketId).AddCommentAsync(body.Value!, principal.ToActor(), Versions.IfMatch(request));
         return result.IsSuccess
             ? TypedResults.Created($"/api/tickets/{ticketId}/comments", result.Value!)
-            : Fail(result.Error!, id);
+            : Fail(result.Error!, id, request.HttpContext.Response);
     }
 
     private static async Task<Results<Ok<Page<TimelineEntryDto>>, ProblemHttpResult>> TimelineAsync(
@@ -361,6 +390,17 @@ public static class TicketEndpoints
     /// <summary>Problems, with not-found worded by what the caller gave (never revealing the id behind a number).</summary>
     private static ProblemHttpResult Fail(CommandError error, string given) =>
         error.Kind == ErrorKind.NotFound ? NotFound(given) : Problems.From(error);
+
+    /// <summary>Same, with the Retry-After header of a refusal by a quota (429).</summary>
+    private static ProblemHttpResult Fail(CommandError error, string given, HttpResponse response)
+    {
+        if (error is { Kind: ErrorKind.Throttled, RetryAfterSeconds: { } seconds })
+        {
+            response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return Fail(error, given);
+    }
 
     private static ProblemHttpResult NotFound(string given) => Problems.NotFound(
         EntityIds.IsPlausible(given) ? $"Ticket '{given}' was not found." : "No ticket has this id.");

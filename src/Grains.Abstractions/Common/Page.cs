@@ -1,4 +1,9 @@
 namespace CrmChatbot.Common;
 
 /// <summary>One page of a list query. <see cref="Next"/> is the offset of the following page, if any.</summary>
-public sealed record Page<T>(IReadOnlyList<T> Items, long Total, int? Next);
+/// <remarks>Serializable: a grain may return a page it read from a store (a ticket's comments).</remarks>
+[GenerateSerializer, Immutable, Alias("crm.page`1")]
+public sealed record Page<T>(
+    [property: Id(0)] IReadOnlyList<T> Items,
+    [property: Id(1)] long Total,
+    [property: Id(2)] int? Next);

@@ -64,4 +64,11 @@ public interface ITimelineStore
 
     /// <summary>An entity's history, newest first.</summary>
     Task<Page<TimelineEntry>> ListAsync(string entityKind, string entityId, int limit, int offset, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// An entity's history newest first, without the entries whose action is one of <paramref name="excludedActions"/>:
+    /// filtered, counted and paged by the store (a client's view of a ticket), never by reading the whole history.
+    /// </summary>
+    Task<Page<TimelineEntry>> ListAsync(
+        string entityKind, string entityId, int limit, int offset, IReadOnlyCollection<string> excludedActions, CancellationToken cancellationToken = default);
 }

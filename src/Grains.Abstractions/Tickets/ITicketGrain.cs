@@ -25,9 +25,9 @@ public interface ITicketGrain : IGrainWithStringKey
     [Alias("AddComment")]
     Task<CommandResult<TicketCommentDto>> AddCommentAsync(NewTicketComment comment, Actor actor, long? expectedVersion = null);
 
-    /// <summary>Comments oldest first; internal notes only for staff.</summary>
+    /// <summary>A page of the comments, oldest first, read from the comment store; internal notes only for staff.</summary>
     [Alias("GetComments"), ReadOnly]
-    Task<CommandResult<IReadOnlyList<TicketCommentDto>>> GetCommentsAsync(Actor viewer);
+    Task<CommandResult<Page<TicketCommentDto>>> GetCommentsAsync(Actor viewer, int limit, int offset);
 
     /// <summary>Re-evaluates the SLA now (what the reminder does); returns the ticket.</summary>
     [Alias("CheckSla")]
@@ -56,12 +56,34 @@ public interface ITicketQueries
 {
     Task<Page<TicketDto>> ListAsync(TicketListQuery query, CancellationToken cancellationToken = default);
 
+    /// <summary>How many of <paramref name="requesterId"/>'s tickets are not resolved or closed (the open-ticket quota).</summary>
+    Task<long> CountOpenAsync(string requesterId, CancellationToken cancellationToken = default);
+
     /// <summary>The id of the ticket with this number, or null.</summary>
     Task<string?> FindIdByNumberAsync(long number, CancellationToken cancellationToken = default);
 }
 
+/// <summary>
+/// The <c>ticket_comments</c> collection: one row per comment, appended (never rewritten) by the ticket's grain
+/// through its entity store, so adding a comment does not rewrite the ticket.
+/// </summary>
+public interface ITicketCommentStore
+{
+    /// <summary>Appends comments; one whose id is already stored is left as it is (idempotent).</summary>
+    Task AppendAsync(IReadOnlyList<TicketComment> comments, CancellationToken cancellationToken = default);
+
+    /// <summary>A ticket's comments oldest first (by <see cref="TicketComment.Seq"/>); internal notes only with <paramref name="includeInternal"/>.</summary>
+    Task<Page<TicketComment>> ListAsync(string ticketId, bool includeInternal, int limit, int offset, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes every comment of a deleted ticket.</summary>
+    Task DeleteAllAsync(string ticketId, CancellationToken cancellationToken = default);
+}
+
 public static class TicketStorage
 {
+    /// <summary>The collection (table) of ticket comments.</summary>
+    public const string Comments = "ticket_comments";
+
     /// <summary>The grain-state name and collection of tickets.</summary>
     public const string Tickets = "tickets";
 

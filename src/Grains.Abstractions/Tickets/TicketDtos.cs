@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 using CrmChatbot.Common;
 
 namespace CrmChatbot.Tickets;
@@ -10,7 +11,11 @@ public sealed record TicketSlaDto(
     [property: Id(2)] bool FirstResponseBreached,
     [property: Id(3)] bool ResolutionBreached);
 
-/// <summary>A ticket as the API returns it (comments are served separately, filtered by role).</summary>
+/// <summary>
+/// A ticket as the API returns it (comments are served separately, filtered by role). The staff-only fields
+/// (<c>assignee_id</c>, <c>tags</c>, <c>sla</c>, <c>sla_breached</c>) are null in a client's view
+/// (<see cref="TicketViews"/>) and then left out of the JSON.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("crm.ticket")]
 public sealed record TicketDto(
     [property: Id(0)] string Id,
@@ -20,16 +25,30 @@ public sealed record TicketDto(
     [property: Id(4)] TicketPriority Priority,
     [property: Id(5)] TicketStatus Status,
     [property: Id(6)] string? RequesterId,
-    [property: Id(7)] string? AssigneeId,
-    [property: Id(8)] IReadOnlyList<string> Tags,
+    [property: Id(7), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? AssigneeId,
+    [property: Id(8), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Tags,
     [property: Id(9)] DateTime CreatedAt,
     [property: Id(10)] DateTime UpdatedAt,
     [property: Id(11)] DateTime? ResolvedAt,
     [property: Id(12)] DateTime? ClosedAt,
     [property: Id(13)] DateTime? FirstResponseAt,
-    [property: Id(14)] TicketSlaDto Sla,
-    [property: Id(15)] bool SlaBreached,
+    [property: Id(14), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] TicketSlaDto? Sla,
+    [property: Id(15), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? SlaBreached,
     [property: Id(16)] long Version) : IVersioned;
+
+/// <summary>
+/// What a viewer may see of a ticket. Clients see their ticket without staff-only data: who it is assigned to,
+/// staff tags (e.g. <c>fraud-suspect</c>) and the SLA bookkeeping.
+/// </summary>
+public static class TicketViews
+{
+    /// <summary>Timeline fields a client never sees the changes of.</summary>
+    public static readonly IReadOnlySet<string> StaffOnlyFields =
+        new HashSet<string>(StringComparer.Ordinal) { "assignee_id", "tags", "sla", "sla_breached" };
+
+    public static TicketDto For(Actor viewer, TicketDto ticket) =>
+        viewer.IsStaff ? ticket : ticket with { AssigneeId = null, Tags = null, Sla = null, SlaBreached = null };
+}
 
 [GenerateSerializer, Immutable, Alias("crm.ticket-comment-dto")]
 public sealed record TicketCommentDto(
@@ -107,6 +126,12 @@ public static class TicketNumbers
 /// <summary>Sizes the API checks early and the ticket rules enforce.</summary>
 public static class TicketLimits
 {
+    /// <summary>Longest description (characters), for every role.</summary>
+    public const int DescriptionMaxLength = 10_000;
+
+    /// <summary>Longest comment body (characters), for every role.</summary>
+    public const int CommentMaxLength = 5_000;
+
     public const int IdMaxLength = 100;
     public const int TagMaxLength = 40;
     public const int TextSearchMaxLength = 200;

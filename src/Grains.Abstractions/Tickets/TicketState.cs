@@ -20,7 +20,10 @@ public sealed class TicketSla
     };
 }
 
-/// <summary>A public reply or an internal note, kept in the ticket's state (bounded).</summary>
+/// <summary>
+/// A public reply or an internal note: one row of the <c>ticket_comments</c> collection
+/// (<see cref="ITicketCommentStore"/>), appended by the ticket's grain; never part of the ticket's document.
+/// </summary>
 [GenerateSerializer, Alias("crm.ticket-comment")]
 public sealed class TicketComment
 {
@@ -31,6 +34,10 @@ public sealed class TicketComment
     [Id(4)] public string Body { get; set; } = "";
     [Id(5)] public bool Internal { get; set; }
     [Id(6)] public DateTime CreatedAt { get; set; }
+    [Id(7)] public string TicketId { get; set; } = "";
+
+    /// <summary>1, 2, 3... per ticket, in the order the grain added them: the list order.</summary>
+    [Id(8)] public long Seq { get; set; }
 
     public TicketCommentDto ToDto() => new(Id, AuthorId, AuthorName, AuthorIsStaff, Body, Internal, CreatedAt);
 }
@@ -60,15 +67,38 @@ public sealed class TicketState : IEntityState
     /// <summary>Either SLA missed; a top-level field so lists can filter on it with an index.</summary>
     [Id(14)] public bool SlaBreached { get; set; }
 
-    /// <summary>Never diffed into the timeline: internal notes must not leak through field changes.</summary>
+    /// <summary>
+    /// Comments as documents stored them before comments got their own collection: read only, moved to the
+    /// comment store (and emptied) when the grain activates. Never diffed: internal notes must not leak.
+    /// </summary>
     [Id(15), TimelineIgnore] public List<TicketComment> Comments { get; set; } = [];
 
     [Id(16)] public long Version { get; set; }
     [Id(17)] public List<TimelineEntry> PendingTimeline { get; set; } = [];
 
+    /// <summary>
+    /// Comments added by the last change and not yet in the comment store: the embedded store moves them into its
+    /// table in the change's transaction (so the document keeps none); MongoDB appends them right after the write
+    /// and again on activation (appending is idempotent).
+    /// </summary>
+    [Id(18), TimelineIgnore] public List<TicketComment> PendingComments { get; set; } = [];
+
+    /// <summary>Comments ever added (public and internal): the next comment's <see cref="TicketComment.Seq"/>.</summary>
+    [Id(19), TimelineIgnore] public long CommentCount { get; set; }
+
+    /// <summary>When the requester commented within the last hour (the client comment quota; at most the quota).</summary>
+    [Id(20), TimelineIgnore] public List<DateTime> ClientCommentTimes { get; set; } = [];
+
+    /// <summary>When the requester closed or reopened the ticket within the last day (the client status quota).</summary>
+    [Id(21), TimelineIgnore] public List<DateTime> ClientStatusChangeTimes { get; set; } = [];
+
+    /// <summary>The ticket as staff see it.</summary>
     public TicketDto ToDto(string id) => new(
         id, TicketNumbers.Format(Number), Subject, Description, Priority, Status, RequesterId, AssigneeId, [.. Tags],
         CreatedAt, UpdatedAt, ResolvedAt, ClosedAt, FirstResponseAt,
         new TicketSlaDto(Sla.FirstResponseDue, Sla.ResolutionDue, Sla.FirstResponseBreached, Sla.ResolutionBreached),
         SlaBreached, Version);
+
+    /// <summary>The ticket as <paramref name="viewer"/> may see it (<see cref="TicketViews.For"/>).</summary>
+    public TicketDto ToDto(string id, Actor viewer) => TicketViews.For(viewer, ToDto(id));
 }

@@ -6,13 +6,18 @@ namespace CrmChatbot.Tickets;
 
 /// <summary>
 /// The single writer of one ticket. Every change is validated by <see cref="TicketRules"/> and
-/// persisted with a timeline entry before it is acknowledged. A durable reminder wakes the grain at
-/// the next SLA due time (also after a restart) to flag breaches; it is removed once no target is pending.
+/// persisted with a timeline entry before it is acknowledged. Comments live in their own collection:
+/// the grain hands a new one to the entity store with the change (<see cref="TicketState.PendingComments"/>),
+/// which appends it as one row, and reads pages of them from <see cref="ITicketCommentStore"/>. A durable
+/// reminder wakes the grain at the next SLA due time (also after a restart) to flag breaches; it is removed
+/// once no target is pending.
 /// </summary>
 public sealed class TicketGrain(
     IEntityStore store,
+    ITicketCommentStore comments,
     TimeProvider clock,
     IOptions<TicketSlaOptions> sla,
+    IOptions<TicketQuotaOptions> quotas,
     ILogger<TicketGrain> logger) : EntityGrain<TicketState>(TicketStorage.Tickets, store, clock, logger), ITicketGrain, IRemindable
 {
     public const string SlaReminder = "sla";
@@ -23,6 +28,15 @@ public sealed class TicketGrain(
     private DateTime? _reminderDue;
 
     protected override string EntityKind => "ticket";
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await base.OnActivateAsync(cancellationToken);
+        if (Exists && Current.Comments.Count > 0)
+        {
+            await MoveEmbeddedCommentsAsync();
+        }
+    }
 
     public async Task<CommandResult<TicketDto>> CreateAsync(long number, NewTicket input, Actor actor)
     {
@@ -39,11 +53,11 @@ public sealed class TicketGrain(
 
         await CommitAsync(created.Value!, actor, "created");
         await SyncReminderAsync();
-        return CommandResult<TicketDto>.Ok(Current.ToDto(Id));
+        return CommandResult<TicketDto>.Ok(Current.ToDto(Id, actor));
     }
 
     public Task<TicketDto?> GetAsync(Actor viewer) =>
-        Task.FromResult(Exists && TicketRules.CanSee(viewer, Current) ? Current.ToDto(Id) : null);
+        Task.FromResult(Exists && TicketRules.CanSee(viewer, Current) ? Current.ToDto(Id, viewer) : null);
 
     public async Task<CommandResult<TicketDto>> UpdateAsync(TicketPatch patch, Actor actor, long? expectedVersion = null)
     {
@@ -52,7 +66,7 @@ public sealed class TicketGrain(
             return refused;
         }
 
-        var updated = TicketRules.Apply(Current, patch, actor, Timestamps.Now(Clock), sla.Value);
+        var updated = TicketRules.Apply(Current, patch, actor, Timestamps.Now(Clock), sla.Value, quotas.Value);
         if (!updated.IsSuccess)
         {
             return updated.Error!;
@@ -64,7 +78,7 @@ public sealed class TicketGrain(
             await SyncReminderAsync();
         }
 
-        return CommandResult<TicketDto>.Ok(Current.ToDto(Id));
+        return CommandResult<TicketDto>.Ok(Current.ToDto(Id, actor));
     }
 
     public async Task<CommandResult<TicketCommentDto>> AddCommentAsync(NewTicketComment comment, Actor actor, long? expectedVersion = null)
@@ -75,28 +89,29 @@ public sealed class TicketGrain(
         }
 
         var commentId = Guid.CreateVersion7().ToString();
-        var updated = TicketRules.AddComment(Current, comment, commentId, actor, Timestamps.Now(Clock));
+        var updated = TicketRules.AddComment(Current, comment, commentId, actor, Timestamps.Now(Clock), quotas.Value);
         if (!updated.IsSuccess)
         {
             return updated.Error!;
         }
 
-        var added = updated.Value!.Comments[^1];
+        var added = updated.Value!.PendingComments[^1];
+        added.TicketId = Id;
         // Internal notes get their own action so a client's timeline view can leave them out.
         await CommitAsync(updated.Value!, actor, added.Internal ? "internal_note" : "commented", TicketRules.Excerpt(added.Body));
         await SyncReminderAsync();
         return CommandResult<TicketCommentDto>.Ok(added.ToDto());
     }
 
-    public Task<CommandResult<IReadOnlyList<TicketCommentDto>>> GetCommentsAsync(Actor viewer)
+    public async Task<CommandResult<Page<TicketCommentDto>>> GetCommentsAsync(Actor viewer, int limit, int offset)
     {
         if (!Exists || !TicketRules.CanSee(viewer, Current))
         {
-            return Task.FromResult<CommandResult<IReadOnlyList<TicketCommentDto>>>(NotFound());
+            return NotFound();
         }
 
-        IReadOnlyList<TicketCommentDto> comments = [.. Current.Comments.Where(c => viewer.IsStaff || !c.Internal).Select(c => c.ToDto())];
-        return Task.FromResult(CommandResult<IReadOnlyList<TicketCommentDto>>.Ok(comments));
+        var page = await comments.ListAsync(Id, includeInternal: viewer.IsStaff, limit, offset);
+        return CommandResult<Page<TicketCommentDto>>.Ok(new Page<TicketCommentDto>([.. page.Items.Select(c => c.ToDto())], page.Total, page.Next));
     }
 
     public async Task<TicketDto?> CheckSlaAsync()
@@ -154,8 +169,31 @@ public sealed class TicketGrain(
         }
 
         await DeleteEntityAsync(actor);
+        await comments.DeleteAllAsync(Id);
         await UnregisterAsync();
         return null;
+    }
+
+    /// <summary>
+    /// A ticket stored before comments had their own collection: its embedded comments go to the comment store
+    /// (kept in order, ids unchanged) and leave the document, in one write. Idempotent: appending a stored comment
+    /// again is a no-op, and a ticket with none embedded is left alone.
+    /// </summary>
+    private Task MoveEmbeddedCommentsAsync()
+    {
+        var next = TicketRules.Copy(Current);
+        var seq = 0L;
+        foreach (var comment in Current.Comments)
+        {
+            comment.TicketId = Id;
+            comment.Seq = ++seq;
+        }
+
+        next.PendingComments = [.. Current.PendingComments, .. Current.Comments];
+        next.Comments = [];
+        next.CommentCount = Math.Max(Current.CommentCount, seq);
+        next.Version = Current.Version;
+        return SaveWithoutHistoryAsync(next);
     }
 
     /// <summary>NotFound for a missing ticket or one the actor may not see; 412 for a stale version.</summary>

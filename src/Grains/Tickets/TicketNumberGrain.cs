@@ -25,8 +25,10 @@ public sealed class TicketNumberState
 public sealed class TicketNumberGrain(
     [PersistentState(TicketStorage.TicketNumbers, StorageNames.Crm)] IPersistentState<TicketNumberState> counter,
     IGrainFactory grains,
+    ITicketQueries tickets,
     TimeProvider clock,
-    IOptions<TicketSlaOptions> sla) : Grain, ITicketNumberGrain
+    IOptions<TicketSlaOptions> sla,
+    IOptions<TicketQuotaOptions> quotas) : Grain, ITicketNumberGrain
 {
     public async Task<CommandResult<TicketDto>> CreateTicketAsync(NewTicket ticket, Actor actor)
     {
@@ -38,6 +40,15 @@ public sealed class TicketNumberGrain(
         }
 
         await SettlePendingAsync();
+
+        // Creations run one at a time here, so the count cannot be raced by the same client's parallel requests.
+        if (TicketRules.IsClient(actor) && ticket.RequesterId is { } requester &&
+            await tickets.CountOpenAsync(requester) >= quotas.Value.MaxOpenTicketsPerClient)
+        {
+            return CommandError.Conflict(
+                $"You already have {quotas.Value.MaxOpenTicketsPerClient} open tickets (the most a client may have); " +
+                "close or resolve one before opening another.");
+        }
 
         var id = Guid.CreateVersion7().ToString();
         var number = counter.State.Next;

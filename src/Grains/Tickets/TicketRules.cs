@@ -15,13 +15,13 @@ public sealed record SlaEvaluation(bool FirstResponseBreached, bool ResolutionBr
 public static class TicketRules
 {
     public const int SubjectMaxLength = 200;
-    public const int DescriptionMaxLength = 20_000;
+    public const int DescriptionMaxLength = TicketLimits.DescriptionMaxLength;
     public const int IdMaxLength = TicketLimits.IdMaxLength;
     public const int TagMaxLength = TicketLimits.TagMaxLength;
     public const int MaxTags = 20;
-    public const int CommentMaxLength = 10_000;
+    public const int CommentMaxLength = TicketLimits.CommentMaxLength;
 
-    /// <summary>Comments are kept in the ticket's state, so their number is bounded.</summary>
+    /// <summary>Comments one ticket may hold, whoever writes them (a backstop behind the client quota).</summary>
     public const int MaxComments = 500;
 
     /// <summary>Length of a comment's excerpt in the timeline.</summary>
@@ -121,6 +121,10 @@ public static class TicketRules
         Sla = current.Sla.Copy(),
         SlaBreached = current.SlaBreached,
         Comments = [.. current.Comments],
+        PendingComments = [.. current.PendingComments],
+        CommentCount = current.CommentCount,
+        ClientCommentTimes = [.. current.ClientCommentTimes],
+        ClientStatusChangeTimes = [.. current.ClientStatusChangeTimes],
     };
 
     /// <summary>
@@ -128,8 +132,10 @@ public static class TicketRules
     /// only close or reopen (resolved/closed -> open) their ticket; they cannot touch priority,
     /// assignee or tags. Status moves follow <see cref="Transitions"/>.
     /// </summary>
-    public static CommandResult<TicketState> Apply(TicketState current, TicketPatch patch, Actor actor, DateTime now, TicketSlaOptions sla)
+    public static CommandResult<TicketState> Apply(
+        TicketState current, TicketPatch patch, Actor actor, DateTime now, TicketSlaOptions sla, TicketQuotaOptions? quotas = null)
     {
+        quotas ??= new TicketQuotaOptions();
         if (IsClient(actor))
         {
             var refused = new List<string>();
@@ -187,6 +193,18 @@ public static class TicketRules
                 return conflict;
             }
 
+            if (IsClient(actor))
+            {
+                // Each close/reopen is a timeline entry: a client may not grow the history without bound.
+                if (CheckRate(current.ClientStatusChangeTimes, quotas.ClientStatusChangesPerDay, TicketQuotaOptions.StatusChangeWindow, now,
+                        "close or reopen this ticket", "a day") is { } throttled)
+                {
+                    return throttled;
+                }
+
+                next.ClientStatusChangeTimes = Record(current.ClientStatusChangeTimes, TicketQuotaOptions.StatusChangeWindow, now);
+            }
+
             SetStatus(next, patch.Status.Value, now);
         }
 
@@ -204,12 +222,16 @@ public static class TicketRules
     }
 
     /// <summary>
-    /// Adds a comment. Clients add public replies to their own ticket only; a client reply on a
+    /// Adds a comment: the new state carries it in <see cref="TicketState.PendingComments"/> (last), for the entity
+    /// store to append to the comment store with the change. Clients add public replies to their own ticket only,
+    /// at most <see cref="TicketQuotaOptions.ClientCommentsPerHour"/> per hour; a client reply on a
     /// waiting_on_customer ticket moves it back to open (the ball is with support again). The first
     /// public staff reply records <c>first_response_at</c>.
     /// </summary>
-    public static CommandResult<TicketState> AddComment(TicketState current, NewTicketComment input, string commentId, Actor actor, DateTime now)
+    public static CommandResult<TicketState> AddComment(
+        TicketState current, NewTicketComment input, string commentId, Actor actor, DateTime now, TicketQuotaOptions? quotas = null)
     {
+        quotas ??= new TicketQuotaOptions();
         if (IsClient(actor) && input.Internal)
         {
             return new CommandError(ErrorKind.Forbidden, "Clients cannot add internal notes.");
@@ -222,15 +244,23 @@ public static class TicketRules
             return errors.ToError();
         }
 
-        if (current.Comments.Count >= MaxComments)
+        if (current.CommentCount >= MaxComments)
         {
             return CommandError.Conflict($"The ticket has reached the limit of {MaxComments} comments; open a new ticket.");
         }
 
+        if (IsClient(actor) &&
+            CheckRate(current.ClientCommentTimes, quotas.ClientCommentsPerHour, TicketQuotaOptions.CommentWindow, now, "comment on this ticket", "an hour") is { } throttled)
+        {
+            return throttled;
+        }
+
         var next = Copy(current);
-        next.Comments.Add(new TicketComment
+        next.CommentCount = current.CommentCount + 1;
+        next.PendingComments.Add(new TicketComment
         {
             Id = commentId,
+            Seq = next.CommentCount,
             AuthorId = actor.UserId,
             AuthorName = actor.Name,
             AuthorIsStaff = actor.IsStaff,
@@ -238,6 +268,11 @@ public static class TicketRules
             Internal = input.Internal,
             CreatedAt = now,
         });
+        if (IsClient(actor))
+        {
+            next.ClientCommentTimes = Record(current.ClientCommentTimes, TicketQuotaOptions.CommentWindow, now);
+        }
+
         if (actor.IsStaff && !input.Internal && next.FirstResponseAt is null)
         {
             next.FirstResponseAt = now;
@@ -253,11 +288,36 @@ public static class TicketRules
         return CommandResult<TicketState>.Ok(next);
     }
 
+    /// <summary>
+    /// A 429 (with Retry-After: when the oldest counted event leaves the window) once <paramref name="times"/> holds
+    /// <paramref name="max"/> events within <paramref name="window"/> before <paramref name="now"/>; else null.
+    /// </summary>
+    public static CommandError? CheckRate(IReadOnlyList<DateTime> times, int max, TimeSpan window, DateTime now, string what, string per)
+    {
+        var recent = times.Where(t => t > now - window).Order().ToList();
+        if (recent.Count < max)
+        {
+            return null;
+        }
+
+        var freeAt = recent[recent.Count - max] + window;
+        var seconds = (int)Math.Clamp(Math.Ceiling((freeAt - now).TotalSeconds), 1, window.TotalSeconds);
+        return new CommandError(ErrorKind.Throttled,
+            $"You may {what} at most {max} times {per}; try again in {seconds} seconds.", RetryAfterSeconds: seconds);
+    }
+
+    /// <summary>The events still within <paramref name="window"/>, plus one now (the list stays as short as the quota).</summary>
+    public static List<DateTime> Record(IReadOnlyList<DateTime> times, TimeSpan window, DateTime now) =>
+        [.. times.Where(t => t > now - window), now];
+
     /// <summary>The timeline action of a change from <paramref name="current"/> to <paramref name="next"/>.</summary>
+    /// <remarks>A change of staff-only fields alone (assignee, tags) is <c>assigned</c> or <c>staff_updated</c>, actions a
+    /// client's timeline leaves out.</remarks>
     public static string ActionOf(TicketState current, TicketState next) =>
         current.Status != next.Status ? "status_changed"
+        : !TimelineDiff.Between(current, next).All(c => TicketViews.StaffOnlyFields.Contains(c.Field)) ? "updated"
         : current.AssigneeId != next.AssigneeId ? "assigned"
-        : "updated";
+        : "staff_updated";
 
     /// <summary>The first <see cref="TimelineExcerptLength"/> characters of a comment, for the timeline.</summary>
     public static string Excerpt(string body) => body.Length <= TimelineExcerptLength ? body : body[..TimelineExcerptLength];

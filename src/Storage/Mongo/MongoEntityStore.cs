@@ -1,4 +1,5 @@
 using CrmChatbot.Common;
+using CrmChatbot.Tickets;
 using Microsoft.Extensions.Logging;
 using Orleans;
 using Orleans.Runtime;
@@ -10,9 +11,11 @@ namespace CrmChatbot.Storage.Mongo;
 /// stored in the state's outbox (<see cref="IEntityState.PendingTimeline"/>) in the same document write as the
 /// change, then appended to the timeline collection. An append that fails (store unavailable) leaves them in the
 /// outbox: they are appended on the next write or activation (appending is idempotent), so no acknowledged change
-/// is missing from the history.
+/// is missing from the history. A ticket's new comments (<see cref="TicketState.PendingComments"/>) take the same
+/// way into the <c>ticket_comments</c> collection: the ticket's document holds them only until they are appended.
 /// </summary>
-public sealed partial class MongoEntityStore(MongoGrainStorage storage, ITimelineStore timeline, ILogger<MongoEntityStore> logger) : IEntityStore
+public sealed partial class MongoEntityStore(
+    MongoGrainStorage storage, ITimelineStore timeline, ITicketCommentStore comments, ILogger<MongoEntityStore> logger) : IEntityStore
 {
     public async Task ReadAsync<TState>(string stateName, GrainId grainId, IGrainState<TState> state)
         where TState : class, IEntityState, new()
@@ -54,16 +57,25 @@ public sealed partial class MongoEntityStore(MongoGrainStorage storage, ITimelin
 
     private async Task FlushAsync(string stateName, GrainId grainId, IEntityState state)
     {
-        if (state.PendingTimeline.Count == 0)
+        if (state.PendingTimeline.Count == 0 && state is not TicketState { PendingComments.Count: > 0 })
         {
             return;
         }
 
         try
         {
-            await timeline.AppendAsync(state.PendingTimeline).ConfigureAwait(false);
             // Cleared in memory only: the next write stores the empty outbox; a re-append is a no-op.
-            state.PendingTimeline = [];
+            if (state is TicketState { PendingComments.Count: > 0 } ticket)
+            {
+                await comments.AppendAsync(ticket.PendingComments).ConfigureAwait(false);
+                ticket.PendingComments = [];
+            }
+
+            if (state.PendingTimeline.Count > 0)
+            {
+                await timeline.AppendAsync(state.PendingTimeline).ConfigureAwait(false);
+                state.PendingTimeline = [];
+            }
         }
         catch (Exception ex) when (ex is StorageUnavailableException or TimeoutException)
         {

@@ -58,6 +58,15 @@ public static class MongoMapping
         return doc;
     }
 
+    /// <summary>An immutable record (timeline entry, ticket comment) as a top-level document: its id as <c>_id</c>.</summary>
+    public static BsonDocument ToDocument<T>(T record, string id)
+    {
+        var document = ToBson(record).AsBsonDocument;
+        document.Remove("id");
+        document.InsertAt(0, new BsonElement("_id", id));
+        return document;
+    }
+
     /// <summary>Reads a state sub-document; a null or missing one gives a fresh state.</summary>
     public static T FromBson<T>(BsonValue? value)
     {

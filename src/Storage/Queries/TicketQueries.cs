@@ -53,6 +53,20 @@ public sealed class TicketQueries : ITicketQueries
             cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<long> CountOpenAsync(string requesterId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(requesterId);
+        long open = 0;
+        // One indexed count per unresolved status (requester + status each have an index).
+        foreach (var status in new[] { TicketStatus.Open, TicketStatus.InProgress, TicketStatus.WaitingOnCustomer })
+        {
+            var page = await ListAsync(new TicketListQuery { RequesterId = requesterId, Status = status, Limit = 1 }, cancellationToken).ConfigureAwait(false);
+            open += page.Total;
+        }
+
+        return open;
+    }
+
     public async Task<string?> FindIdByNumberAsync(long number, CancellationToken cancellationToken = default)
     {
         var doc = await _documents.FindOneAsync<TicketState>(

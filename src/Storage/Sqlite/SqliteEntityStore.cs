@@ -1,4 +1,5 @@
 using CrmChatbot.Common;
+using CrmChatbot.Tickets;
 using Orleans.Runtime;
 
 namespace CrmChatbot.Storage.Sqlite;
@@ -6,7 +7,9 @@ namespace CrmChatbot.Storage.Sqlite;
 /// <summary>
 /// An entity's state and its timeline entries in ONE SQLite transaction (a write of the store's writer): the
 /// history never lags the state and an acknowledged change always has its entry. The state is stored with an
-/// empty outbox; entries a state still carries (none on this store) commit with the next change.
+/// empty outbox; entries a state still carries (none on this store) commit with the next change. A ticket's new
+/// comments (<see cref="TicketState.PendingComments"/>) go to the <c>ticket_comments</c> table in the same
+/// transaction, one row each, and the ticket's document is stored without them.
 /// </summary>
 public sealed class SqliteEntityStore(SqliteGrainStorage storage) : IEntityStore
 {
@@ -20,13 +23,21 @@ public sealed class SqliteEntityStore(SqliteGrainStorage storage) : IEntityStore
         var entity = state.State ?? throw new ArgumentException("The state to write is null.", nameof(state));
         var outbox = entity.PendingTimeline;
         entity.PendingTimeline = [];
+        var ticket = entity as TicketState;
+        var comments = ticket?.PendingComments ?? [];
+        var commentRows = SqliteTicketCommentStore.ToRows(comments);
+        ticket?.PendingComments = [];
+
         try
         {
-            await storage.WriteAsync(stateName, grainId, state, [.. outbox, .. entries]).ConfigureAwait(false);
+            await storage.WriteAsync(stateName, grainId, state, [.. outbox, .. entries],
+                commentRows.Count == 0 ? null : session => SqliteTicketCommentStore.Insert(session, commentRows)).ConfigureAwait(false);
         }
         catch
         {
             entity.PendingTimeline = outbox;
+            ticket?.PendingComments = comments;
+
             throw;
         }
     }

@@ -63,10 +63,11 @@ public sealed class SqliteGrainStorage : IGrainStorage
     }
 
     /// <summary>
-    /// Writes the state and, in the same transaction, the timeline entries (<see cref="SqliteEntityStore"/>): both
-    /// commit, or neither.
+    /// Writes the state and, in the same transaction, the timeline entries and the rows of <paramref name="alongside"/>
+    /// (a ticket's new comments; <see cref="SqliteEntityStore"/>): all commit, or none.
     /// </summary>
-    internal async Task WriteAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, IReadOnlyList<TimelineEntry> timeline)
+    internal async Task WriteAsync<T>(
+        string stateName, GrainId grainId, IGrainState<T> grainState, IReadOnlyList<TimelineEntry> timeline, Action<SqliteSession>? alongside = null)
     {
         var layout = _store.Layout(stateName, typeof(T));
         var id = DocumentId(grainId);
@@ -94,6 +95,7 @@ public sealed class SqliteGrainStorage : IGrainStorage
             }
 
             SqliteTimelineStore.Insert(session, entries);
+            alongside?.Invoke(session);
             return (Written: true, Stored: (string?)newETag);
         }).ConfigureAwait(false);
 

@@ -31,21 +31,30 @@ public sealed class SqliteTimelineStore : ITimelineStore
     }
 
     public Task<Page<TimelineEntry>> ListAsync(
-        string entityKind, string entityId, int limit, int offset, CancellationToken cancellationToken = default)
+        string entityKind, string entityId, int limit, int offset, CancellationToken cancellationToken = default) =>
+        ListAsync(entityKind, entityId, limit, offset, [], cancellationToken);
+
+    public Task<Page<TimelineEntry>> ListAsync(
+        string entityKind, string entityId, int limit, int offset, IReadOnlyCollection<string> excludedActions, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(excludedActions);
         QueryRules.ValidatePaging(limit, offset);
         cancellationToken.ThrowIfCancellationRequested();
         var key = TimelineDocuments.KeyOf(entityKind, entityId);
+        // The entity index narrows the rows to this entity's; the action is read from those rows' JSON only.
+        var excluded = excludedActions.Count == 0
+            ? ""
+            : $" AND json_extract(doc, '$.{TimelineDocuments.Action}') NOT IN ({string.Join(", ", excludedActions.Select((_, i) => SqliteSession.ParameterName(i + 3)))})";
+        var where = $"WHERE {TimelineDocuments.EntityKey} = @p0{excluded}";
+        object?[] args = [key, limit, offset, .. excludedActions];
         var page = _store.ReadSnapshot(session =>
         {
-            var total = (long)session.Scalar($"SELECT count(*) FROM {TimelineDocuments.Collection} WHERE {TimelineDocuments.EntityKey} = @p0", key)!;
+            var total = (long)session.Scalar($"SELECT count(*) FROM {TimelineDocuments.Collection} {where}", args)!;
             var items = new List<TimelineEntry>();
             using var reader = session.Command(
-                $"SELECT doc FROM {TimelineDocuments.Collection} WHERE {TimelineDocuments.EntityKey} = @p0 " +
+                $"SELECT doc FROM {TimelineDocuments.Collection} {where} " +
                 $"ORDER BY {TimelineDocuments.At} DESC, {TimelineDocuments.Version} DESC, id DESC LIMIT @p1 OFFSET @p2",
-                key,
-                limit,
-                offset).ExecuteReader();
+                args).ExecuteReader();
             while (reader.Read())
             {
                 items.Add(SqliteJson.Deserialize<TimelineEntry>(reader.GetString(0)));

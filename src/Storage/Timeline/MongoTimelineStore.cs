@@ -17,9 +17,7 @@ public sealed class MongoTimelineStore(MongoStore store) : ITimelineStore
         await EnsureIndexAsync(cancellationToken);
         foreach (var entry in entries)
         {
-            var document = MongoMapping.ToBson(entry).AsBsonDocument;
-            document.Remove("id");
-            document.InsertAt(0, new BsonElement("_id", entry.Id));
+            var document = MongoMapping.ToDocument(entry, entry.Id);
             // Entries are immutable: storing one again changes nothing.
             await store.RunAsync(
                 "append timeline",
@@ -28,12 +26,23 @@ public sealed class MongoTimelineStore(MongoStore store) : ITimelineStore
         }
     }
 
+    public Task<Page<TimelineEntry>> ListAsync(
+        string entityKind, string entityId, int limit, int offset, CancellationToken cancellationToken = default) =>
+        ListAsync(entityKind, entityId, limit, offset, [], cancellationToken);
+
     public async Task<Page<TimelineEntry>> ListAsync(
-        string entityKind, string entityId, int limit, int offset, CancellationToken cancellationToken = default)
+        string entityKind, string entityId, int limit, int offset, IReadOnlyCollection<string> excludedActions, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(excludedActions);
         QueryRules.ValidatePaging(limit, offset);
         await EnsureIndexAsync(cancellationToken);
         var filter = new BsonDocument { [TimelineDocuments.EntityKind] = entityKind, [TimelineDocuments.EntityId] = entityId };
+        if (excludedActions.Count > 0)
+        {
+            // One $ne per action ($nin is not in every server we test on); the entity index still narrows the scan.
+            filter["$and"] = new BsonArray(excludedActions.Select(a => new BsonDocument(TimelineDocuments.Action, new BsonDocument("$ne", a))));
+        }
+
         var sort = new BsonDocument { [TimelineDocuments.At] = -1, [TimelineDocuments.Version] = -1, ["_id"] = -1 };
         var total = await store.RunAsync("count timeline", ct => Collection.CountDocumentsAsync(filter, cancellationToken: ct), cancellationToken);
         var documents = await store.RunAsync(

@@ -8,6 +8,9 @@ public static class TimelineDocuments
     public const string EntityId = "entity_id";
     public const string At = "at";
 
+    /// <summary>What happened (created, commented, internal_note...): a client's view leaves some out.</summary>
+    public const string Action = "action";
+
     /// <summary>The entity's version after the change: orders entries written within one millisecond.</summary>
     public const string Version = "version";
 

@@ -7,14 +7,16 @@ namespace CrmChatbot.Storage.Timeline;
 public static class TimelineServiceCollectionExtensions
 {
     /// <summary>
-    /// Entity timelines, the entity store (state + outbox, appended after the write) and the entity directory in
+    /// Entity timelines, ticket comments, the entity store (state + outbox, appended after the write) and the entity directory in
     /// MongoDB (needs AddMongoCrmStorage). The SQLite store registers its own in AddSqliteCrmStorage.
     /// </summary>
     public static IServiceCollection AddMongoCrmTimeline(this IServiceCollection services) =>
         services.AddSingleton<ITimelineStore, MongoTimelineStore>()
+            .AddSingleton<CrmChatbot.Tickets.ITicketCommentStore, MongoTicketCommentStore>()
             .AddSingleton<IEntityStore>(sp => new MongoEntityStore(
                 new MongoGrainStorage(sp.GetRequiredService<MongoStore>()),
                 sp.GetRequiredService<ITimelineStore>(),
+                sp.GetRequiredService<CrmChatbot.Tickets.ITicketCommentStore>(),
                 sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<MongoEntityStore>>()))
             .AddSingleton<IEntityDirectory, MongoEntityDirectory>();
 }

@@ -44,6 +44,27 @@ public class TicketSettingsTests
         Assert.StartsWith($"{name} '{value}' is invalid", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Quota_defaults_and_overrides()
+    {
+        var defaults = Load().TicketQuotas;
+        var custom = Load(("TICKET_CLIENT_MAX_OPEN", "5"), ("TICKET_CLIENT_COMMENTS_PER_HOUR", "7"), ("TICKET_CLIENT_STATUS_CHANGES_PER_DAY", "3")).TicketQuotas;
+
+        Assert.Equal((20, 30, 10), (defaults.MaxOpenTicketsPerClient, defaults.ClientCommentsPerHour, defaults.ClientStatusChangesPerDay));
+        Assert.Equal((5, 7, 3), (custom.MaxOpenTicketsPerClient, custom.ClientCommentsPerHour, custom.ClientStatusChangesPerDay));
+    }
+
+    [Theory]
+    [InlineData("TICKET_CLIENT_MAX_OPEN", "0")]
+    [InlineData("TICKET_CLIENT_COMMENTS_PER_HOUR", "many")]
+    [InlineData("TICKET_CLIENT_STATUS_CHANGES_PER_DAY", "-1")]
+    public void A_bad_quota_stops_start_up_naming_the_variable(string name, string value)
+    {
+        var error = Assert.Throws<SettingsException>(() => Load((name, value)));
+
+        Assert.StartsWith($"{name} '{value}' is invalid", error.Message, StringComparison.Ordinal);
+    }
+
     private sealed class Env : IHostEnvironment
     {
         public string EnvironmentName { get; set; } = "Production";

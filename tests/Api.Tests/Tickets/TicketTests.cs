@@ -209,8 +209,8 @@ public abstract class TicketTests(ApiFixture fixture)
         Assert.True(note.GetProperty("internal").GetBoolean());
         var staffComments = await GetAsync(agent, $"/api/tickets/{id}/comments");
         var clientComments = await GetAsync(client, $"/api/tickets/{id}/comments");
-        Assert.Equal(3, staffComments.GetArrayLength());
-        Assert.Equal(["We are looking into it", "Thanks, here are the logs"], clientComments.EnumerateArray().Select(c => c.GetProperty("body").GetString()));
+        Assert.Equal(3, staffComments.GetProperty("items").GetArrayLength());
+        Assert.Equal(["We are looking into it", "Thanks, here are the logs"], clientComments.GetProperty("items").EnumerateArray().Select(c => c.GetProperty("body").GetString()));
 
         var ticket = await GetAsync(agent, $"/api/tickets/{id}");
         Assert.Equal("open", ticket.GetProperty("status").GetString()); // the client's reply moved it back from waiting
@@ -309,7 +309,7 @@ public abstract class TicketTests(ApiFixture fixture)
         Assert.Equal(3, page.GetProperty("next").GetInt32());
         var last = await GetAsync(agent, $"/api/tickets?tag={tag}&sort=created_at&limit=3&offset=3");
         Assert.Equal(JsonValueKind.Null, last.GetProperty("next").ValueKind);
-        Assert.Equal(["alpha", "charlie"], (await GetAsync(client, $"/api/tickets?tag={tag}&sort=created_at")).GetProperty("items").EnumerateArray().Select(t => t.GetProperty("subject").GetString()!.Split(' ')[0]));
+        Assert.Equal(["alpha", "charlie"], (await GetAsync(client, $"/api/tickets?q={tag}&sort=created_at")).GetProperty("items").EnumerateArray().Select(t => t.GetProperty("subject").GetString()!.Split(' ')[0]));
     }
 
     [Fact]

@@ -87,10 +87,10 @@ public class TicketGrainTests(ClusterFixture fixture)
 
         Assert.NotNull(await grain.GetAsync(Client));
         Assert.Null(await grain.GetAsync(OtherClient));
-        Assert.Equal(ErrorKind.NotFound, (await grain.GetCommentsAsync(OtherClient)).Error!.Kind);
+        Assert.Equal(ErrorKind.NotFound, (await grain.GetCommentsAsync(OtherClient, 50, 0)).Error!.Kind);
         Assert.Equal(ErrorKind.NotFound, (await grain.AddCommentAsync(new NewTicketComment("hi"), OtherClient)).Error!.Kind);
-        Assert.Equal(["public reply"], (await grain.GetCommentsAsync(Client)).Value!.Select(c => c.Body));
-        Assert.Equal(["public reply", "internal note"], (await grain.GetCommentsAsync(Agent)).Value!.Select(c => c.Body));
+        Assert.Equal(["public reply"], (await grain.GetCommentsAsync(Client, 50, 0)).Value!.Items.Select(c => c.Body));
+        Assert.Equal(["public reply", "internal note"], (await grain.GetCommentsAsync(Agent, 50, 0)).Value!.Items.Select(c => c.Body));
         Assert.NotNull((await grain.GetAsync(Agent))!.FirstResponseAt);
     }
 
@@ -133,7 +133,7 @@ public class TicketGrainTests(ClusterFixture fixture)
 
         var breached = (await grain.GetAsync(Agent))!;
         Assert.True(breached.SlaBreached);
-        Assert.True(breached.Sla.FirstResponseBreached);
+        Assert.True(breached.Sla!.FirstResponseBreached);
         Assert.False(breached.Sla.ResolutionBreached);
         var entries = fixture.Store.Timeline().Where(d => d[TimelineDocuments.EntityId]!.GetValue<string>() == ticket.Id).ToList();
         var entry = Assert.Single(entries, d => d["action"]!.GetValue<string>() == "sla_breached");
@@ -162,7 +162,7 @@ public class TicketGrainTests(ClusterFixture fixture)
         var read = (await grain.GetAsync(Agent))!;
 
         Assert.Equal(["vip", "billing"], read.Tags);
-        Assert.Equal(["kept"], (await grain.GetCommentsAsync(Agent)).Value!.Select(c => c.Body));
+        Assert.Equal(["kept"], (await grain.GetCommentsAsync(Agent, 50, 0)).Value!.Items.Select(c => c.Body));
         Assert.Equal(ticket.Number, read.Number);
     }
 }

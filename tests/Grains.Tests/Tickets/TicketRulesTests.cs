@@ -109,8 +109,10 @@ public class TicketRulesTests
         Assert.Null(noted.FirstResponseAt);
         Assert.Null(clientReply.FirstResponseAt);
         Assert.Equal(T0.AddMinutes(7), again.FirstResponseAt);
-        Assert.Equal(4, again.Comments.Count);
-        Assert.Empty(state.Comments); // states are replaced, not mutated
+        Assert.Equal(4, again.CommentCount);
+        Assert.Equal(["c1", "c2", "c3", "c4"], again.PendingComments.Select(c => c.Id));
+        Assert.Equal([1L, 2L, 3L, 4L], again.PendingComments.Select(c => c.Seq));
+        Assert.Empty(state.PendingComments); // states are replaced, not mutated
     }
 
     [Fact]
@@ -126,10 +128,43 @@ public class TicketRulesTests
     }
 
     [Fact]
+    public void Descriptions_and_comment_bodies_have_a_size_limit_for_every_role()
+    {
+        foreach (var actor in new[] { Agent, Client })
+        {
+            var longDescription = TicketRules.Create(new NewTicket("s", new string('d', 10_001), RequesterId: actor.IsStaff ? "c" : actor.UserId), 1, actor, T0, Sla);
+            var longComment = TicketRules.AddComment(New(), new NewTicketComment(new string('漢', 5_001)), "x", actor, T0);
+
+            Assert.Contains("at most 10000 characters", Assert.Single(longDescription.Error!.Fields!["description"]), StringComparison.Ordinal);
+            Assert.Contains("at most 5000 characters", Assert.Single(longComment.Error!.Fields!["body"]), StringComparison.Ordinal);
+        }
+
+        Assert.True(TicketRules.AddComment(New(), new NewTicketComment(new string('漢', 5_000)), "x", Client, T0).IsSuccess);
+    }
+
+    [Fact]
+    public void A_rate_window_refuses_the_event_past_the_quota_until_the_oldest_leaves_it()
+    {
+        List<DateTime> times = [];
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Null(TicketRules.CheckRate(times, 3, TimeSpan.FromHours(1), T0.AddMinutes(i * 10), "comment", "an hour"));
+            times = TicketRules.Record(times, TimeSpan.FromHours(1), T0.AddMinutes(i * 10));
+        }
+
+        var refused = TicketRules.CheckRate(times, 3, TimeSpan.FromHours(1), T0.AddMinutes(30), "comment", "an hour");
+
+        Assert.Equal(ErrorKind.Throttled, refused!.Kind);
+        Assert.Equal(30 * 60, refused.RetryAfterSeconds); // T0 leaves the window at T0 + 1 h
+        Assert.Null(TicketRules.CheckRate(times, 3, TimeSpan.FromHours(1), T0.AddMinutes(61), "comment", "an hour"));
+        Assert.Equal(3, TicketRules.Record(times, TimeSpan.FromHours(1), T0.AddMinutes(61)).Count); // T0 dropped
+    }
+
+    [Fact]
     public void Comments_are_bounded_and_need_a_body()
     {
         var state = New();
-        state.Comments = [.. Enumerable.Range(0, TicketRules.MaxComments).Select(i => new TicketComment { Id = $"c{i}", Body = "x" })];
+        state.CommentCount = TicketRules.MaxComments;
 
         var full = TicketRules.AddComment(state, new NewTicketComment("one more"), "x", Agent, T0);
         var blank = TicketRules.AddComment(New(), new NewTicketComment("  "), "x", Agent, T0);

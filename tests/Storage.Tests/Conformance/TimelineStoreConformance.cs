@@ -71,4 +71,23 @@ public abstract class TimelineStoreConformance
         Assert.Null(last.Next);
         Assert.Equal(0, (await Store.ListAsync("ticket", id, 50, 0)).Total);
     }
+
+    [Fact]
+    public async Task Excluded_actions_are_filtered_counted_and_paged_by_the_store()
+    {
+        var id = Guid.NewGuid().ToString();
+        string[] actions = ["created", "internal_note", "commented", "assigned", "commented", "internal_note", "status_changed"];
+        await Store.AppendAsync([.. actions.Select((a, i) => Entry(id, i + 1, At.AddSeconds(i), a))]);
+
+        var first = await Store.ListAsync("lead", id, 2, 0, ["internal_note", "assigned"]);
+        var second = await Store.ListAsync("lead", id, 2, 2, ["internal_note", "assigned"]);
+        var everything = await Store.ListAsync("lead", id, 50, 0, []);
+
+        Assert.Equal(4, first.Total);
+        Assert.Equal([7L, 5L], first.Items.Select(e => e.Version));
+        Assert.Equal(2, first.Next);
+        Assert.Equal([3L, 1L], second.Items.Select(e => e.Version));
+        Assert.Null(second.Next);
+        Assert.Equal(7, everything.Total);
+    }
 }

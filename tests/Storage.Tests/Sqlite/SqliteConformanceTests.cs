@@ -208,3 +208,22 @@ public sealed class SqliteFileTimelineStoreTests : TimelineStoreConformance, IDi
 
     public void Dispose() => _store.Dispose();
 }
+
+public abstract class SqliteTicketCommentStoreTests(bool onFile) : TicketCommentStoreConformance, IDisposable
+{
+    private readonly SqliteTestStore _store = new(onFile);
+
+    protected override CrmChatbot.Tickets.ITicketCommentStore Comments => new SqliteTicketCommentStore(_store.Store);
+
+    protected override IEntityStore Entities => new SqliteEntityStore(new SqliteGrainStorage(_store.Store));
+
+    public void Dispose()
+    {
+        _store.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
+
+public sealed class SqliteInMemoryTicketCommentStoreTests() : SqliteTicketCommentStoreTests(onFile: false);
+
+public sealed class SqliteFileTicketCommentStoreTests() : SqliteTicketCommentStoreTests(onFile: true);

@@ -47,7 +47,7 @@ namespace CrmChatbot.Client.Generated.Api.Tickets
         {
         }
         /// <summary>
-        /// List tickets (clients: their own): filter by status, priority, assignee_id, requester_id, sla_breached, number, tag, q; sort=-created_at|created_at|updated_at|priority|number; limit and offset
+        /// List tickets (clients: their own, without staff fields): filter by status, priority, assignee_id, requester_id, sla_breached, number, tag (the last three staff only), q; sort=-created_at|created_at|updated_at|priority|number; limit and offset
         /// </summary>
         /// <returns>A <see cref="global::CrmChatbot.Client.Generated.Models.PageOfTicketDto"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -74,7 +74,7 @@ namespace CrmChatbot.Client.Generated.Api.Tickets
             return await RequestAdapter.SendAsync<global::CrmChatbot.Client.Generated.Models.PageOfTicketDto>(requestInfo, global::CrmChatbot.Client.Generated.Models.PageOfTicketDto.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Open a ticket (numbered T-1001, T-1002, ...). Clients open tickets for themselves; staff may give requester_id, assignee_id and tags
+        /// Open a ticket (numbered T-1001, T-1002, ...). Clients open tickets for themselves (at most TICKET_CLIENT_MAX_OPEN unresolved, else 409); staff may give requester_id, assignee_id and tags
         /// </summary>
         /// <returns>A <see cref="global::CrmChatbot.Client.Generated.Models.TicketDto"/></returns>
         /// <param name="body">The request body</param>
@@ -83,6 +83,7 @@ namespace CrmChatbot.Client.Generated.Api.Tickets
         /// <exception cref="global::CrmChatbot.Client.Generated.Models.ProblemDetails">When receiving a 400 status code</exception>
         /// <exception cref="global::CrmChatbot.Client.Generated.Models.ProblemDetails">When receiving a 401 status code</exception>
         /// <exception cref="global::CrmChatbot.Client.Generated.Models.ProblemDetails">When receiving a 403 status code</exception>
+        /// <exception cref="global::CrmChatbot.Client.Generated.Models.ProblemDetails">When receiving a 409 status code</exception>
         /// <exception cref="global::CrmChatbot.Client.Generated.Models.ProblemDetails">When receiving a 413 status code</exception>
         /// <exception cref="global::CrmChatbot.Client.Generated.Models.ProblemDetails">When receiving a 415 status code</exception>
         /// <exception cref="global::CrmChatbot.Client.Generated.Models.ProblemDetails">When receiving a 422 status code</exception>
@@ -102,6 +103,7 @@ namespace CrmChatbot.Client.Generated.Api.Tickets
                 { "400", global::CrmChatbot.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "401", global::CrmChatbot.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "403", global::CrmChatbot.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "409", global::CrmChatbot.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "413", global::CrmChatbot.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "415", global::CrmChatbot.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "422", global::CrmChatbot.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
@@ -109,7 +111,7 @@ namespace CrmChatbot.Client.Generated.Api.Tickets
             return await RequestAdapter.SendAsync<global::CrmChatbot.Client.Generated.Models.TicketDto>(requestInfo, global::CrmChatbot.Client.Generated.Models.TicketDto.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// List tickets (clients: their own): filter by status, priority, assignee_id, requester_id, sla_breached, number, tag, q; sort=-created_at|created_at|updated_at|priority|number; limit and offset
+        /// List tickets (clients: their own, without staff fields): filter by status, priority, assignee_id, requester_id, sla_breached, number, tag (the last three staff only), q; sort=-created_at|created_at|updated_at|priority|number; limit and offset
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -128,7 +130,7 @@ namespace CrmChatbot.Client.Generated.Api.Tickets
             return requestInfo;
         }
         /// <summary>
-        /// Open a ticket (numbered T-1001, T-1002, ...). Clients open tickets for themselves; staff may give requester_id, assignee_id and tags
+        /// Open a ticket (numbered T-1001, T-1002, ...). Clients open tickets for themselves (at most TICKET_CLIENT_MAX_OPEN unresolved, else 409); staff may give requester_id, assignee_id and tags
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>
@@ -159,7 +161,7 @@ namespace CrmChatbot.Client.Generated.Api.Tickets
             return new global::CrmChatbot.Client.Generated.Api.Tickets.TicketsRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// List tickets (clients: their own): filter by status, priority, assignee_id, requester_id, sla_breached, number, tag, q; sort=-created_at|created_at|updated_at|priority|number; limit and offset
+        /// List tickets (clients: their own, without staff fields): filter by status, priority, assignee_id, requester_id, sla_breached, number, tag (the last three staff only), q; sort=-created_at|created_at|updated_at|priority|number; limit and offset
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class TicketsRequestBuilderGetQueryParameters 

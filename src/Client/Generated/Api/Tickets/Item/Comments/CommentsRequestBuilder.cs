@@ -22,7 +22,7 @@ namespace CrmChatbot.Client.Generated.Api.Tickets.Item.Comments
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public CommentsRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/tickets/{id}/comments", pathParameters)
+        public CommentsRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/tickets/{id}/comments{?limit*,offset*}", pathParameters)
         {
         }
         /// <summary>
@@ -30,25 +30,26 @@ namespace CrmChatbot.Client.Generated.Api.Tickets.Item.Comments
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public CommentsRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/tickets/{id}/comments", rawUrl)
+        public CommentsRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/tickets/{id}/comments{?limit*,offset*}", rawUrl)
         {
         }
         /// <summary>
-        /// The ticket&apos;s comments, oldest first (clients: public replies only)
+        /// The ticket&apos;s comments, oldest first, a page at a time (limit, offset; clients: public replies only)
         /// </summary>
-        /// <returns>A List&lt;global::CrmChatbot.Client.Generated.Models.TicketCommentDto&gt;</returns>
+        /// <returns>A <see cref="global::CrmChatbot.Client.Generated.Models.PageOfTicketCommentDto"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::CrmChatbot.Client.Generated.Models.ProblemDetails">When receiving a 401 status code</exception>
         /// <exception cref="global::CrmChatbot.Client.Generated.Models.ProblemDetails">When receiving a 403 status code</exception>
         /// <exception cref="global::CrmChatbot.Client.Generated.Models.ProblemDetails">When receiving a 404 status code</exception>
+        /// <exception cref="global::CrmChatbot.Client.Generated.Models.ProblemDetails">When receiving a 422 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<List<global::CrmChatbot.Client.Generated.Models.TicketCommentDto>?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::CrmChatbot.Client.Generated.Models.PageOfTicketCommentDto?> GetAsync(Action<RequestConfiguration<global::CrmChatbot.Client.Generated.Api.Tickets.Item.Comments.CommentsRequestBuilder.CommentsRequestBuilderGetQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<List<global::CrmChatbot.Client.Generated.Models.TicketCommentDto>> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::CrmChatbot.Client.Generated.Models.PageOfTicketCommentDto> GetAsync(Action<RequestConfiguration<global::CrmChatbot.Client.Generated.Api.Tickets.Item.Comments.CommentsRequestBuilder.CommentsRequestBuilderGetQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             var requestInfo = ToGetRequestInformation(requestConfiguration);
@@ -57,12 +58,12 @@ namespace CrmChatbot.Client.Generated.Api.Tickets.Item.Comments
                 { "401", global::CrmChatbot.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "403", global::CrmChatbot.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "404", global::CrmChatbot.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "422", global::CrmChatbot.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
-            var collectionResult = await RequestAdapter.SendCollectionAsync<global::CrmChatbot.Client.Generated.Models.TicketCommentDto>(requestInfo, global::CrmChatbot.Client.Generated.Models.TicketCommentDto.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
-            return collectionResult?.AsList();
+            return await RequestAdapter.SendAsync<global::CrmChatbot.Client.Generated.Models.PageOfTicketCommentDto>(requestInfo, global::CrmChatbot.Client.Generated.Models.PageOfTicketCommentDto.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Add a public reply, or (staff) an internal note with internal: true
+        /// Add a public reply, or (staff) an internal note with internal: true (body at most 5,000 characters; clients: at most TICKET_CLIENT_COMMENTS_PER_HOUR per ticket, else 429 with Retry-After)
         /// </summary>
         /// <returns>A <see cref="global::CrmChatbot.Client.Generated.Models.TicketCommentDto"/></returns>
         /// <param name="body">The request body</param>
@@ -76,6 +77,7 @@ namespace CrmChatbot.Client.Generated.Api.Tickets.Item.Comments
         /// <exception cref="global::CrmChatbot.Client.Generated.Models.ProblemDetails">When receiving a 413 status code</exception>
         /// <exception cref="global::CrmChatbot.Client.Generated.Models.ProblemDetails">When receiving a 415 status code</exception>
         /// <exception cref="global::CrmChatbot.Client.Generated.Models.ProblemDetails">When receiving a 422 status code</exception>
+        /// <exception cref="global::CrmChatbot.Client.Generated.Models.ProblemDetails">When receiving a 429 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public async Task<global::CrmChatbot.Client.Generated.Models.TicketCommentDto?> PostAsync(global::CrmChatbot.Client.Generated.Models.TicketCommentRequest body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
@@ -97,21 +99,22 @@ namespace CrmChatbot.Client.Generated.Api.Tickets.Item.Comments
                 { "413", global::CrmChatbot.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "415", global::CrmChatbot.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "422", global::CrmChatbot.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "429", global::CrmChatbot.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::CrmChatbot.Client.Generated.Models.TicketCommentDto>(requestInfo, global::CrmChatbot.Client.Generated.Models.TicketCommentDto.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// The ticket&apos;s comments, oldest first (clients: public replies only)
+        /// The ticket&apos;s comments, oldest first, a page at a time (limit, offset; clients: public replies only)
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
+        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<global::CrmChatbot.Client.Generated.Api.Tickets.Item.Comments.CommentsRequestBuilder.CommentsRequestBuilderGetQueryParameters>>? requestConfiguration = default)
         {
 #nullable restore
 #else
-        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
+        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<global::CrmChatbot.Client.Generated.Api.Tickets.Item.Comments.CommentsRequestBuilder.CommentsRequestBuilderGetQueryParameters>> requestConfiguration = default)
         {
 #endif
             var requestInfo = new RequestInformation(Method.GET, UrlTemplate, PathParameters);
@@ -120,7 +123,7 @@ namespace CrmChatbot.Client.Generated.Api.Tickets.Item.Comments
             return requestInfo;
         }
         /// <summary>
-        /// Add a public reply, or (staff) an internal note with internal: true
+        /// Add a public reply, or (staff) an internal note with internal: true (body at most 5,000 characters; clients: at most TICKET_CLIENT_COMMENTS_PER_HOUR per ticket, else 429 with Retry-After)
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>
@@ -149,6 +152,39 @@ namespace CrmChatbot.Client.Generated.Api.Tickets.Item.Comments
         public global::CrmChatbot.Client.Generated.Api.Tickets.Item.Comments.CommentsRequestBuilder WithUrl(string rawUrl)
         {
             return new global::CrmChatbot.Client.Generated.Api.Tickets.Item.Comments.CommentsRequestBuilder(rawUrl, RequestAdapter);
+        }
+        /// <summary>
+        /// The ticket&apos;s comments, oldest first, a page at a time (limit, offset; clients: public replies only)
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+        public partial class CommentsRequestBuilderGetQueryParameters 
+        {
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+            #pragma warning disable CS1591
+            [QueryParameter("limit")]
+            public string? Limit { get; set; }
+            #pragma warning restore CS1591
+#nullable restore
+#else
+            #pragma warning disable CS1591
+            [QueryParameter("limit")]
+            public string Limit { get; set; }
+            #pragma warning restore CS1591
+#endif
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+            #pragma warning disable CS1591
+            [QueryParameter("offset")]
+            public string? Offset { get; set; }
+            #pragma warning restore CS1591
+#nullable restore
+#else
+            #pragma warning disable CS1591
+            [QueryParameter("offset")]
+            public string Offset { get; set; }
+            #pragma warning restore CS1591
+#endif
         }
     }
 }

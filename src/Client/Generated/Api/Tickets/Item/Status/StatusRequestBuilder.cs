@@ -34,7 +34,7 @@ namespace CrmChatbot.Client.Generated.Api.Tickets.Item.Status
         {
         }
         /// <summary>
-        /// Move a ticket to another status (same rules as status in PUT; If-Match supported)
+        /// Move a ticket to another status (same rules as status in PUT; clients: at most TICKET_CLIENT_STATUS_CHANGES_PER_DAY closes/reopens per ticket, else 429 with Retry-After; If-Match supported)
         /// </summary>
         /// <returns>A <see cref="global::CrmChatbot.Client.Generated.Models.TicketDto"/></returns>
         /// <param name="body">The request body</param>
@@ -49,6 +49,7 @@ namespace CrmChatbot.Client.Generated.Api.Tickets.Item.Status
         /// <exception cref="global::CrmChatbot.Client.Generated.Models.ProblemDetails">When receiving a 413 status code</exception>
         /// <exception cref="global::CrmChatbot.Client.Generated.Models.ProblemDetails">When receiving a 415 status code</exception>
         /// <exception cref="global::CrmChatbot.Client.Generated.Models.ProblemDetails">When receiving a 422 status code</exception>
+        /// <exception cref="global::CrmChatbot.Client.Generated.Models.ProblemDetails">When receiving a 429 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public async Task<global::CrmChatbot.Client.Generated.Models.TicketDto?> PostAsync(global::CrmChatbot.Client.Generated.Models.TicketStatusRequest body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
@@ -71,11 +72,12 @@ namespace CrmChatbot.Client.Generated.Api.Tickets.Item.Status
                 { "413", global::CrmChatbot.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "415", global::CrmChatbot.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "422", global::CrmChatbot.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "429", global::CrmChatbot.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::CrmChatbot.Client.Generated.Models.TicketDto>(requestInfo, global::CrmChatbot.Client.Generated.Models.TicketDto.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Move a ticket to another status (same rules as status in PUT; If-Match supported)
+        /// Move a ticket to another status (same rules as status in PUT; clients: at most TICKET_CLIENT_STATUS_CHANGES_PER_DAY closes/reopens per ticket, else 429 with Retry-After; If-Match supported)
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>
