@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CrmChatbot.Api.Chat;
@@ -42,14 +43,21 @@ public static class ChatEndpoints
     /// <summary>SignalR with snake_case payloads, and this process's hub as the live clients every chat broadcast reaches.</summary>
     public static IServiceCollection AddCrmChat(this IServiceCollection services)
     {
-        services.AddSignalR().AddJsonProtocol(options => CrmApiExtensions.Configure(options.PayloadSerializerOptions));
+        services.AddSignalR()
+            .AddHubOptions<ChatHub>(options => options.AddFilter<ChatHubAccountFilter>())
+            .AddJsonProtocol(options => CrmApiExtensions.Configure(options.PayloadSerializerOptions));
+        services.AddSingleton<ChatHubAccountFilter>();
+        services.AddSingleton<ChatHubConnections>();
+        // Account changes (on any silo) close the connections an account may no longer hold.
+        services.AddSingleton<IUserAccountWatcher>(sp => sp.GetRequiredService<ChatHubConnections>());
         services.AddSingleton<IChatLiveClients, HubChatNotifier>();
         return services;
     }
 
     public static RouteGroupBuilder MapChatEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapHub<ChatHub>(HubPath);
+        // A connection ends when its token expires, as a request with that token would be refused.
+        routes.MapHub<ChatHub>(HubPath, options => options.CloseOnAuthenticationExpiration = true);
         var group = routes.MapGroup("/api/chat/sessions").WithTags("Chat").WithOptionalAuthentication().ProducesAuthProblems().AddEndpointFilter<ETagFilter>();
 
         // Not replayable: the response carries a visitor's secret token (a retry just opens another session).
