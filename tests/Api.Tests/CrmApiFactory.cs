@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting;
 using CrmChatbot.TestSupport;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CrmChatbot.Api.Tests;
@@ -28,6 +29,9 @@ public sealed class CrmApiFactory : WebApplicationFactory<Program>
 
     public string? DbName { get; set; }
 
+    /// <summary>Replaces services for one fixture (after the app's own registrations). Set before the first client is created.</summary>
+    public Action<IServiceCollection>? TestServices { get; set; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
@@ -44,7 +48,11 @@ public sealed class CrmApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("LOGIN_MAX_FAILURES", "3");
         builder.UseSetting("CORS_ORIGINS", "https://app.example.com");
         // A stand-in assistant for chat tests; TryAdd, so the real one wins once it is registered.
-        builder.ConfigureTestServices(services => services.TryAddSingleton<CrmChatbot.Chat.Dialogue.IDialogueManager, CrmChatbot.Chat.Sessions.Testing.EchoDialogueManager>());
+        builder.ConfigureTestServices(services =>
+        {
+            services.TryAddSingleton<CrmChatbot.Chat.Dialogue.IDialogueManager, CrmChatbot.Chat.Sessions.Testing.EchoDialogueManager>();
+            TestServices?.Invoke(services);
+        });
     }
 
     protected override void Dispose(bool disposing)

@@ -4,6 +4,7 @@ using CrmChatbot.Api.Auth;
 using CrmChatbot.Chat;
 using CrmChatbot.Common;
 using CrmChatbot.Users;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging;
 
@@ -74,6 +75,15 @@ public sealed class ChatHubConnections(
         var connection = new SignedInConnection(
             context, EmailKey.Normalize(user.Email()), user.UserId(), user.Role(), expiresAt);
         _connections[context.ConnectionId] = connection;
+        // Closes a connection revoked by a refused invocation: after the refusal has been sent, at the next
+        // tick (about a second), since closing at once would drop the refusal. Other revocations close at once.
+        context.Features.Get<IConnectionHeartbeatFeature>()?.OnHeartbeat(static state =>
+        {
+            if (state is SignedInConnection { Revoked: true } revoked)
+            {
+                revoked.Context.Abort();
+            }
+        }, connection);
         await CheckAsync(connection);
         return connection;
     }
@@ -82,8 +92,12 @@ public sealed class ChatHubConnections(
 
     public SignedInConnection? Find(string connectionId) => _connections.GetValueOrDefault(connectionId);
 
-    /// <summary>True if the connection is in good standing; otherwise revokes it (and answers false).</summary>
-    public async ValueTask<bool> CheckAsync(SignedInConnection connection)
+    /// <summary>
+    /// True if the connection is in good standing; otherwise revokes it (and answers false): it leaves its
+    /// channel and sessions at once, and is closed at once or, if <paramref name="closeNow"/> is false (an
+    /// invocation still to be refused), at the next heartbeat.
+    /// </summary>
+    public async ValueTask<bool> CheckAsync(SignedInConnection connection, bool closeNow = true)
     {
         if (connection.Revoked)
         {
@@ -93,7 +107,7 @@ public sealed class ChatHubConnections(
         var standing = await accounts.CheckAsync(connection.Context.User!);
         if (Failure(connection, standing) is { } failure)
         {
-            await RevokeAsync(connection, failure);
+            await RevokeAsync(connection, failure, closeNow);
             return false;
         }
 
@@ -104,7 +118,7 @@ public sealed class ChatHubConnections(
     /// <summary>Joins the agents' channel if the connection is (still) staff and in good standing.</summary>
     public async ValueTask<bool> JoinAgentsAsync(SignedInConnection connection)
     {
-        if (connection.Role is not (UserRole.Admin or UserRole.Agent) || !await CheckAsync(connection))
+        if (connection.Role is not (UserRole.Admin or UserRole.Agent) || !await CheckAsync(connection, closeNow: false))
         {
             return false;
         }
@@ -177,7 +191,7 @@ public sealed class ChatHubConnections(
 
                 if (Failure(connection, standing) is { } failure)
                 {
-                    await RevokeAsync(connection, failure);
+                    await RevokeAsync(connection, failure, closeNow: true);
                 }
             }
 
@@ -200,7 +214,7 @@ public sealed class ChatHubConnections(
         : clock.GetUtcNow() >= connection.ExpiresAt ? "The access token has expired."
         : null;
 
-    private async Task RevokeAsync(SignedInConnection connection, string reason)
+    private async Task RevokeAsync(SignedInConnection connection, string reason, bool closeNow)
     {
         if (connection.Revoked)
         {
@@ -215,7 +229,10 @@ public sealed class ChatHubConnections(
         }
 
         logger.LogInformation("Closing chat hub connection {ConnectionId} of user {UserId}: {Reason}", connection.ConnectionId, connection.UserId, reason);
-        connection.Context.Abort();
+        if (closeNow)
+        {
+            connection.Context.Abort();
+        }
     }
 }
 
@@ -228,7 +245,7 @@ public sealed class ChatHubAccountFilter(ChatHubConnections connections) : IHubF
     {
         var context = invocationContext.Context;
         if (context.User?.Identity?.IsAuthenticated == true &&
-            (connections.Find(context.ConnectionId) is not { } connection || !await connections.CheckAsync(connection)))
+            (connections.Find(context.ConnectionId) is not { } connection || !await connections.CheckAsync(connection, closeNow: false)))
         {
             throw new HubException(Refused);
         }
