@@ -36,6 +36,12 @@ public sealed class AccountCheck(UserAccountCache cache, IGrainFactory grains)
             : new AccountStanding(null, "The account of this token is deactivated.");
     }
 
+    /// <summary>
+    /// Drops this process's cached copy of the account: for a change reported by another silo (the user
+    /// grain clears the cache only in its own process).
+    /// </summary>
+    public void Forget(string emailKey) => cache.Changed(emailKey);
+
     /// <summary>The token's claims with the account's current role and name.</summary>
     public static ClaimsPrincipal WithCurrentAccount(ClaimsPrincipal principal, UserDto user) => new(new ClaimsIdentity(
         principal.Claims.Where(c => c.Type is not JwtTokens.RoleClaim and not JwtTokens.NameClaim)

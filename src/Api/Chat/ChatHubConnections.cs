@@ -155,6 +155,7 @@ public sealed class ChatHubConnections(
     /// <summary>The user grain changed this account (on whichever silo): re-check its connections here.</summary>
     public async Task AccountChangedAsync(string emailKey, CancellationToken cancellationToken = default)
     {
+        accounts.Forget(emailKey);
         foreach (var connection in _connections.Values)
         {
             if (connection.EmailKey == emailKey)
