@@ -7,7 +7,7 @@ namespace CrmChatbot.Chat.Broadcast;
 /// <summary>
 /// Passes the user grain's "this account may have changed" (<see cref="IUserAccountChanges"/>) on to the
 /// live connections of every silo (<see cref="IUserAccountWatcher"/>): this silo's at once, every other
-/// active silo's through its <see cref="IUserAccountRelayGrain"/>, the same way live chat updates travel.
+/// active silo's through its <see cref="IChatRelayGrain"/>, the same way live chat updates travel.
 /// So a deactivated, deleted or re-roled account loses its hub connections wherever they are.
 /// </summary>
 public sealed class ClusterUserAccountChanges : IUserAccountChanges, IAsyncDisposable
@@ -23,7 +23,7 @@ public sealed class ClusterUserAccountChanges : IUserAccountChanges, IAsyncDispo
         _services = services;
         _logger = logger;
         _otherSilos = new SiloFanOut<string>(
-            membership, localSilo, (silo, keys) => grains.GetGrain<IUserAccountRelayGrain>(ClusterChatBroadcast.RelayKey(silo)).RelayAsync(keys),
+            membership, localSilo, (silo, keys) => grains.GetGrain<IChatRelayGrain>(ClusterChatBroadcast.RelayKey(silo)).RelayAccountChangesAsync(keys),
             key => "an account-change notice for " + key, logger);
     }
 
