@@ -10,7 +10,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CrmChatbot.Api.Chat;
@@ -43,13 +42,7 @@ public static class ChatEndpoints
     /// <summary>SignalR with snake_case payloads, and this process's hub as the live clients every chat broadcast reaches.</summary>
     public static IServiceCollection AddCrmChat(this IServiceCollection services)
     {
-        services.AddSignalR()
-            .AddHubOptions<ChatHub>(options => options.AddFilter<ChatHubAccountFilter>())
-            .AddJsonProtocol(options => CrmApiExtensions.Configure(options.PayloadSerializerOptions));
-        services.AddSingleton<ChatHubAccountFilter>();
-        services.AddSingleton<ChatHubConnections>();
-        // Account changes (on any silo) close the connections an account may no longer hold.
-        services.AddSingleton<IUserAccountWatcher>(sp => sp.GetRequiredService<ChatHubConnections>());
+        services.AddSignalR().AddJsonProtocol(options => CrmApiExtensions.Configure(options.PayloadSerializerOptions));
         services.AddSingleton<IChatLiveClients, HubChatNotifier>();
         return services;
     }

@@ -6,6 +6,7 @@ using CrmChatbot.Common;
 using CrmChatbot.Users;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace CrmChatbot.Api.Chat;
@@ -268,5 +269,19 @@ public sealed class ChatHubAccountFilter(ChatHubConnections connections) : IHubF
     {
         connections.Remove(context.Context.ConnectionId);
         await next(context, exception);
+    }
+}
+
+public static class ChatHubAccountsSetup
+{
+    /// <summary>The account checks of the chat hub: on every invocation (a hub filter), every delivery, and every account change.</summary>
+    public static IServiceCollection AddCrmChatHubAccounts(this IServiceCollection services)
+    {
+        services.AddSignalR().AddHubOptions<ChatHub>(options => options.AddFilter<ChatHubAccountFilter>());
+        services.AddSingleton<ChatHubAccountFilter>();
+        services.AddSingleton<ChatHubConnections>();
+        // Account changes (on any silo) close the connections an account may no longer hold.
+        services.AddSingleton<IUserAccountWatcher>(sp => sp.GetRequiredService<ChatHubConnections>());
+        return services;
     }
 }
