@@ -46,6 +46,7 @@ public static class CrmApiExtensions
         });
         services.AddSingleton<IProblemDetailsWriter, ProblemJsonFallbackWriter>(); // after the default one: see the class
         services.AddCrmAuth();
+        services.AddCrmChatHubAccounts();
         services.AddCrmOpenApi();
         services.AddCrmHealthChecks();
         services.AddCrmChat(settings);

@@ -42,6 +42,9 @@ public sealed class CrmApiFactory : WebApplicationFactory<Program>
     /// <summary>Settings applied after the defaults above; set before the first client is created.</summary>
     public Dictionary<string, string> Settings { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Replaces services for one fixture (after the app's own registrations). Set before the first client is created.</summary>
+    public Action<IServiceCollection>? TestServices { get; set; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
@@ -74,6 +77,7 @@ public sealed class CrmApiFactory : WebApplicationFactory<Program>
             services.TryAddSingleton<CrmChatbot.Chat.Dialogue.IDialogueManager, CrmChatbot.Chat.Sessions.Testing.EchoDialogueManager>();
             services.Configure<CrmChatbot.Idempotency.IdempotencyOptions>(options => options.Clock = IdempotencyClock);
             services.AddSingleton<IStartupFilter, PeerAddressFilter>();
+            TestServices?.Invoke(services);
         });
     }
 

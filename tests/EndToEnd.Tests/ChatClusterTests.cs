@@ -128,6 +128,53 @@ public sealed class ChatClusterTests
         Assert.All(new[] { siloA, siloB }, s => Assert.DoesNotContain("ungraceful", s.Output, StringComparison.OrdinalIgnoreCase));
     }
 
+    [Fact]
+    public async Task Deactivating_an_agent_through_one_silo_closes_its_hub_connections_on_every_silo()
+    {
+        var server = await MongoTestServer.SharedAsync();
+        var database = MongoTestServer.NewDatabaseName("chat-revoke");
+        var clusterId = "e2e-revoke-" + Guid.NewGuid().ToString("N")[..12];
+        await using var siloA = SiloProcess.Start(ClusterTests.ClusterEnvironment(server.ConnectionString, database, clusterId));
+        await using var siloB = SiloProcess.Start(ClusterTests.ClusterEnvironment(server.ConnectionString, database, clusterId));
+        await Task.WhenAll(siloA.WaitReadyAsync(), siloB.WaitReadyAsync());
+
+        using var agentHttp = await SiloProcess.AgentClientAsync(siloA, create: true);
+        var agentToken = agentHttp.DefaultRequestHeaders.Authorization!.Parameter!;
+        var agentId = JsonDocument.Parse(await agentHttp.GetStringAsync("/api/auth/me")).RootElement.GetProperty("id").GetString();
+        var adminToken = await siloB.LoginAsync(SiloProcess.AdminEmail, SiloProcess.AdminPassword);
+
+        await using var agentOnA = await ConnectAsync(siloA, $"access_token={Uri.EscapeDataString(agentToken)}");
+        await using var agentOnB = await ConnectAsync(siloB, $"access_token={Uri.EscapeDataString(agentToken)}");
+        await using var adminOnA = await ConnectAsync(siloA, $"access_token={Uri.EscapeDataString(adminToken)}");
+        var queueOnA = agentOnA.Record("queue");
+        var queueOnB = agentOnB.Record("queue");
+        var adminQueue = adminOnA.Record("queue");
+        foreach (var staff in new[] { agentOnA, agentOnB, adminOnA })
+        {
+            await staff.Connection.InvokeAsync("JoinAgents");
+        }
+
+        await WaitUntilSilosHearEachOtherAsync([(siloA, queueOnA), (siloB, queueOnB)]);
+
+        // Through B; the user grain may live on either silo: both silos' connections of the account close.
+        using var admin = siloB.AuthorizedClient(adminToken);
+        using (var deactivated = await admin.PatchAsJsonAsync($"/api/users/{agentId}", new { is_active = false }))
+        {
+            Assert.True(deactivated.StatusCode == HttpStatusCode.OK, await deactivated.Content.ReadAsStringAsync());
+        }
+
+        await agentOnA.Closed.WaitAsync(TimeSpan.FromSeconds(60));
+        await agentOnB.Closed.WaitAsync(TimeSpan.FromSeconds(60));
+
+        // The admin's connection is untouched and still hears the queue, whichever silo the change goes through.
+        var (id, chatToken) = await StartVisitorAsync(siloB);
+        await SendAsVisitorAsync(siloB, id, chatToken, AskForHuman);
+        await adminQueue.NextAsync(q => SessionOf(q) == id);
+        Assert.Equal(HubConnectionState.Connected, adminOnA.Connection.State);
+        Assert.DoesNotContain(queueOnA.All, q => SessionOf(q) == id);
+        Assert.DoesNotContain(queueOnB.All, q => SessionOf(q) == id);
+    }
+
     /// <summary>Repeats the request until it is 200 (up to 60 s); returns how long the successful attempt took.</summary>
     private static async Task<TimeSpan> UntilOkAsync(Func<Task<HttpResponseMessage>> send)
     {
@@ -216,9 +263,25 @@ public sealed class ChatClusterTests
         return client;
     }
 
-    private sealed class HubClient(HubConnection connection) : IAsyncDisposable
+    private sealed class HubClient : IAsyncDisposable
     {
+        private readonly HubConnection connection;
+        private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public HubClient(HubConnection connection)
+        {
+            this.connection = connection;
+            connection.Closed += _ =>
+            {
+                _closed.TrySetResult();
+                return Task.CompletedTask;
+            };
+        }
+
         public HubConnection Connection => connection;
+
+        /// <summary>Completes when the connection has closed.</summary>
+        public Task Closed => _closed.Task;
 
         /// <summary>Records every payload of <paramref name="name"/>; register before the events can arrive.</summary>
         public Recording Record(string name)

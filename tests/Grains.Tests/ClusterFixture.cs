@@ -46,6 +46,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             siloBuilder.Services.AddCrmGrains();
             // Each silo's live chat clients, recorded (the API's SignalR hub in production).
             siloBuilder.Services.AddSingleton<CrmChatbot.Chat.IChatLiveClients, Chat.Broadcast.RecordingChatLiveClients>();
+            siloBuilder.Services.AddSingleton<CrmChatbot.Chat.IUserAccountWatcher, Chat.Broadcast.RecordingUserAccountWatcher>();
             siloBuilder.Services.TryAddSingleton<CrmChatbot.Chat.Dialogue.IDialogueManager, CrmChatbot.Chat.Sessions.Testing.EchoDialogueManager>(); // the real assistant wins when registered
             // Long conversations are tested here; the per-minute limit has its own tests (rules and HTTP).
             siloBuilder.Services.Configure<CrmChatbot.Chat.ChatSessionOptions>(o => o.MessagesPerMinute = 100_000);

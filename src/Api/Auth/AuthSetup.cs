@@ -21,6 +21,7 @@ public static class AuthSetup
         services.AddSingleton<JwtTokens>();
         services.AddSingleton<UserAccountCache>();
         services.AddSingleton<IUserAccountChanges>(sp => sp.GetRequiredService<UserAccountCache>());
+        services.AddSingleton<AccountCheck>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<JwtTokens>((options, tokens) =>
@@ -42,44 +43,18 @@ public static class AuthSetup
         return services;
     }
 
-    /// <summary>
-    /// A signature is not enough: the account must still exist, be the same account (not a deleted
-    /// and re-registered email) and be active. The role is taken from the account, so a role change
-    /// applies at once. On a single silo the account comes from <see cref="UserAccountCache"/>, which
-    /// the user grain clears before acknowledging any change; otherwise from the user grain.
-    /// </summary>
+    /// <summary>A signature is not enough: <see cref="AccountCheck"/> (the account still exists and is active; its current role applies).</summary>
     private static async Task CheckAccountAsync(TokenValidatedContext context)
     {
-        var principal = context.Principal;
-        var email = principal?.FindFirstValue(JwtTokens.EmailClaim);
-        var subject = principal?.FindFirstValue(JwtTokens.SubjectClaim);
-        if (email is null || subject is null)
+        var standing = await context.HttpContext.RequestServices.GetRequiredService<AccountCheck>()
+            .CheckAsync(context.Principal ?? new ClaimsPrincipal());
+        if (standing.User is not { } user)
         {
-            context.Fail("The token does not name an account.");
+            context.Fail(standing.Failure!);
             return;
         }
 
-        var services = context.HttpContext.RequestServices;
-        var user = await services.GetRequiredService<UserAccountCache>()
-            .GetAsync(EmailKey.Normalize(email), services.GetRequiredService<IGrainFactory>());
-        if (user is null || user.Id != subject)
-        {
-            context.Fail("The account of this token no longer exists.");
-            return;
-        }
-
-        if (!user.IsActive)
-        {
-            context.Fail("The account of this token is deactivated.");
-            return;
-        }
-
-        var identity = new ClaimsIdentity(
-            principal!.Claims.Where(c => c.Type is not JwtTokens.RoleClaim and not JwtTokens.NameClaim)
-                .Append(new Claim(JwtTokens.RoleClaim, user.Role.ToClaim()))
-                .Append(new Claim(JwtTokens.NameClaim, user.Name)),
-            JwtBearerDefaults.AuthenticationScheme, JwtTokens.SubjectClaim, JwtTokens.RoleClaim);
-        context.Principal = new ClaimsPrincipal(identity);
+        context.Principal = AccountCheck.WithCurrentAccount(context.Principal!, user);
     }
 
     /// <summary>Browsers cannot set headers on WebSockets: hub connections send the token as <c>access_token</c>.</summary>

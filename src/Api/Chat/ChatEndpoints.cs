@@ -61,7 +61,8 @@ public static class ChatEndpoints
 
     public static RouteGroupBuilder MapChatEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapHub<ChatHub>(HubPath);
+        // A connection ends when its token expires, as a request with that token would be refused.
+        routes.MapHub<ChatHub>(HubPath, options => options.CloseOnAuthenticationExpiration = true);
         var group = routes.MapGroup("/api/chat/sessions").WithTags("Chat").WithOptionalAuthentication().ProducesAuthProblems().AddEndpointFilter<ETagFilter>();
 
         // Not replayable: the response carries a visitor's secret token (a retry just opens another session).

@@ -1,4 +1,3 @@
-using CrmChatbot.Api.Auth;
 using CrmChatbot.Chat;
 using Microsoft.AspNetCore.SignalR;
 
@@ -9,8 +8,16 @@ namespace CrmChatbot.Api.Chat;
 /// <c>?session_id=&amp;chat_token=</c> (joined to their session at once). Events: <c>message</c>,
 /// <c>status</c>, <c>queue</c> (see <see cref="HubChatNotifier"/>). In a cluster a connection hears every
 /// change, whichever silo it was made through (<see cref="IChatBroadcast"/>).
+/// A signed-in connection acts and hears only while its account is in good standing, checked on every
+/// invocation by <see cref="ChatHubAccountFilter"/> and on every delivery (<see cref="ChatHubConnections"/>);
+/// the caller's role below is therefore the account's current one. Access per method:
+/// <list type="bullet">
+/// <item><c>JoinSession(id)</c>: whoever may GET the session (owner, staff, the visitor holding its token); else an error.</item>
+/// <item><c>LeaveSession(id)</c>: anyone (it only stops updates).</item>
+/// <item><c>JoinAgents()</c>: agents and admins; else an error.</item>
+/// </list>
 /// </summary>
-public sealed class ChatHub(IGrainFactory grains) : Hub
+public sealed class ChatHub(IGrainFactory grains, ChatHubConnections connections) : Hub
 {
     public override async Task OnConnectedAsync()
     {
@@ -20,7 +27,7 @@ public sealed class ChatHub(IGrainFactory grains) : Hub
             // A visitor's own session; a wrong token simply joins nothing (JoinSession says why).
             if (await FindAsync(sessionId) is not null)
             {
-                await Groups.AddToGroupAsync(Context.ConnectionId, HubChatNotifier.SessionGroup(sessionId));
+                await connections.JoinSessionAsync(Context, sessionId);
             }
         }
 
@@ -31,30 +38,34 @@ public sealed class ChatHub(IGrainFactory grains) : Hub
     public async Task<ChatSessionDto> JoinSession(string sessionId)
     {
         var session = await FindAsync(sessionId) ?? throw new HubException("Chat session not found.");
-        await Groups.AddToGroupAsync(Context.ConnectionId, HubChatNotifier.SessionGroup(sessionId));
+        await connections.JoinSessionAsync(Context, sessionId);
         return session;
     }
 
-    public async Task LeaveSession(string sessionId) =>
-        await Groups.RemoveFromGroupAsync(Context.ConnectionId, HubChatNotifier.SessionGroup(sessionId));
+    public Task LeaveSession(string sessionId) => connections.LeaveSessionAsync(Context, sessionId);
 
     /// <summary>Staff only: the queue and every conversation in human hands.</summary>
     public async Task JoinAgents()
     {
-        if (!Caller().IsStaff)
+        if (connections.Find(Context.ConnectionId) is not { } connection || !await connections.JoinAgentsAsync(connection))
         {
             throw new HubException("Only agents and admins may join the agents' channel.");
         }
-
-        await Groups.AddToGroupAsync(Context.ConnectionId, HubChatNotifier.AgentsGroup);
     }
 
     private async Task<ChatSessionDto?> FindAsync(string sessionId) =>
         Http.EntityIds.IsPlausible(sessionId) ? await grains.GetGrain<IChatSessionGrain>(sessionId).GetAsync(Caller()) : null;
 
+    /// <summary>The signed-in user as last checked (role unchanged since connect, or it would be revoked), and any visitor token.</summary>
     private ChatCaller Caller()
     {
-        var user = Context.User?.Identity?.IsAuthenticated == true ? Context.User.ToActor() : null;
+        var user = connections.Find(Context.ConnectionId) is { Revoked: false } connection ? connection.Actor : null;
+        if (user is null && Context.User?.Identity?.IsAuthenticated == true)
+        {
+            // A signed-in connection that is no longer tracked has been revoked: it gets no visitor rights either.
+            throw new HubException(ChatHubAccountFilter.Refused);
+        }
+
         var token = Context.GetHttpContext()?.Request.Query["chat_token"].ToString();
         return new ChatCaller(user, string.IsNullOrEmpty(token) ? null : token);
     }

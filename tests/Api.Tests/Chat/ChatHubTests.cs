@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using System.Threading.Channels;
-using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 
@@ -9,40 +8,11 @@ namespace CrmChatbot.Api.Tests.Chat;
 
 public abstract class ChatHubTests(ApiFixture fixture)
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+    private HubConnection Connect(string query) => HubTestClient.Connect(fixture.Factory, query);
 
-    private HubConnection Connect(string query)
-    {
-        var server = fixture.Factory.Server;
-        return new HubConnectionBuilder()
-            .WithUrl(new Uri(server.BaseAddress, "/hubs/chat?" + query), options =>
-            {
-                options.Transports = HttpTransportType.LongPolling;
-                options.HttpMessageHandlerFactory = _ => server.CreateHandler();
-            })
-            .Build();
-    }
+    private static Channel<JsonElement> Record(HubConnection connection, string name) => HubTestClient.Record(connection, name);
 
-    /// <summary>Every payload of <paramref name="name"/> events, in arrival order.</summary>
-    private static Channel<JsonElement> Record(HubConnection connection, string name)
-    {
-        var channel = Channel.CreateUnbounded<JsonElement>();
-        connection.On<JsonElement>(name, payload => channel.Writer.TryWrite(payload));
-        return channel;
-    }
-
-    private static async Task<JsonElement> NextAsync(Channel<JsonElement> events, Func<JsonElement, bool> match)
-    {
-        using var timeout = new CancellationTokenSource(Wait);
-        while (true)
-        {
-            var payload = await events.Reader.ReadAsync(timeout.Token);
-            if (match(payload))
-            {
-                return payload;
-            }
-        }
-    }
+    private static Task<JsonElement> NextAsync(Channel<JsonElement> events, Func<JsonElement, bool> match) => HubTestClient.NextAsync(events, match);
 
     [Fact]
     public async Task A_visitor_asks_for_a_human_and_hears_the_agent_live()

@@ -4,42 +4,42 @@ using Microsoft.Extensions.Logging;
 namespace CrmChatbot.Chat.Broadcast;
 
 /// <summary>
-/// The updates on their way to one other silo, sent by one background loop: a call waits for the
+/// The items on their way to one other silo, sent by one background loop: a call waits for the
 /// previous one, so that silo sees them in publishing order (Orleans does not order concurrent calls,
 /// least of all while the relay activates). Bounded in both time and memory: a call that takes longer
-/// than <see cref="SendTimeout"/> is given up (logged, not retried, so never delivered twice), and
-/// beyond <see cref="Capacity"/> waiting updates the oldest are dropped (logged), so a slow or dead
-/// silo costs the publisher nothing and the other silos nothing.
+/// than <see cref="SiloRelayOutbox.SendTimeout"/> is given up (logged, not retried, so never delivered
+/// twice), and beyond <see cref="SiloRelayOutbox.Capacity"/> waiting items the oldest are dropped
+/// (logged), so a slow or dead silo costs the publisher nothing and the other silos nothing.
 /// </summary>
-public sealed class SiloRelayOutbox : IAsyncDisposable
+public sealed class SiloRelayOutbox<T> : IAsyncDisposable
 {
-    public const int Capacity = 1000;
-    public const int MaxBatch = 100;
-    public static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(10);
-
-    private readonly Channel<ChatLiveUpdate> _queue;
+    private readonly Channel<T> _queue;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private readonly SiloAddress _silo;
-    private readonly IChatRelayGrain _relay;
+    private readonly Func<IReadOnlyList<T>, Task> _send;
+    private readonly Func<T, string> _describe;
     private readonly ILogger _logger;
 
-    public SiloRelayOutbox(SiloAddress silo, IGrainFactory grains, ILogger logger)
+    /// <param name="send">Delivers one batch to the silo (its relay grain).</param>
+    /// <param name="describe">Names an item in log lines, e.g. "a live update of chat session X".</param>
+    public SiloRelayOutbox(SiloAddress silo, Func<IReadOnlyList<T>, Task> send, Func<T, string> describe, ILogger logger)
     {
         _silo = silo;
-        _relay = grains.GetGrain<IChatRelayGrain>(ClusterChatBroadcast.RelayKey(silo));
+        _send = send;
+        _describe = describe;
         _logger = logger;
-        _queue = Channel.CreateBounded<ChatLiveUpdate>(
-            new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
-            dropped => _logger.LogWarning("Silo {Silo} is not keeping up: dropped a live update of chat session {SessionId}", _silo, dropped.SessionId));
+        _queue = Channel.CreateBounded<T>(
+            new BoundedChannelOptions(SiloRelayOutbox.Capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
+            dropped => _logger.LogWarning("Silo {Silo} is not keeping up: dropped {Item}", _silo, _describe(dropped)));
         // Off any grain's scheduler: the loop outlives the request or grain turn that started it.
         _loop = Task.Run(SendLoopAsync);
     }
 
     public SiloAddress Silo => _silo;
 
-    /// <summary>Queues the update; never waits.</summary>
-    public void Enqueue(ChatLiveUpdate update) => _queue.Writer.TryWrite(update);
+    /// <summary>Queues the item; never waits.</summary>
+    public void Enqueue(T item) => _queue.Writer.TryWrite(item);
 
     public async ValueTask DisposeAsync()
     {
@@ -51,24 +51,24 @@ public sealed class SiloRelayOutbox : IAsyncDisposable
 
     private async Task SendLoopAsync()
     {
-        var batch = new List<ChatLiveUpdate>(MaxBatch);
+        var batch = new List<T>(SiloRelayOutbox.MaxBatch);
         try
         {
             while (await _queue.Reader.WaitToReadAsync(_stop.Token))
             {
                 batch.Clear();
-                while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var update))
+                while (batch.Count < SiloRelayOutbox.MaxBatch && _queue.Reader.TryRead(out var item))
                 {
-                    batch.Add(update);
+                    batch.Add(item);
                 }
 
                 try
                 {
-                    await _relay.RelayAsync([.. batch]).WaitAsync(SendTimeout, _stop.Token);
+                    await _send([.. batch]).WaitAsync(SiloRelayOutbox.SendTimeout, _stop.Token);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !_stop.IsCancellationRequested)
                 {
-                    _logger.LogWarning(ex, "Relaying {Count} live chat update(s) to silo {Silo} failed", batch.Count, _silo);
+                    _logger.LogWarning(ex, "Relaying {Count} item(s), the first {Item}, to silo {Silo} failed", batch.Count, _describe(batch[0]), _silo);
                 }
             }
         }
@@ -76,4 +76,12 @@ public sealed class SiloRelayOutbox : IAsyncDisposable
         {
         }
     }
+}
+
+/// <summary>The bounds every <see cref="SiloRelayOutbox{T}"/> shares.</summary>
+public static class SiloRelayOutbox
+{
+    public const int Capacity = 1000;
+    public const int MaxBatch = 100;
+    public static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(10);
 }

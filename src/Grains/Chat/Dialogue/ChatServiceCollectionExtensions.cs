@@ -40,7 +40,7 @@ public static class ChatServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Live chat updates delivered on every silo (<see cref="ClusterChatBroadcast"/>); idempotent.</summary>
+    /// <summary>Live chat updates and account-change notices delivered on every silo (<see cref="ClusterChatBroadcast"/>, <see cref="ClusterUserAccountChanges"/>); idempotent.</summary>
     public static IServiceCollection AddCrmChatBroadcast(this IServiceCollection services)
     {
         if (services.Any(d => d.ServiceType == typeof(IChatBroadcast)))
@@ -50,6 +50,9 @@ public static class ChatServiceCollectionExtensions
 
         services.AddSingleton<IChatBroadcast, ClusterChatBroadcast>();
         services.TryAddSingleton<IChatSessionEvents, BroadcastChatSessionEvents>();
+        // One more listener of the user grain: account changes reach the live connections of every silo.
+        services.AddSingleton<ClusterUserAccountChanges>();
+        services.AddSingleton<Users.IUserAccountChanges>(sp => sp.GetRequiredService<ClusterUserAccountChanges>());
         services.AddPlacementDirector<SiloPinnedPlacement, SiloPinnedPlacementDirector>();
         return services;
     }
