@@ -131,6 +131,22 @@ public class TimestampTests
     }
 
     [Fact]
+    public void A_burst_of_more_than_a_thousand_a_second_never_goes_back_and_stays_close_to_the_clock()
+    {
+        var sequence = new MillisecondSequence();
+        var clock = new DateTime(2026, 12, 6, 8, 0, 0, DateTimeKind.Utc);
+
+        // 3,000 timestamps within one millisecond of the clock, then the clock moves on by 100 ms.
+        var burst = Enumerable.Range(0, 3000).Select(_ => sequence.Next(clock)).ToList();
+        var after = sequence.Next(clock.AddMilliseconds(100));
+
+        Assert.All(burst.Zip(burst.Skip(1)), pair => Assert.True(pair.Second >= pair.First, $"{pair.Second:O} went back from {pair.First:O}"));
+        Assert.True(burst[499] > burst[498]); // strictly increasing while less than MaxLead ahead
+        Assert.True(burst[^1] - clock <= MillisecondSequence.MaxLead + TimeSpan.FromMilliseconds(1));
+        Assert.True(after >= burst[^1]);
+    }
+
+    [Fact]
     public void A_clock_set_far_back_is_taken_as_it_is()
     {
         var ahead = Timestamps.Now(new FixedClock(DateTimeOffset.UtcNow.AddHours(2)));

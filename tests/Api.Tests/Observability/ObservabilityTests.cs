@@ -69,7 +69,14 @@ public sealed class TracingTests : IAsyncLifetime
         using var admin = _traced.CreateClient();
         admin.DefaultRequestHeaders.Authorization = new("Bearer", token);
 
-        using var created = await admin.PostAsJsonAsync("/api/leads", new { name = "Traced Lead " + Guid.NewGuid().ToString("N") });
+        // Spans of every host in this test process reach the exporter: the request brings its own trace id.
+        var traceId = ActivityTraceId.CreateRandom();
+        using var post = new HttpRequestMessage(HttpMethod.Post, "/api/leads")
+        {
+            Content = JsonContent.Create(new { name = "Traced Lead " + Guid.NewGuid().ToString("N") }),
+        };
+        post.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
+        using var created = await admin.SendAsync(post);
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
 
         // The server span ends just after the response is written: wait for it (bounded), no fixed delay.
@@ -77,7 +84,7 @@ public sealed class TracingTests : IAsyncLifetime
         Activity? request = null;
         while (request is null && DateTime.UtcNow < deadline)
         {
-            request = Spans().FirstOrDefault(s => s.Source.Name == "Microsoft.AspNetCore" && s.Kind == ActivityKind.Server
+            request = Spans().FirstOrDefault(s => s.TraceId == traceId && s.Source.Name == "Microsoft.AspNetCore" && s.Kind == ActivityKind.Server
                 && s.GetTagItem("http.request.method") as string == "POST" && (s.GetTagItem("http.route") as string)?.TrimEnd('/') == "/api/leads");
             if (request is null)
             {
