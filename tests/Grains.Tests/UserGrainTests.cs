@@ -102,7 +102,7 @@ public class UserGrainTests(ClusterFixture fixture)
         var grain = User(email);
         var first = await grain.RegisterAsync(new NewUser(email, "correct horse", "One"));
 
-        Assert.True(await grain.DeleteAsync());
+        Assert.True((await grain.DeleteAsync()).IsSuccess);
         Assert.Null(await grain.GetAsync());
         var second = await grain.RegisterAsync(new NewUser(email, "correct horse", "Two"));
 
