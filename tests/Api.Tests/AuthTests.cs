@@ -18,7 +18,7 @@ public abstract class AuthTests(ApiFixture fixture)
         using var http = fixture.Anonymous();
         var email = NewEmail();
 
-        var response = await http.PostAsJsonAsync("/api/auth/register", new { email, password = "password-123", name = "New Client" });
+        var response = await http.PostAsJsonAsync("/api/auth/register", new { email, password = "sturdy-passphrase-42", name = "New Client" });
 
         var json = await ProblemAssert.JsonAsync(response, HttpStatusCode.Created);
         Assert.False(string.IsNullOrEmpty(json.GetProperty("access_token").GetString()));
@@ -37,7 +37,7 @@ public abstract class AuthTests(ApiFixture fixture)
     {
         using var http = fixture.Anonymous();
 
-        var response = await http.PostAsJsonAsync("/api/auth/register", new { email = NewEmail(), password = "password-123", name = "Sneaky", role = "admin" });
+        var response = await http.PostAsJsonAsync("/api/auth/register", new { email = NewEmail(), password = "sturdy-passphrase-42", name = "Sneaky", role = "admin" });
 
         var json = await ProblemAssert.JsonAsync(response, HttpStatusCode.Created);
         Assert.Equal("client", json.GetProperty("user").GetProperty("role").GetString());
@@ -52,7 +52,7 @@ public abstract class AuthTests(ApiFixture fixture)
         var email = NewEmail();
 
         var responses = await Task.WhenAll(new[] { email, email.ToUpperInvariant(), " " + email }.Select(e =>
-            http.PostAsJsonAsync("/api/auth/register", new { email = e, password = "password-123", name = "Racer" })));
+            http.PostAsJsonAsync("/api/auth/register", new { email = e, password = "sturdy-passphrase-42", name = "Racer" })));
 
         Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Created);
         foreach (var conflict in responses.Where(r => r.StatusCode != HttpStatusCode.Created))
@@ -63,10 +63,10 @@ public abstract class AuthTests(ApiFixture fixture)
 
     [Theory]
     [InlineData("{\"email\":\"x@crm.test\",\"password\":\"short\",\"name\":\"X\"}", "password")]
-    [InlineData("{\"email\":\"not-an-email\",\"password\":\"password-123\",\"name\":\"X\"}", "email")]
-    [InlineData("{\"password\":\"password-123\",\"name\":\"X\"}", "email")]
-    [InlineData("{\"email\":\"x2@crm.test\",\"password\":\"password-123\"}", "name")]
-    [InlineData("{\"email\":{\"$ne\":null},\"password\":\"password-123\",\"name\":\"X\"}", "email")]
+    [InlineData("{\"email\":\"not-an-email\",\"password\":\"sturdy-passphrase-42\",\"name\":\"X\"}", "email")]
+    [InlineData("{\"password\":\"sturdy-passphrase-42\",\"name\":\"X\"}", "email")]
+    [InlineData("{\"email\":\"x2@crm.test\",\"password\":\"sturdy-passphrase-42\"}", "name")]
+    [InlineData("{\"email\":{\"$ne\":null},\"password\":\"sturdy-passphrase-42\",\"name\":\"X\"}", "email")]
     [InlineData("{\"email\":\"x3@crm.test\",\"password\":12345678,\"name\":\"X\"}", "password")]
     public async Task Invalid_registrations_are_422_naming_the_field(string body, string field)
     {
@@ -116,7 +116,7 @@ public abstract class AuthTests(ApiFixture fixture)
     {
         using var http = fixture.Anonymous();
         var email = NewEmail();
-        await http.PostAsJsonAsync("/api/auth/register", new { email, password = "password-123", name = "Throttled" });
+        await http.PostAsJsonAsync("/api/auth/register", new { email, password = "sturdy-passphrase-42", name = "Throttled" });
 
         for (var i = 0; i < 3; i++)
         {
@@ -124,7 +124,7 @@ public abstract class AuthTests(ApiFixture fixture)
             Assert.Equal(HttpStatusCode.Unauthorized, failed.StatusCode);
         }
 
-        var throttled = await http.PostAsJsonAsync("/api/auth/login", new { email, password = "password-123" });
+        var throttled = await http.PostAsJsonAsync("/api/auth/login", new { email, password = "sturdy-passphrase-42" });
 
         await ProblemAssert.IsProblemAsync(throttled, HttpStatusCode.TooManyRequests);
         Assert.True(throttled.Headers.RetryAfter?.Delta > TimeSpan.Zero);
@@ -136,8 +136,8 @@ public abstract class AuthTests(ApiFixture fixture)
         using var http = fixture.Anonymous();
         var huge = new string('a', 300) + "@crm.test";
 
-        await ProblemAssert.NamesFieldsAsync(await http.PostAsJsonAsync("/api/auth/register", new { email = huge, password = "password-123", name = "X" }), "email");
-        await ProblemAssert.NamesFieldsAsync(await http.PostAsJsonAsync("/api/auth/login", new { email = huge, password = "password-123" }), "email");
+        await ProblemAssert.NamesFieldsAsync(await http.PostAsJsonAsync("/api/auth/register", new { email = huge, password = "sturdy-passphrase-42", name = "X" }), "email");
+        await ProblemAssert.NamesFieldsAsync(await http.PostAsJsonAsync("/api/auth/login", new { email = huge, password = "sturdy-passphrase-42" }), "email");
     }
 
     [Fact]

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting;
 using CrmChatbot.TestSupport;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CrmChatbot.Api.Tests;
@@ -18,7 +19,10 @@ namespace CrmChatbot.Api.Tests;
 public sealed class CrmApiFactory : WebApplicationFactory<Program>
 {
     public const string AdminEmail = "admin@crm.test";
-    public const string AdminPassword = "admin-password-1";
+    public const string AdminPassword = "test-staple-battery-1";
+    /// <summary>The password of the users <see cref="CreateUserAsync"/> creates (meets the password policy).</summary>
+    public const string UserPassword = "sturdy-passphrase-42";
+
     public const string JwtKey = "test-signing-key-long-enough-for-hs512-too-0123456789abcdefghijklmnop";
 
     public string DataDir { get; } = Path.Combine(Path.GetTempPath(), "crm-api-tests-" + Guid.NewGuid().ToString("N"));
@@ -27,6 +31,12 @@ public sealed class CrmApiFactory : WebApplicationFactory<Program>
     public string? MongoUrl { get; set; }
 
     public string? DbName { get; set; }
+
+    /// <summary>Settings over the defaults below (e.g. low login limits for a dedicated test); set before the first client.</summary>
+    public Dictionary<string, string> Settings { get; } = [];
+
+    /// <summary>Test services over the real ones (e.g. a gated password hash); set before the first client.</summary>
+    public Action<IServiceCollection>? TestServices { get; set; }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -42,7 +52,22 @@ public sealed class CrmApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("SILO_PORT", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("GATEWAY_PORT", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("LOGIN_MAX_FAILURES", "3");
+        // Every test logs in from the same (unknown) address: the per-address limits and the hashing
+        // queue stay out of the way unless a dedicated test lowers them through Settings.
+        builder.UseSetting("LOGIN_RATE_PER_MINUTE", "1000000");
+        builder.UseSetting("REGISTER_RATE_PER_HOUR", "1000000");
+        builder.UseSetting("PASSWORD_HASH_QUEUE", "100000");
         builder.UseSetting("CORS_ORIGINS", "https://app.example.com");
+        foreach (var (name, value) in Settings)
+        {
+            builder.UseSetting(name, value);
+        }
+
+        if (TestServices is { } configure)
+        {
+            builder.ConfigureTestServices(configure);
+        }
+
         // A stand-in assistant for chat tests; TryAdd, so the real one wins once it is registered.
         builder.ConfigureTestServices(services => services.TryAddSingleton<CrmChatbot.Chat.Dialogue.IDialogueManager, CrmChatbot.Chat.Sessions.Testing.EchoDialogueManager>());
     }
@@ -90,11 +115,11 @@ public sealed class CrmApiFactory : WebApplicationFactory<Program>
     {
         email ??= $"{role}-{Guid.NewGuid():N}@crm.test";
         using var admin = ClientWithToken(await AdminTokenAsync());
-        var response = await admin.PostAsJsonAsync("/api/users", new { email, password = "password-123", name = $"Test {role}", role });
+        var response = await admin.PostAsJsonAsync("/api/users", new { email, password = UserPassword, name = $"Test {role}", role });
         response.EnsureSuccessStatusCode();
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var id = json.RootElement.GetProperty("id").GetString()!;
-        return (id, await LoginAsync(email, "password-123"));
+        return (id, await LoginAsync(email, UserPassword));
     }
 }
 

@@ -13,7 +13,7 @@ public abstract class UserAdminTests(ApiFixture fixture)
         var email = $"agent-{Guid.NewGuid():N}@crm.test";
 
         var created = await ProblemAssert.JsonAsync(
-            await admin.PostAsJsonAsync("/api/users", new { email, password = "password-123", name = "Agent Smith", role = "agent" }),
+            await admin.PostAsJsonAsync("/api/users", new { email, password = "sturdy-passphrase-42", name = "Agent Smith", role = "agent" }),
             HttpStatusCode.Created);
         var id = created.GetProperty("id").GetString()!;
         Assert.Equal("agent", created.GetProperty("role").GetString());
@@ -71,7 +71,7 @@ public abstract class UserAdminTests(ApiFixture fixture)
         using var agent = fixture.Agent();
         using var client = fixture.Client();
         using var anonymous = fixture.Anonymous();
-        var body = new { email = "x@crm.test", password = "password-123", name = "X", role = "admin" };
+        var body = new { email = "x@crm.test", password = "sturdy-passphrase-42", name = "X", role = "admin" };
 
         await ProblemAssert.IsProblemAsync(await agent.GetAsync("/api/users"), HttpStatusCode.Forbidden);
         await ProblemAssert.IsProblemAsync(await agent.PostAsJsonAsync("/api/users", body), HttpStatusCode.Forbidden);
@@ -118,7 +118,7 @@ public abstract class UserAdminTests(ApiFixture fixture)
         using var admin = fixture.Admin();
 
         var response = await admin.PostAsJsonAsync("/api/users",
-            new { email = CrmApiFactory.AdminEmail.ToUpperInvariant(), password = "password-123", name = "Dup", role = "agent" });
+            new { email = CrmApiFactory.AdminEmail.ToUpperInvariant(), password = "sturdy-passphrase-42", name = "Dup", role = "agent" });
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Conflict);
     }

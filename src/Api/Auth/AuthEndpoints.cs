@@ -189,7 +189,7 @@ public static class AuthEndpoints
         }
 
         var result = await grains.GetGrain<IUserGrain>(EmailKey.Normalize(principal.Email()))
-            .ChangePasswordAsync(current!, next!, ClientAddress.Of(request.HttpContext));
+            .ChangePasswordAsync(current!, next!);
         return result.IsSuccess ? TypedResults.Ok(Token(tokens, result.Value!)) : Problems.From(result.Error!, response);
     }
 

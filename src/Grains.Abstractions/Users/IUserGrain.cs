@@ -20,7 +20,7 @@ public interface IUserGrain : IGrainWithStringKey
 
     /// <summary>The signed-in user changes their password; every token issued before stops working.</summary>
     [Alias("ChangePassword")]
-    Task<CommandResult<UserDto>> ChangePasswordAsync(string currentPassword, string newPassword, string? clientAddress = null);
+    Task<CommandResult<UserDto>> ChangePasswordAsync(string currentPassword, string newPassword);
 
     /// <summary>An admin sets a new password; every token issued before stops working and failed-login counts reset.</summary>
     [Alias("ResetPassword")]

@@ -110,7 +110,7 @@ public sealed class UserGrain : Grain, IUserGrain
             : new LoginResult(LoginOutcome.Inactive);
     }
 
-    public async Task<CommandResult<UserDto>> ChangePasswordAsync(string currentPassword, string newPassword, string? clientAddress = null)
+    public async Task<CommandResult<UserDto>> ChangePasswordAsync(string currentPassword, string newPassword)
     {
         if (!_user.RecordExists || !_user.State.IsActive)
         {
@@ -124,25 +124,16 @@ public sealed class UserGrain : Grain, IUserGrain
             return errors.ToError();
         }
 
-        // The current password is a guess like a login's: the same limits apply.
-        var now = _clock.GetUtcNow();
-        var retryAfter = _throttles.RetryAfterSeconds(clientAddress, now);
-        if (retryAfter > 0)
-        {
-            return new CommandError(ErrorKind.Throttled,
-                $"Too many wrong passwords for this account. Try again in {retryAfter} seconds.", RetryAfterSeconds: retryAfter);
-        }
-
+        // Only a signed-in user gets here, so the login counts are left alone (a stolen token must not
+        // lock the owner out); the API limits these attempts per address like logins.
         switch (await _hasher.VerifyAsync(currentPassword, _user.State.PasswordHash))
         {
             case null:
                 return Busy();
             case false:
-                Failed(clientAddress, now);
                 return CommandError.Invalid("current_password", "is not the account's password");
         }
 
-        _throttles.Succeeded(clientAddress);
         return await SetPasswordAsync(newPassword);
     }
 
