@@ -1,6 +1,7 @@
 -- One wrk script for every scenario, chosen by environment variables (wrk gives scripts no arguments
 -- before init, and every thread runs its own copy of this file):
---   MODE     get | put | mixed | post | list | chat | login | warm
+--   MODE     get | put | mixed | post | list | chat | login | flood | warm
+--            (flood: wrong-password logins spread over 256 unknown emails; done() also counts 401/429/503)
 --   TOKEN    bearer token (all but login)
 --   IDS      file of ids (lead ids for get/put/mixed/warm, chat session ids for chat); ID_LIMIT uses the first N
 --   LIST_PATH  path and query of the list scenario
@@ -88,6 +89,10 @@ function request()
       '{"text":"What are your opening hours?"}')
   elseif mode == "login" then
     return wrk.format("POST", "/api/auth/login", nil, login_body)
+  elseif mode == "flood" then
+    counter = counter + 1
+    return wrk.format("POST", "/api/auth/login", nil, string.format(
+      '{"email":"flood-%d@bench.test","password":"wrong-password-%d-%d"}', math.random(256), thread_index or 0, counter))
   end
   error("unknown MODE " .. mode)
 end
@@ -104,10 +109,26 @@ if mode == "warm" then
   end
 end
 
+-- Globals, not locals: done() reads each thread's counts with thread:get.
+status_401, status_429, status_503 = 0, 0, 0
+if mode == "flood" then
+  function response(status, headers, body)
+    if status == 401 then status_401 = status_401 + 1
+    elseif status == 429 then status_429 = status_429 + 1
+    elseif status == 503 then status_503 = status_503 + 1 end
+  end
+end
+
 function done(summary, latency, requests)
   local e = summary.errors
+  local s401, s429, s503 = 0, 0, 0
+  for _, thread in ipairs(threads) do
+    s401 = s401 + (thread:get("status_401") or 0)
+    s429 = s429 + (thread:get("status_429") or 0)
+    s503 = s503 + (thread:get("status_503") or 0)
+  end
   io.write(string.format(
-    'RESULT {"requests":%d,"duration_us":%d,"bytes":%d,"errors_connect":%d,"errors_read":%d,"errors_write":%d,"errors_status":%d,"errors_timeout":%d,"p50_us":%d,"p95_us":%d,"p99_us":%d,"max_us":%d,"mean_us":%.1f}\n',
-    summary.requests, summary.duration, summary.bytes, e.connect, e.read, e.write, e.status, e.timeout,
+    'RESULT {"status_401":%d,"status_429":%d,"status_503":%d,"requests":%d,"duration_us":%d,"bytes":%d,"errors_connect":%d,"errors_read":%d,"errors_write":%d,"errors_status":%d,"errors_timeout":%d,"p50_us":%d,"p95_us":%d,"p99_us":%d,"max_us":%d,"mean_us":%.1f}\n',
+    s401, s429, s503, summary.requests, summary.duration, summary.bytes, e.connect, e.read, e.write, e.status, e.timeout,
     latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.max, latency.mean))
 end

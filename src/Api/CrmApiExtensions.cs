@@ -103,6 +103,8 @@ public static class CrmApiExtensions
         app.UseExceptionHandler(handler => handler.Run(WriteUnhandledAsync));
         app.UseStatusCodePages();
         app.UseCors(CorsPolicy);
+        // Per-address limits of login and register (Auth/AuthSetup), before any token or body is read.
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter(); // endpoint policies only (e.g. chat session starts per address)

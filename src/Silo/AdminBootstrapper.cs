@@ -20,6 +20,12 @@ public sealed partial class AdminBootstrapper(CrmSettings settings, IGrainFactor
             return;
         }
 
+        if (settings.AdminPasswordIsExample)
+        {
+            // Outside Development the settings refuse it; here it keeps the quick start working.
+            LogExamplePassword(logger);
+        }
+
         var result = await grains.GetGrain<IUserGrain>(EmailKey.Normalize(settings.AdminEmail))
             .RegisterAsync(new NewUser(settings.AdminEmail, settings.AdminPassword, settings.AdminName, UserRole.Admin));
         if (result.IsSuccess)
@@ -41,6 +47,9 @@ public sealed partial class AdminBootstrapper(CrmSettings settings, IGrainFactor
 
     [LoggerMessage(LogLevel.Warning, "ADMIN_EMAIL is not set: no admin account is created at start-up")]
     private static partial void LogNoAdmin(ILogger logger);
+
+    [LoggerMessage(LogLevel.Warning, "ADMIN_PASSWORD is the example password from the docs: accepted in Development only")]
+    private static partial void LogExamplePassword(ILogger logger);
 
     [LoggerMessage(LogLevel.Information, "Created the admin account {Email}")]
     private static partial void LogCreated(ILogger logger, string email);

@@ -139,6 +139,13 @@ public static class SiloHost
             {
                 options.MaxFailures = settings.LoginMaxFailures;
                 options.Window = TimeSpan.FromMinutes(settings.LoginWindowMinutes);
+                options.AccountMaxFailures = settings.LoginAccountMaxFailures;
+                options.AccountWindow = TimeSpan.FromMinutes(settings.LoginAccountWindowMinutes);
+            });
+            silo.Services.Configure<PasswordHashingOptions>(options =>
+            {
+                options.Concurrency = settings.PasswordHashConcurrency;
+                options.QueueLength = settings.PasswordHashQueue;
             });
         });
 

@@ -18,7 +18,7 @@ public abstract class AuthTests(ApiFixture fixture)
         using var http = fixture.Anonymous();
         var email = NewEmail();
 
-        var response = await http.PostAsJsonAsync("/api/auth/register", new { email, password = "password-123", name = "New Client" });
+        var response = await http.PostAsJsonAsync("/api/auth/register", new { email, password = "sturdy-passphrase-42", name = "New Client" });
 
         var json = await ProblemAssert.JsonAsync(response, HttpStatusCode.Created);
         Assert.False(string.IsNullOrEmpty(json.GetProperty("access_token").GetString()));
@@ -37,7 +37,7 @@ public abstract class AuthTests(ApiFixture fixture)
     {
         using var http = fixture.Anonymous();
 
-        var response = await http.PostAsJsonAsync("/api/auth/register", new { email = NewEmail(), password = "password-123", name = "Sneaky", role = "admin" });
+        var response = await http.PostAsJsonAsync("/api/auth/register", new { email = NewEmail(), password = "sturdy-passphrase-42", name = "Sneaky", role = "admin" });
 
         var json = await ProblemAssert.JsonAsync(response, HttpStatusCode.Created);
         Assert.Equal("client", json.GetProperty("user").GetProperty("role").GetString());
@@ -52,7 +52,7 @@ public abstract class AuthTests(ApiFixture fixture)
         var email = NewEmail();
 
         var responses = await Task.WhenAll(new[] { email, email.ToUpperInvariant(), " " + email }.Select(e =>
-            http.PostAsJsonAsync("/api/auth/register", new { email = e, password = "password-123", name = "Racer" })));
+            http.PostAsJsonAsync("/api/auth/register", new { email = e, password = "sturdy-passphrase-42", name = "Racer" })));
 
         Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Created);
         foreach (var conflict in responses.Where(r => r.StatusCode != HttpStatusCode.Created))
@@ -63,10 +63,10 @@ public abstract class AuthTests(ApiFixture fixture)
 
     [Theory]
     [InlineData("{\"email\":\"x@crm.test\",\"password\":\"short\",\"name\":\"X\"}", "password")]
-    [InlineData("{\"email\":\"not-an-email\",\"password\":\"password-123\",\"name\":\"X\"}", "email")]
-    [InlineData("{\"password\":\"password-123\",\"name\":\"X\"}", "email")]
-    [InlineData("{\"email\":\"x2@crm.test\",\"password\":\"password-123\"}", "name")]
-    [InlineData("{\"email\":{\"$ne\":null},\"password\":\"password-123\",\"name\":\"X\"}", "email")]
+    [InlineData("{\"email\":\"not-an-email\",\"password\":\"sturdy-passphrase-42\",\"name\":\"X\"}", "email")]
+    [InlineData("{\"password\":\"sturdy-passphrase-42\",\"name\":\"X\"}", "email")]
+    [InlineData("{\"email\":\"x2@crm.test\",\"password\":\"sturdy-passphrase-42\"}", "name")]
+    [InlineData("{\"email\":{\"$ne\":null},\"password\":\"sturdy-passphrase-42\",\"name\":\"X\"}", "email")]
     [InlineData("{\"email\":\"x3@crm.test\",\"password\":12345678,\"name\":\"X\"}", "password")]
     public async Task Invalid_registrations_are_422_naming_the_field(string body, string field)
     {
@@ -75,6 +75,78 @@ public abstract class AuthTests(ApiFixture fixture)
         var response = await http.PostAsync("/api/auth/register", new StringContent(body, Encoding.UTF8, "application/json"));
 
         await ProblemAssert.NamesFieldsAsync(response, field);
+    }
+
+    [Theory]
+    [InlineData("password", "at least 10 characters")]
+    [InlineData("12345678", "at least 10 characters")]
+    [InlineData("1234567890", "too common")]
+    [InlineData("Password123", "too common")]
+    [InlineData("qwertyuiop", "too common")]
+    [InlineData("{email}", "must not be the email")]
+    public async Task Weak_passwords_are_refused_at_registration_with_the_reason(string password, string reason)
+    {
+        using var http = fixture.Anonymous();
+        var email = NewEmail();
+
+        var response = await http.PostAsJsonAsync("/api/auth/register", new { email, password = password.Replace("{email}", email, StringComparison.Ordinal), name = "Weak" });
+
+        var problem = await ProblemAssert.NamesFieldsAsync(response, "password");
+        Assert.Contains(reason, problem.GetProperty("errors").GetProperty("password")[0].GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Changing_the_password_ends_the_accounts_other_tokens_and_returns_a_fresh_one()
+    {
+        var email = NewEmail();
+        using var anonymous = fixture.Anonymous();
+        var registered = await ProblemAssert.JsonAsync(
+            await anonymous.PostAsJsonAsync("/api/auth/register", new { email, password = "first-passphrase-1", name = "Changer" }), HttpStatusCode.Created);
+        using var caller = fixture.Factory.ClientWithToken(registered.GetProperty("access_token").GetString()!);
+        using var otherDevice = fixture.Factory.ClientWithToken(await fixture.Factory.LoginAsync(email, "first-passphrase-1"));
+        Assert.Equal(HttpStatusCode.OK, (await otherDevice.GetAsync("/api/auth/me")).StatusCode);
+
+        var changed = await ProblemAssert.JsonAsync(
+            await caller.PostAsJsonAsync("/api/auth/password", new { current_password = "first-passphrase-1", new_password = "second-passphrase-2" }),
+            HttpStatusCode.OK);
+
+        Assert.Equal(email, changed.GetProperty("user").GetProperty("email").GetString());
+        Assert.False(changed.GetProperty("user").TryGetProperty("token_generation", out _));
+        await ProblemAssert.IsProblemAsync(await otherDevice.GetAsync("/api/auth/me"), HttpStatusCode.Unauthorized);
+        await ProblemAssert.IsProblemAsync(await caller.GetAsync("/api/auth/me"), HttpStatusCode.Unauthorized);
+        using var fresh = fixture.Factory.ClientWithToken(changed.GetProperty("access_token").GetString()!);
+        Assert.Equal(HttpStatusCode.OK, (await fresh.GetAsync("/api/auth/me")).StatusCode);
+        await ProblemAssert.IsProblemAsync(
+            await anonymous.PostAsJsonAsync("/api/auth/login", new { email, password = "first-passphrase-1" }), HttpStatusCode.Unauthorized);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.PostAsJsonAsync("/api/auth/login", new { email, password = "second-passphrase-2" })).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_password_change_with_a_wrong_current_or_a_weak_new_password_is_422_and_changes_nothing()
+    {
+        var (_, token) = await fixture.Factory.CreateUserAsync("agent");
+        using var agent = fixture.Factory.ClientWithToken(token);
+
+        await ProblemAssert.NamesFieldsAsync(
+            await agent.PostAsJsonAsync("/api/auth/password", new { current_password = "not-the-password", new_password = "another-passphrase-3" }),
+            "current_password");
+        await ProblemAssert.NamesFieldsAsync(
+            await agent.PostAsJsonAsync("/api/auth/password", new { current_password = CrmApiFactory.UserPassword, new_password = "1234567890" }),
+            "new_password");
+        await ProblemAssert.NamesFieldsAsync(await agent.PostAsJsonAsync("/api/auth/password", new { }), "current_password", "new_password");
+        await ProblemAssert.NamesFieldsAsync(
+            await agent.PostAsJsonAsync("/api/auth/password", new { current_password = CrmApiFactory.UserPassword, new_password = "another-passphrase-3", role = "admin" }),
+            "role");
+        Assert.Equal(HttpStatusCode.OK, (await agent.GetAsync("/api/auth/me")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_password_change_needs_a_token()
+    {
+        using var http = fixture.Anonymous();
+
+        await ProblemAssert.IsProblemAsync(
+            await http.PostAsJsonAsync("/api/auth/password", new { current_password = "x", new_password = "another-passphrase-3" }), HttpStatusCode.Unauthorized);
     }
 
     [Fact]
@@ -116,7 +188,7 @@ public abstract class AuthTests(ApiFixture fixture)
     {
         using var http = fixture.Anonymous();
         var email = NewEmail();
-        await http.PostAsJsonAsync("/api/auth/register", new { email, password = "password-123", name = "Throttled" });
+        await http.PostAsJsonAsync("/api/auth/register", new { email, password = "sturdy-passphrase-42", name = "Throttled" });
 
         for (var i = 0; i < 3; i++)
         {
@@ -124,7 +196,7 @@ public abstract class AuthTests(ApiFixture fixture)
             Assert.Equal(HttpStatusCode.Unauthorized, failed.StatusCode);
         }
 
-        var throttled = await http.PostAsJsonAsync("/api/auth/login", new { email, password = "password-123" });
+        var throttled = await http.PostAsJsonAsync("/api/auth/login", new { email, password = "sturdy-passphrase-42" });
 
         await ProblemAssert.IsProblemAsync(throttled, HttpStatusCode.TooManyRequests);
         Assert.True(throttled.Headers.RetryAfter?.Delta > TimeSpan.Zero);
@@ -136,8 +208,8 @@ public abstract class AuthTests(ApiFixture fixture)
         using var http = fixture.Anonymous();
         var huge = new string('a', 300) + "@crm.test";
 
-        await ProblemAssert.NamesFieldsAsync(await http.PostAsJsonAsync("/api/auth/register", new { email = huge, password = "password-123", name = "X" }), "email");
-        await ProblemAssert.NamesFieldsAsync(await http.PostAsJsonAsync("/api/auth/login", new { email = huge, password = "password-123" }), "email");
+        await ProblemAssert.NamesFieldsAsync(await http.PostAsJsonAsync("/api/auth/register", new { email = huge, password = "sturdy-passphrase-42", name = "X" }), "email");
+        await ProblemAssert.NamesFieldsAsync(await http.PostAsJsonAsync("/api/auth/login", new { email = huge, password = "sturdy-passphrase-42" }), "email");
     }
 
     [Fact]

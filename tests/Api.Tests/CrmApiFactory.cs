@@ -20,7 +20,10 @@ namespace CrmChatbot.Api.Tests;
 public sealed class CrmApiFactory : WebApplicationFactory<Program>
 {
     public const string AdminEmail = "admin@crm.test";
-    public const string AdminPassword = "admin-password-1";
+    public const string AdminPassword = "test-staple-battery-1";
+    /// <summary>The password of the users <see cref="CreateUserAsync"/> creates (meets the password policy).</summary>
+    public const string UserPassword = "sturdy-passphrase-42";
+
     public const string JwtKey = "test-signing-key-long-enough-for-hs512-too-0123456789abcdefghijklmnop";
 
     public string DataDir { get; } = Path.Combine(Path.GetTempPath(), "crm-api-tests-" + Guid.NewGuid().ToString("N"));
@@ -61,6 +64,11 @@ public sealed class CrmApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("SILO_PORT", TestPorts.Reserve().ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("GATEWAY_PORT", TestPorts.Reserve().ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("LOGIN_MAX_FAILURES", "3");
+        // Every test logs in from the same (unknown) address: the per-address limits and the hashing
+        // queue stay out of the way unless a dedicated test lowers them through Settings.
+        builder.UseSetting("LOGIN_RATE_PER_MINUTE", "1000000");
+        builder.UseSetting("REGISTER_RATE_PER_HOUR", "1000000");
+        builder.UseSetting("PASSWORD_HASH_QUEUE", "100000");
         builder.UseSetting("CORS_ORIGINS", "https://app.example.com");
         // Every test client shares one address and many tests start chats: the chat limits have their own tests.
         builder.UseSetting("CHAT_SESSIONS_PER_HOUR_PER_ADDRESS", "1000000");
@@ -134,11 +142,11 @@ public sealed class CrmApiFactory : WebApplicationFactory<Program>
     {
         email ??= $"{role}-{Guid.NewGuid():N}@crm.test";
         using var admin = ClientWithToken(await AdminTokenAsync());
-        var response = await admin.PostAsJsonAsync("/api/users", new { email, password = "password-123", name = $"Test {role}", role });
+        var response = await admin.PostAsJsonAsync("/api/users", new { email, password = UserPassword, name = $"Test {role}", role });
         response.EnsureSuccessStatusCode();
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var id = json.RootElement.GetProperty("id").GetString()!;
-        return (id, await LoginAsync(email, "password-123"));
+        return (id, await LoginAsync(email, UserPassword));
     }
 }
 

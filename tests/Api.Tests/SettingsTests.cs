@@ -105,6 +105,46 @@ public class SettingsTests
         Assert.NotEqual(a.JwtSecretKey, b.JwtSecretKey);
     }
 
+    [Theory]
+    [InlineData("Production", "change-me-now", "example password")]
+    [InlineData("Staging", "change-me-now", "example password")]
+    [InlineData("Production", "12345678", "at least 10 characters")]
+    [InlineData("Production", "password123", "too common")]
+    [InlineData("Development", "qwertyuiop", "too common")]
+    [InlineData("Production", "root-of-all-evil", "name part")]
+    public void A_weak_or_example_admin_password_stops_start_up(string environment, string password, string reason)
+    {
+        var ex = Assert.Throws<SettingsException>(() => Load(environment, ("JWT_SECRET_KEY", GoodKey),
+            ("ADMIN_EMAIL", "root@example.com"), ("ADMIN_PASSWORD", password)));
+
+        Assert.StartsWith("ADMIN_PASSWORD", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(reason, ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', ex.Message);
+    }
+
+    [Fact]
+    public void In_development_the_example_admin_password_is_accepted_and_flagged()
+    {
+        var settings = Load("Development", ("ADMIN_EMAIL", "admin@example.com"), ("ADMIN_PASSWORD", "change-me-now"));
+
+        Assert.True(settings.AdminPasswordIsExample);
+    }
+
+    [Fact]
+    public void Login_limits_and_the_hashing_queue_are_settings()
+    {
+        var settings = Load("Production", ("JWT_SECRET_KEY", GoodKey), ("LOGIN_RATE_PER_MINUTE", "7"), ("REGISTER_RATE_PER_HOUR", "3"),
+            ("LOGIN_ACCOUNT_MAX_FAILURES", "40"), ("LOGIN_ACCOUNT_WINDOW_MINUTES", "30"), ("PASSWORD_HASH_CONCURRENCY", "2"), ("PASSWORD_HASH_QUEUE", "0"));
+        var defaults = Load("Production", ("JWT_SECRET_KEY", GoodKey));
+
+        Assert.Equal((7, 3, 40, 30, 2, 0), (settings.LoginRatePerMinute, settings.RegisterRatePerHour, settings.LoginAccountMaxFailures,
+            settings.LoginAccountWindowMinutes, settings.PasswordHashConcurrency, settings.PasswordHashQueue));
+        Assert.Equal((20, 20, 50, 60, 0, 8), (defaults.LoginRatePerMinute, defaults.RegisterRatePerHour, defaults.LoginAccountMaxFailures,
+            defaults.LoginAccountWindowMinutes, defaults.PasswordHashConcurrency, defaults.PasswordHashQueue));
+        Assert.Throws<SettingsException>(() => Load("Production", ("JWT_SECRET_KEY", GoodKey), ("LOGIN_RATE_PER_MINUTE", "0")));
+        Assert.Throws<SettingsException>(() => Load("Production", ("JWT_SECRET_KEY", GoodKey), ("PASSWORD_HASH_QUEUE", "-1")));
+    }
+
     [Fact]
     public void In_development_a_short_key_is_still_refused()
     {

@@ -13,7 +13,7 @@ public abstract class UserAdminTests(ApiFixture fixture)
         var email = $"agent-{Guid.NewGuid():N}@crm.test";
 
         var created = await ProblemAssert.JsonAsync(
-            await admin.PostAsJsonAsync("/api/users", new { email, password = "password-123", name = "Agent Smith", role = "agent" }),
+            await admin.PostAsJsonAsync("/api/users", new { email, password = "sturdy-passphrase-42", name = "Agent Smith", role = "agent" }),
             HttpStatusCode.Created);
         var id = created.GetProperty("id").GetString()!;
         Assert.Equal("agent", created.GetProperty("role").GetString());
@@ -71,7 +71,7 @@ public abstract class UserAdminTests(ApiFixture fixture)
         using var agent = fixture.Agent();
         using var client = fixture.Client();
         using var anonymous = fixture.Anonymous();
-        var body = new { email = "x@crm.test", password = "password-123", name = "X", role = "admin" };
+        var body = new { email = "x@crm.test", password = "sturdy-passphrase-42", name = "X", role = "admin" };
 
         await ProblemAssert.IsProblemAsync(await agent.GetAsync("/api/users"), HttpStatusCode.Forbidden);
         await ProblemAssert.IsProblemAsync(await agent.PostAsJsonAsync("/api/users", body), HttpStatusCode.Forbidden);
@@ -118,9 +118,56 @@ public abstract class UserAdminTests(ApiFixture fixture)
         using var admin = fixture.Admin();
 
         var response = await admin.PostAsJsonAsync("/api/users",
-            new { email = CrmApiFactory.AdminEmail.ToUpperInvariant(), password = "password-123", name = "Dup", role = "agent" });
+            new { email = CrmApiFactory.AdminEmail.ToUpperInvariant(), password = "sturdy-passphrase-42", name = "Dup", role = "agent" });
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task Admin_resets_a_password_and_every_token_of_that_user_stops_working()
+    {
+        var email = $"reset-{Guid.NewGuid():N}@crm.test";
+        var (id, token) = await fixture.Factory.CreateUserAsync("agent", email);
+        using var agent = fixture.Factory.ClientWithToken(token);
+        Assert.Equal(HttpStatusCode.OK, (await agent.GetAsync("/api/auth/me")).StatusCode);
+        using var admin = fixture.Admin();
+
+        var reset = await ProblemAssert.JsonAsync(
+            await admin.PostAsJsonAsync($"/api/users/{id}/password", new { new_password = "reset-passphrase-77" }), HttpStatusCode.OK);
+
+        Assert.Equal(id, reset.GetProperty("id").GetString());
+        await ProblemAssert.IsProblemAsync(await agent.GetAsync("/api/auth/me"), HttpStatusCode.Unauthorized);
+        Assert.False(string.IsNullOrEmpty(await fixture.Factory.LoginAsync(email, "reset-passphrase-77")));
+    }
+
+    [Fact]
+    public async Task Password_resets_and_new_users_follow_the_password_policy()
+    {
+        using var admin = fixture.Admin();
+
+        await ProblemAssert.NamesFieldsAsync(
+            await admin.PostAsJsonAsync($"/api/users/{fixture.AgentId}/password", new { new_password = "password1234" }), "new_password");
+        await ProblemAssert.NamesFieldsAsync(await admin.PostAsJsonAsync($"/api/users/{fixture.AgentId}/password", new { }), "new_password");
+        await ProblemAssert.NamesFieldsAsync(
+            await admin.PostAsJsonAsync("/api/users", new { email = $"weak-{Guid.NewGuid():N}@crm.test", password = "12345678", name = "Weak", role = "agent" }),
+            "password");
+        await ProblemAssert.IsProblemAsync(
+            await admin.PostAsJsonAsync("/api/users/no-such-user/password", new { new_password = "reset-passphrase-77" }), HttpStatusCode.NotFound);
+        using var agent = fixture.Agent();
+        Assert.Equal(HttpStatusCode.OK, (await agent.GetAsync("/api/auth/me")).StatusCode); // the refused resets changed nothing
+    }
+
+    [Fact]
+    public async Task Only_admins_reset_passwords()
+    {
+        using var agent = fixture.Agent();
+        using var client = fixture.Client();
+        using var anonymous = fixture.Anonymous();
+        var body = new { new_password = "hijack-passphrase-9" };
+
+        await ProblemAssert.IsProblemAsync(await agent.PostAsJsonAsync($"/api/users/{fixture.AgentId}/password", body), HttpStatusCode.Forbidden);
+        await ProblemAssert.IsProblemAsync(await client.PostAsJsonAsync($"/api/users/{fixture.AgentId}/password", body), HttpStatusCode.Forbidden);
+        await ProblemAssert.IsProblemAsync(await anonymous.PostAsJsonAsync($"/api/users/{fixture.AgentId}/password", body), HttpStatusCode.Unauthorized);
     }
 
     [Fact]

@@ -7,7 +7,7 @@ namespace CrmChatbot.Browser.Tests;
 public sealed class BrowserFixture : IAsyncLifetime
 {
     public const string AgentEmail = "agent@browser.test";
-    public const string AgentPassword = "agent-password-1";
+    public const string AgentPassword = "browser-horse-staple-7";
     public const string AgentName = "Alex Agent";
 
     // The system Chromium (apt): Playwright downloads nothing when given an executable. Running as

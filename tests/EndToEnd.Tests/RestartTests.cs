@@ -111,6 +111,8 @@ public sealed class RestartTests : IDisposable
     [InlineData("ACCESS_TOKEN_EXPIRE_MINUTES", "0", "ACCESS_TOKEN_EXPIRE_MINUTES")]
     [InlineData("JWT_SECRET_KEY", "", "JWT_SECRET_KEY")]
     [InlineData("JWT_SECRET_KEY", "short", "JWT_SECRET_KEY")]
+    [InlineData("ADMIN_PASSWORD", "change-me-now", "ADMIN_PASSWORD")] // the docs' example, outside Development
+    [InlineData("ADMIN_PASSWORD", "password1234", "ADMIN_PASSWORD")] // a common password
     public async Task A_bad_setting_stops_start_up_with_one_line_naming_it(string name, string value, string named)
     {
         var environment = SiloProcess.Environment(_dataDir);

@@ -73,6 +73,46 @@ public class UserGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_strangers_failures_lock_out_only_the_strangers_address()
+    {
+        var email = NewEmail();
+        var grain = User(email);
+        await grain.RegisterAsync(new NewUser(email, "correct horse", "Victim"));
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(LoginOutcome.InvalidCredentials, (await grain.LoginAsync("guess " + i, "203.0.113.7")).Outcome);
+        }
+
+        Assert.Equal(LoginOutcome.Throttled, (await grain.LoginAsync("correct horse", "203.0.113.7")).Outcome);
+        Assert.Equal(LoginOutcome.Success, (await grain.LoginAsync("correct horse", "198.51.100.1")).Outcome);
+    }
+
+    [Fact]
+    public async Task A_password_change_checks_the_current_password_and_moves_the_token_generation_on()
+    {
+        var email = NewEmail();
+        var grain = User(email);
+        var created = await grain.RegisterAsync(new NewUser(email, "correct horse", "Changer"));
+
+        var wrong = await grain.ChangePasswordAsync("not my password", "battery staple 42");
+        var weak = await grain.ChangePasswordAsync("correct horse", "1234567890");
+        var changed = await grain.ChangePasswordAsync("correct horse", "battery staple 42");
+
+        Assert.Equal(["current_password"], wrong.Error!.Fields!.Keys);
+        Assert.Equal(["new_password"], weak.Error!.Fields!.Keys);
+        Assert.Equal(created.Value!.TokenGeneration + 1, changed.Value!.TokenGeneration);
+        Assert.Equal(LoginOutcome.InvalidCredentials, (await grain.LoginAsync("correct horse")).Outcome);
+        Assert.Equal(LoginOutcome.Success, (await grain.LoginAsync("battery staple 42")).Outcome);
+
+        var reset = await grain.ResetPasswordAsync("a brand new passphrase");
+        await fixture.DeactivateAllAsync();
+        Assert.Equal(created.Value.TokenGeneration + 2, reset.Value!.TokenGeneration);
+        Assert.Equal(reset.Value.TokenGeneration, (await grain.GetAsync())!.TokenGeneration);
+        Assert.Equal(LoginOutcome.Success, (await grain.LoginAsync("a brand new passphrase")).Outcome);
+    }
+
+    [Fact]
     public async Task A_deactivated_account_cannot_log_in_and_updates_persist()
     {
         var email = NewEmail();
@@ -102,7 +142,7 @@ public class UserGrainTests(ClusterFixture fixture)
         var grain = User(email);
         var first = await grain.RegisterAsync(new NewUser(email, "correct horse", "One"));
 
-        Assert.True(await grain.DeleteAsync());
+        Assert.True((await grain.DeleteAsync()).IsSuccess);
         Assert.Null(await grain.GetAsync());
         var second = await grain.RegisterAsync(new NewUser(email, "correct horse", "Two"));
 

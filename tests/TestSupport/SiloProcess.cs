@@ -15,7 +15,7 @@ namespace CrmChatbot.TestSupport;
 public sealed partial class SiloProcess : IAsyncDisposable
 {
     public const string AdminEmail = "admin@e2e.test";
-    public const string AdminPassword = "admin-password-e2e";
+    public const string AdminPassword = "e2e-staple-battery-9";
 
     private const int MaxPortRetries = 3;
 
@@ -221,7 +221,7 @@ public sealed partial class SiloProcess : IAsyncDisposable
     public static async Task<HttpClient> AgentClientAsync(SiloProcess silo, bool create = true)
     {
         const string email = "agent@e2e.test";
-        const string password = "agent-password-1";
+        const string password = "e2e-horse-staple-7";
         if (create)
         {
             var admin = await silo.LoginAsync(SiloProcess.AdminEmail, SiloProcess.AdminPassword);

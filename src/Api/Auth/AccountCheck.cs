@@ -9,7 +9,8 @@ public readonly record struct AccountStanding(UserDto? User, string? Failure);
 
 /// <summary>
 /// The one check that a signed token's account may still act: it must still exist, be the same account
-/// (not a deleted and re-registered email) and be active; its role is the account's current one. Used
+/// (not a deleted and re-registered email), be active, and not have changed its password since the token was
+/// issued (the token's generation); its role is the account's current one. Used
 /// by every REST request (the JWT bearer's OnTokenValidated) and by every chat hub invocation and
 /// delivery. On a single silo the account comes from <see cref="UserAccountCache"/>, which the user grain
 /// clears before acknowledging any change; otherwise from the user grain.
@@ -31,9 +32,14 @@ public sealed class AccountCheck(UserAccountCache cache, IGrainFactory grains)
             return new AccountStanding(null, "The account of this token no longer exists.");
         }
 
-        return user.IsActive
+        if (!user.IsActive)
+        {
+            return new AccountStanding(null, "The account of this token is deactivated.");
+        }
+
+        return principal.TokenGeneration() == user.TokenGeneration
             ? new AccountStanding(user, null)
-            : new AccountStanding(null, "The account of this token is deactivated.");
+            : new AccountStanding(null, "The account's password has changed since this token was issued: log in again.");
     }
 
     /// <summary>

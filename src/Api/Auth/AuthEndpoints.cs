@@ -18,13 +18,27 @@ public static class AuthEndpoints
         group.MapPost("/register", RegisterAsync).WithName("Auth_Register")
             .AcceptsJson<RegisterRequest>()
             .WithSummary("Register a client account and get an access token")
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .RequireRateLimiting(RateLimits.Register)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         group.MapPost("/login", LoginAsync).WithName("Auth_Login")
             .Accepts<LoginRequest>("application/json", "application/x-www-form-urlencoded")
             .WithSummary("Log in with email and password (JSON, or an OAuth2 password form with username/password)")
+            .RequireRateLimiting(RateLimits.Login)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        group.MapPost("/password", ChangePasswordAsync).WithName("Auth_ChangePassword")
+            .RequireAuthorization()
+            .AcceptsJson<ChangePasswordRequest>()
+            .WithSummary("Change your password; your other tokens stop working and the answer carries a fresh one")
+            .RequireRateLimiting(RateLimits.Login)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         group.MapGet("/me", MeAsync).WithName("Auth_Me")
             .RequireAuthorization()
@@ -35,7 +49,7 @@ public static class AuthEndpoints
     }
 
     private static async Task<Results<Created<TokenResponse>, ProblemHttpResult>> RegisterAsync(
-        HttpRequest request, IGrainFactory grains, JwtTokens tokens, CancellationToken cancellationToken)
+        HttpRequest request, HttpResponse response, IGrainFactory grains, JwtTokens tokens, CancellationToken cancellationToken)
     {
         var body = await JsonBody.ReadAsync(request, reader =>
         {
@@ -56,7 +70,7 @@ public static class AuthEndpoints
         var result = await grains.GetGrain<IUserGrain>(EmailKey.Normalize(user.Email!)).RegisterAsync(user);
         if (!result.IsSuccess)
         {
-            return Problems.From(result.Error!);
+            return Problems.From(result.Error!, response);
         }
 
         return TypedResults.Created("/api/auth/me", Token(tokens, result.Value!));
@@ -123,22 +137,60 @@ public static class AuthEndpoints
             return Problems.Validation(missing);
         }
 
-        var result = await grains.GetGrain<IUserGrain>(EmailKey.Normalize(email!)).LoginAsync(password!);
+        var result = await grains.GetGrain<IUserGrain>(EmailKey.Normalize(email!)).LoginAsync(password!, ClientAddress.Of(request.HttpContext));
         switch (result.Outcome)
         {
             case LoginOutcome.Success:
                 return TypedResults.Ok(Token(tokens, result.User!));
             case LoginOutcome.Throttled:
-                response.Headers.RetryAfter = result.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                return TypedResults.Problem(
-                    $"Too many failed logins for this email. Try again in {result.RetryAfterSeconds} seconds.",
-                    statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests");
+                return Problems.From(new CommandError(ErrorKind.Throttled,
+                    $"Too many failed logins for this email. Try again in {result.RetryAfterSeconds} seconds.", RetryAfterSeconds: result.RetryAfterSeconds), response);
+            case LoginOutcome.Busy:
+                return Problems.From(new CommandError(ErrorKind.Unavailable,
+                    "The server is busy checking passwords. Try again in a moment.", RetryAfterSeconds: result.RetryAfterSeconds), response);
             case LoginOutcome.Inactive:
                 return Problems.Forbidden("This account is deactivated.");
             default:
                 response.Headers.WWWAuthenticate = "Bearer";
                 return Problems.Unauthorized("Incorrect email or password.");
         }
+    }
+
+    private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> ChangePasswordAsync(
+        HttpRequest request, HttpResponse response, System.Security.Claims.ClaimsPrincipal principal, IGrainFactory grains,
+        JwtTokens tokens, CancellationToken cancellationToken)
+    {
+        var body = await JsonBody.ReadAsync(request, reader =>
+        {
+            var change = (Current: reader.String("current_password"), New: reader.String("new_password"));
+            reader.RejectUnknownFields();
+            return change;
+        }, cancellationToken);
+        if (body.Problem is not null)
+        {
+            return body.Problem;
+        }
+
+        var (current, next) = body.Value;
+        var missing = new FieldProblems();
+        if (string.IsNullOrEmpty(current))
+        {
+            missing.Add("current_password", "is required");
+        }
+
+        if (string.IsNullOrEmpty(next))
+        {
+            missing.Add("new_password", "is required");
+        }
+
+        if (missing.Any)
+        {
+            return Problems.Validation(missing);
+        }
+
+        var result = await grains.GetGrain<IUserGrain>(EmailKey.Normalize(principal.Email()))
+            .ChangePasswordAsync(current!, next!);
+        return result.IsSuccess ? TypedResults.Ok(Token(tokens, result.Value!)) : Problems.From(result.Error!, response);
     }
 
     private static async Task<Results<Ok<UserDto>, ProblemHttpResult>> MeAsync(

@@ -15,6 +15,9 @@ public sealed class JwtTokens(CrmSettings settings, TimeProvider clock)
     public const string SubjectClaim = "sub";
     public const string NameClaim = "name";
 
+    /// <summary>The account's token generation at issue (see <see cref="UserDto.TokenGeneration"/>); absent = 0.</summary>
+    public const string GenerationClaim = "gen";
+
     private readonly JsonWebTokenHandler _handler = new();
 
     public SymmetricSecurityKey SigningKey { get; } = new(settings.JwtSecretKey);
@@ -38,6 +41,7 @@ public sealed class JwtTokens(CrmSettings settings, TimeProvider clock)
                 new Claim(EmailClaim, user.Email),
                 new Claim(RoleClaim, user.Role.ToClaim()),
                 new Claim(NameClaim, user.Name),
+                new Claim(GenerationClaim, user.TokenGeneration.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                 new Claim(JwtRegisteredClaimNames.Jti, Guid.NewGuid().ToString("N")),
             ]),
         });
@@ -66,6 +70,11 @@ public static class ClaimsPrincipalExtensions
 {
     public static string UserId(this ClaimsPrincipal principal) =>
         principal.FindFirstValue(JwtTokens.SubjectClaim) ?? throw new InvalidOperationException("No subject claim.");
+
+    /// <summary>The token generation the token was issued at (0 for tokens from before generations existed).</summary>
+    public static int TokenGeneration(this ClaimsPrincipal principal) =>
+        int.TryParse(principal.FindFirstValue(JwtTokens.GenerationClaim), System.Globalization.NumberStyles.None,
+            System.Globalization.CultureInfo.InvariantCulture, out var generation) ? generation : 0;
 
     public static string Email(this ClaimsPrincipal principal) =>
         principal.FindFirstValue(JwtTokens.EmailClaim) ?? throw new InvalidOperationException("No email claim.");

@@ -48,6 +48,25 @@ public sealed partial record CrmSettings
     public int LoginMaxFailures { get; init; } = 5;
     public int LoginWindowMinutes { get; init; } = 15;
 
+    /// <summary>Failed logins for one account from all addresses within LOGIN_ACCOUNT_WINDOW_MINUTES before every attempt gets 429.</summary>
+    public int LoginAccountMaxFailures { get; init; } = 50;
+    public int LoginAccountWindowMinutes { get; init; } = 60;
+
+    /// <summary>Login (and password change) attempts per client address per minute (LOGIN_RATE_PER_MINUTE).</summary>
+    public int LoginRatePerMinute { get; init; } = 20;
+
+    /// <summary>Registrations per client address per hour (REGISTER_RATE_PER_HOUR).</summary>
+    public int RegisterRatePerHour { get; init; } = 20;
+
+    /// <summary>Password hashes computed at once per silo (PASSWORD_HASH_CONCURRENCY); 0 = half the cores, at least 1.</summary>
+    public int PasswordHashConcurrency { get; init; }
+
+    /// <summary>Password hashes that may wait for a slot before further ones get 503 (PASSWORD_HASH_QUEUE).</summary>
+    public int PasswordHashQueue { get; init; } = 8;
+
+    /// <summary>True when ADMIN_PASSWORD is one of the repository's example passwords (accepted in Development only).</summary>
+    public bool AdminPasswordIsExample { get; init; }
+
     /// <summary>Connect, server-selection and socket timeout of MongoDB operations.</summary>
     public int MongoTimeoutSeconds { get; init; } = 5;
 
@@ -156,9 +175,10 @@ public sealed partial record CrmSettings
             throw new SettingsException($"ADMIN_EMAIL '{adminEmail}' is not an email address");
         }
 
-        if (adminPassword is not null && adminPassword.Length < 8)
+        var adminPasswordIsExample = adminPassword is not null && CrmChatbot.Users.PasswordPolicy.Examples.Contains(adminPassword);
+        if (adminPassword is not null)
         {
-            throw new SettingsException("ADMIN_PASSWORD must be at least 8 characters");
+            CheckAdminPassword(adminPassword, adminEmail!, adminPasswordIsExample, environment);
         }
 
         var dataDir = Optional(config, "DATA_DIR") ?? "data";
@@ -243,6 +263,13 @@ public sealed partial record CrmSettings
             GatewayPort = Int(config, "GATEWAY_PORT", 30000, 1, 65535),
             LoginMaxFailures = Int(config, "LOGIN_MAX_FAILURES", 5, 1, 1000),
             LoginWindowMinutes = Int(config, "LOGIN_WINDOW_MINUTES", 15, 1, 24 * 60),
+            LoginAccountMaxFailures = Int(config, "LOGIN_ACCOUNT_MAX_FAILURES", 50, 1, 1_000_000),
+            LoginAccountWindowMinutes = Int(config, "LOGIN_ACCOUNT_WINDOW_MINUTES", 60, 1, 7 * 24 * 60),
+            LoginRatePerMinute = Int(config, "LOGIN_RATE_PER_MINUTE", 20, 1, 1_000_000),
+            RegisterRatePerHour = Int(config, "REGISTER_RATE_PER_HOUR", 20, 1, 1_000_000),
+            PasswordHashConcurrency = Int(config, "PASSWORD_HASH_CONCURRENCY", 0, 0, 1024),
+            PasswordHashQueue = Int(config, "PASSWORD_HASH_QUEUE", 8, 0, 100_000),
+            AdminPasswordIsExample = adminPasswordIsExample,
             MongoTimeoutSeconds = Int(config, "MONGO_TIMEOUT_SECONDS", 5, 1, 300),
             MongoStartupTimeoutSeconds = Int(config, "MONGO_STARTUP_TIMEOUT_SECONDS", 30, 0, 3600),
             TicketSla = LoadTicketSla(config),
@@ -287,6 +314,24 @@ public sealed partial record CrmSettings
 
         // Development only: a fresh key per process, so tokens do not survive a restart.
         return (System.Security.Cryptography.RandomNumberGenerator.GetBytes(64), true);
+    }
+
+    /// <summary>
+    /// The first admin's password meets the password policy in every environment (the account could
+    /// not be created otherwise), and outside Development it is not one of the docs' examples.
+    /// </summary>
+    private static void CheckAdminPassword(string password, string email, bool isExample, IHostEnvironment environment)
+    {
+        if (isExample && !environment.IsDevelopment())
+        {
+            throw new SettingsException(
+                "ADMIN_PASSWORD is the example password from the docs: outside Development set a password of your own");
+        }
+
+        if (CrmChatbot.Users.PasswordPolicy.Problem(password, email) is { } problem)
+        {
+            throw new SettingsException($"ADMIN_PASSWORD is too weak: it {problem}");
+        }
     }
 
     private static CrmChatbot.Tickets.TicketSlaOptions LoadTicketSla(IConfiguration config)

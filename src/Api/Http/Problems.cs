@@ -32,6 +32,17 @@ public static class Problems
     public static ProblemHttpResult Unauthorized(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized");
 
+    /// <summary>As <see cref="From(CommandError)"/>, and a refusal that names a wait also sets <c>Retry-After</c>.</summary>
+    public static ProblemHttpResult From(CommandError error, HttpResponse response)
+    {
+        if (error.RetryAfterSeconds is { } seconds)
+        {
+            response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return From(error);
+    }
+
     public static ProblemHttpResult From(CommandError error) => error.Kind switch
     {
         ErrorKind.Validation when error.Fields is not null => Validation(error.Fields.ToDictionary()),
@@ -41,6 +52,7 @@ public static class Problems
         ErrorKind.Forbidden => Forbidden(error.Message),
         ErrorKind.PreconditionFailed => TypedResults.Problem(error.Message, statusCode: StatusCodes.Status412PreconditionFailed, title: "Precondition failed"),
         ErrorKind.Throttled => TypedResults.Problem(error.Message, statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests"),
+        ErrorKind.Unavailable => TypedResults.Problem(error.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service unavailable"),
         _ => TypedResults.Problem(error.Message, statusCode: StatusCodes.Status400BadRequest),
     };
 }

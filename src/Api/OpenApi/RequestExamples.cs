@@ -20,6 +20,8 @@ public static class RequestExamples
         [typeof(RegisterRequest)] = """{"email": "ada@example.com", "password": "correct-horse-battery", "name": "Ada Lovelace"}""",
         [typeof(LoginRequest)] = """{"email": "admin@example.com", "password": "change-me-now"}""",
         [typeof(CreateUserRequest)] = """{"email": "grace@example.com", "password": "a-long-password", "name": "Grace Hopper", "role": "agent"}""",
+        [typeof(ChangePasswordRequest)] = """{"current_password": "correct-horse-battery", "new_password": "staple-orbit-lantern-42"}""",
+        [typeof(ResetPasswordRequest)] = """{"new_password": "staple-orbit-lantern-42"}""",
         [typeof(UpdateUserRequest)] = """{"role": "admin", "is_active": true}""",
         [typeof(CreateLeadRequest)] = """{"name": "Ada Lovelace", "email": "ada@example.com", "company": "Analytical Engines", "source": "referral"}""",
         [typeof(UpdateLeadRequest)] = """{"status": "qualified", "notes": "Wants a demo next week"}""",

@@ -42,6 +42,10 @@ public static class UserEndpoints
         group.MapDelete("/{id}", DeleteAsync).WithName("Users_Delete").WithSummary("Delete a user")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/{id}/password", ResetPasswordAsync).WithName("Users_ResetPassword").AcceptsJson<ResetPasswordRequest>()
+            .WithSummary("Set a user's password; every token of that user stops working")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return group;
     }
 
@@ -68,7 +72,7 @@ public static class UserEndpoints
     }
 
     private static async Task<Results<Created<UserDto>, ProblemHttpResult>> CreateAsync(
-        HttpRequest request, IGrainFactory grains, CancellationToken cancellationToken)
+        HttpRequest request, HttpResponse response, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var body = await JsonBody.ReadAsync(request, reader =>
         {
@@ -88,7 +92,7 @@ public static class UserEndpoints
         var result = await grains.GetGrain<IUserGrain>(EmailKey.Normalize(user.Email!)).RegisterAsync(user);
         return result.IsSuccess
             ? TypedResults.Created($"/api/users/{result.Value!.Id}", result.Value)
-            : Problems.From(result.Error!);
+            : Problems.From(result.Error!, response);
     }
 
     private static async Task<Results<Ok<UserDto>, ProblemHttpResult>> GetAsync(
@@ -146,12 +150,40 @@ public static class UserEndpoints
         }
 
         var user = EntityIds.IsPlausible(id) ? await queries.FindByIdAsync(id, cancellationToken) : null;
-        if (user is null || !await grains.GetGrain<IUserGrain>(EmailKey.Normalize(user.Email)).DeleteAsync())
+        if (user is null)
         {
             return NotFound(id);
         }
 
-        return TypedResults.NoContent();
+        var result = await grains.GetGrain<IUserGrain>(EmailKey.Normalize(user.Email)).DeleteAsync();
+        return result.IsSuccess ? TypedResults.NoContent()
+            : result.Error!.Kind == ErrorKind.NotFound ? NotFound(id) : Problems.From(result.Error);
+    }
+
+    private static async Task<Results<Ok<UserDto>, ProblemHttpResult>> ResetPasswordAsync(
+        string id, HttpRequest request, HttpResponse response, IUserQueries queries, IGrainFactory grains,
+        CancellationToken cancellationToken)
+    {
+        var body = await JsonBody.ReadAsync(request, reader =>
+        {
+            var password = reader.String("new_password");
+            reader.RejectUnknownFields();
+            return password;
+        }, cancellationToken);
+        if (body.Problem is not null)
+        {
+            return body.Problem;
+        }
+
+        var user = EntityIds.IsPlausible(id) ? await queries.FindByIdAsync(id, cancellationToken) : null;
+        if (user is null)
+        {
+            return NotFound(id);
+        }
+
+        var result = await grains.GetGrain<IUserGrain>(EmailKey.Normalize(user.Email)).ResetPasswordAsync(body.Value ?? "");
+        return result.IsSuccess ? TypedResults.Ok(result.Value!)
+            : result.Error!.Kind == ErrorKind.NotFound ? NotFound(id) : Problems.From(result.Error, response);
     }
 
     private static ProblemHttpResult NotFound(string id) => Problems.NotFound(

@@ -11,6 +11,9 @@ public enum ErrorKind
 
     /// <summary>An If-Match version that is no longer current (HTTP 412).</summary>
     PreconditionFailed,
+
+    /// <summary>The service is saturated (e.g. the password-hashing queue is full): retry later (HTTP 503).</summary>
+    Unavailable,
 }
 
 /// <summary>A refused command: a message, and for validation the offending fields.</summary>

@@ -2,7 +2,11 @@ using CrmChatbot.Common;
 
 namespace CrmChatbot.Users;
 
-/// <summary>A user as the API returns it. Never carries the password hash.</summary>
+/// <summary>
+/// A user as the API returns it. Never carries the password hash. <see cref="TokenGeneration"/>
+/// is internal (not in JSON): tokens carry the generation they were issued at, and a password
+/// change or reset moves it on, so older tokens stop working.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("crm.user")]
 public sealed record UserDto(
     [property: Id(0)] string Id,
@@ -11,7 +15,8 @@ public sealed record UserDto(
     [property: Id(3)] UserRole Role,
     [property: Id(4)] bool IsActive,
     [property: Id(5)] DateTime CreatedAt,
-    [property: Id(6)] DateTime UpdatedAt);
+    [property: Id(6)] DateTime UpdatedAt,
+    [property: Id(7), System.Text.Json.Serialization.JsonIgnore] int TokenGeneration = 0);
 
 /// <summary>A new account. The password is hashed inside the grain and never stored or logged in clear.</summary>
 [GenerateSerializer, Immutable, Alias("crm.new-user")]
@@ -44,8 +49,11 @@ public enum LoginOutcome
     /// <summary>Right password, but the account is deactivated.</summary>
     Inactive,
 
-    /// <summary>Too many recent failures for this email.</summary>
+    /// <summary>Too many recent failures for this email (from this address, or from all addresses).</summary>
     Throttled,
+
+    /// <summary>Too many password hashes are being computed: retry after <see cref="LoginResult.RetryAfterSeconds"/> (HTTP 503).</summary>
+    Busy,
 }
 
 [GenerateSerializer, Immutable, Alias("crm.login-result")]

@@ -16,5 +16,8 @@ public sealed class UserState
     [Id(6)] public DateTime CreatedAt { get; set; }
     [Id(7)] public DateTime UpdatedAt { get; set; }
 
-    public UserDto ToDto() => new(UserId, Email, Name, Role, IsActive, CreatedAt, UpdatedAt);
+    /// <summary>Moves on with every password change or reset; tokens of an older generation are refused.</summary>
+    [Id(8)] public int TokenGeneration { get; set; }
+
+    public UserDto ToDto() => new(UserId, Email, Name, Role, IsActive, CreatedAt, UpdatedAt, TokenGeneration);
 }

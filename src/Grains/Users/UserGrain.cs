@@ -5,17 +5,22 @@ namespace CrmChatbot.Users;
 
 /// <summary>
 /// One account, keyed by normalized email: two registrations of one address, in any case, meet in
-/// this single activation, so exactly one succeeds. Also owns the failed-login throttle.
+/// this single activation, so exactly one succeeds. Also owns the failed-login throttle. Changes
+/// that end or start an active admin go through the <see cref="IAdminRosterGrain"/>, which keeps
+/// the last active admin from being demoted, deactivated or deleted.
 /// </summary>
 public sealed class UserGrain : Grain, IUserGrain
 {
+    private const string LastAdmin = "This is the last active admin: make another user an active admin first.";
+
     // Verified against when the account does not exist, so unknown emails cost the same time.
     private static readonly Lazy<string> DummyHash = new(() => BCrypt.Net.BCrypt.EnhancedHashPassword("not-a-real-password", 11));
 
     private readonly IPersistentState<UserState> _user;
     private readonly TimeProvider _clock;
     private readonly PasswordOptions _passwords;
-    private readonly LoginThrottle _throttle;
+    private readonly PasswordHasher _hasher;
+    private readonly LoginThrottles _throttles;
     private readonly IUserAccountChanges[] _changes;
 
     public UserGrain(
@@ -23,16 +28,22 @@ public sealed class UserGrain : Grain, IUserGrain
         TimeProvider clock,
         IOptions<PasswordOptions> passwords,
         IOptions<LoginThrottleOptions> throttle,
+        PasswordHasher hasher,
         IEnumerable<IUserAccountChanges> changes)
     {
         _user = user;
         _clock = clock;
         _passwords = passwords.Value;
-        _throttle = new LoginThrottle(throttle.Value);
+        _hasher = hasher;
+        _throttles = new LoginThrottles(throttle.Value);
         _changes = [.. changes];
     }
 
     private string Key => this.GetPrimaryKeyString();
+
+    private IAdminRosterGrain Roster => GrainFactory.GetGrain<IAdminRosterGrain>(IAdminRosterGrain.Key);
+
+    private int WorkFactor => Math.Max(11, _passwords.WorkFactor);
 
     public async Task<CommandResult<UserDto>> RegisterAsync(NewUser user)
     {
@@ -47,8 +58,11 @@ public sealed class UserGrain : Grain, IUserGrain
             return CommandError.Conflict("An account with this email already exists.");
         }
 
-        var workFactor = Math.Max(11, _passwords.WorkFactor);
-        var hash = await Task.Run(() => BCrypt.Net.BCrypt.EnhancedHashPassword(user.Password, workFactor));
+        if (await _hasher.HashAsync(user.Password!, WorkFactor) is not { } hash)
+        {
+            return Busy();
+        }
+
         var now = Timestamps.Now(_clock);
         await ChangeAsync(() => _user.ReplaceAsync(new UserState
         {
@@ -61,32 +75,89 @@ public sealed class UserGrain : Grain, IUserGrain
             CreatedAt = now,
             UpdatedAt = now,
         }, DeactivateOnIdle));
+        if (user.Role == UserRole.Admin)
+        {
+            await Roster.EnlistAsync(_user.State.UserId);
+        }
+
         return CommandResult<UserDto>.Ok(_user.State.ToDto());
     }
 
-    public async Task<LoginResult> LoginAsync(string password)
+    public async Task<LoginResult> LoginAsync(string password, string? clientAddress = null)
     {
         var now = _clock.GetUtcNow();
-        var retryAfter = _throttle.RetryAfterSeconds(now);
+        var retryAfter = _throttles.RetryAfterSeconds(clientAddress, now);
         if (retryAfter > 0)
         {
             return new LoginResult(LoginOutcome.Throttled, RetryAfterSeconds: retryAfter);
         }
 
         var hash = _user.RecordExists ? _user.State.PasswordHash : DummyHash.Value;
-        var matches = await Task.Run(() => Verify(password, hash));
+        if (await _hasher.VerifyAsync(password, hash) is not { } matches)
+        {
+            return new LoginResult(LoginOutcome.Busy, RetryAfterSeconds: _hasher.RetryAfterSeconds);
+        }
+
         if (!matches || !_user.RecordExists)
         {
-            _throttle.RecordFailure(now);
-            // Keep the activation (and so the failure count) alive for the throttle window.
-            DelayDeactivation(TimeSpan.FromMinutes(20));
+            Failed(clientAddress, now);
             return new LoginResult(LoginOutcome.InvalidCredentials);
         }
 
-        _throttle.Reset();
+        _throttles.Succeeded(clientAddress);
         return _user.State.IsActive
             ? new LoginResult(LoginOutcome.Success, _user.State.ToDto())
             : new LoginResult(LoginOutcome.Inactive);
+    }
+
+    public async Task<CommandResult<UserDto>> ChangePasswordAsync(string currentPassword, string newPassword)
+    {
+        if (!_user.RecordExists || !_user.State.IsActive)
+        {
+            return CommandError.NotFound("User was not found.");
+        }
+
+        var errors = new FieldErrors();
+        UserRules.ValidatePassword(errors, "new_password", newPassword, _user.State.Email);
+        if (errors.Any)
+        {
+            return errors.ToError();
+        }
+
+        // Only a signed-in user gets here, so the login counts are left alone (a stolen token must not
+        // lock the owner out); the API limits these attempts per address like logins.
+        switch (await _hasher.VerifyAsync(currentPassword, _user.State.PasswordHash))
+        {
+            case null:
+                return Busy();
+            case false:
+                return CommandError.Invalid("current_password", "is not the account's password");
+        }
+
+        return await SetPasswordAsync(newPassword);
+    }
+
+    public async Task<CommandResult<UserDto>> ResetPasswordAsync(string newPassword)
+    {
+        if (!_user.RecordExists)
+        {
+            return CommandError.NotFound("User was not found.");
+        }
+
+        var errors = new FieldErrors();
+        UserRules.ValidatePassword(errors, "new_password", newPassword, _user.State.Email);
+        if (errors.Any)
+        {
+            return errors.ToError();
+        }
+
+        var result = await SetPasswordAsync(newPassword);
+        if (result.IsSuccess)
+        {
+            _throttles.Reset();
+        }
+
+        return result;
     }
 
     public Task<UserDto?> GetAsync() =>
@@ -113,30 +184,109 @@ public sealed class UserGrain : Grain, IUserGrain
         }
 
         var current = _user.State;
-        await ChangeAsync(() => _user.ReplaceAsync(new UserState
+        var isActive = patch.IsActive.HasValue ? patch.IsActive.Value : current.IsActive;
+        var wasAdmin = current.Role == UserRole.Admin && current.IsActive;
+        var isAdmin = role == UserRole.Admin && isActive;
+        var next = new UserState
         {
             UserId = current.UserId,
             Email = current.Email,
             Name = name,
             Role = role,
             PasswordHash = current.PasswordHash,
-            IsActive = patch.IsActive.HasValue ? patch.IsActive.Value : current.IsActive,
+            IsActive = isActive,
             CreatedAt = current.CreatedAt,
             UpdatedAt = Timestamps.Now(_clock),
+            TokenGeneration = current.TokenGeneration,
+        };
+        if (wasAdmin && !isAdmin)
+        {
+            return await WithoutAdminAsync(() => ChangeAsync(() => _user.ReplaceAsync(next, DeactivateOnIdle)), () => _user.State.ToDto());
+        }
+
+        await ChangeAsync(() => _user.ReplaceAsync(next, DeactivateOnIdle));
+        if (isAdmin && !wasAdmin)
+        {
+            await Roster.EnlistAsync(current.UserId);
+        }
+
+        return CommandResult<UserDto>.Ok(_user.State.ToDto());
+    }
+
+    public async Task<CommandResult<bool>> DeleteAsync()
+    {
+        if (!_user.RecordExists)
+        {
+            return CommandError.NotFound("User was not found.");
+        }
+
+        if (_user.State is { Role: UserRole.Admin, IsActive: true })
+        {
+            return await WithoutAdminAsync(() => ChangeAsync(_user.ClearStateAsync), () => true);
+        }
+
+        await ChangeAsync(_user.ClearStateAsync);
+        return CommandResult<bool>.Ok(true);
+    }
+
+    /// <summary>
+    /// Ends this account's admin role with <paramref name="commit"/>, only if the roster lets the
+    /// admin go (not the last one); if the commit fails, the admin goes back on the roster.
+    /// </summary>
+    private async Task<CommandResult<T>> WithoutAdminAsync<T>(Func<Task> commit, Func<T> value)
+    {
+        var userId = _user.State.UserId;
+        if (!await Roster.TryReleaseAsync(userId))
+        {
+            return CommandError.Conflict(LastAdmin);
+        }
+
+        try
+        {
+            await commit();
+        }
+        catch
+        {
+            await Roster.EnlistAsync(userId);
+            throw;
+        }
+
+        return CommandResult<T>.Ok(value());
+    }
+
+    /// <summary>Stores a new hash and moves the token generation on, so every earlier token stops working.</summary>
+    private async Task<CommandResult<UserDto>> SetPasswordAsync(string password)
+    {
+        if (await _hasher.HashAsync(password, WorkFactor) is not { } hash)
+        {
+            return Busy();
+        }
+
+        var current = _user.State;
+        await ChangeAsync(() => _user.ReplaceAsync(new UserState
+        {
+            UserId = current.UserId,
+            Email = current.Email,
+            Name = current.Name,
+            Role = current.Role,
+            PasswordHash = hash,
+            IsActive = current.IsActive,
+            CreatedAt = current.CreatedAt,
+            UpdatedAt = Timestamps.Now(_clock),
+            TokenGeneration = current.TokenGeneration + 1,
         }, DeactivateOnIdle));
         return CommandResult<UserDto>.Ok(_user.State.ToDto());
     }
 
-    public async Task<bool> DeleteAsync()
+    private void Failed(string? clientAddress, DateTimeOffset now)
     {
-        if (!_user.RecordExists)
-        {
-            return false;
-        }
-
-        await ChangeAsync(_user.ClearStateAsync);
-        return true;
+        _throttles.RecordFailure(clientAddress, now);
+        // Keep the activation (and so the failure counts) alive for the throttle windows.
+        DelayDeactivation(_throttles.LongestWindow + TimeSpan.FromMinutes(5));
     }
+
+    private CommandError Busy() => new(ErrorKind.Unavailable,
+        "The server is busy checking passwords. Try again in a moment.", RetryAfterSeconds: _hasher.RetryAfterSeconds);
 
     /// <summary>
     /// Runs a write of the account and then tells the listeners, even when the write failed (it may
@@ -154,18 +304,6 @@ public sealed class UserGrain : Grain, IUserGrain
             {
                 listener.Changed(Key);
             }
-        }
-    }
-
-    private static bool Verify(string password, string hash)
-    {
-        try
-        {
-            return BCrypt.Net.BCrypt.EnhancedVerify(password, hash);
-        }
-        catch (BCrypt.Net.SaltParseException)
-        {
-            return false;
         }
     }
 }

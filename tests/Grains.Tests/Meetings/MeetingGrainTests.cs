@@ -14,7 +14,7 @@ public class MeetingGrainTests(ClusterFixture fixture)
     private async Task<UserDto> NewUserAsync()
     {
         var email = $"m-{Guid.NewGuid():N}@crm.test";
-        var created = await fixture.Grains.GetGrain<IUserGrain>(email).RegisterAsync(new NewUser(email, "password-123", "Meeting Person", UserRole.Agent));
+        var created = await fixture.Grains.GetGrain<IUserGrain>(email).RegisterAsync(new NewUser(email, "sturdy-passphrase-42", "Meeting Person", UserRole.Agent));
         return created.Value!;
     }
 

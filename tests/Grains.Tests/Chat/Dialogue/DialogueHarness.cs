@@ -41,7 +41,7 @@ internal sealed class DialogueHarness(ClusterFixture fixture)
     public async Task<UserDto> NewUserAsync(UserRole role, string name)
     {
         var email = $"chat-{Guid.NewGuid():N}@crm.test";
-        var created = await Grains.GetGrain<IUserGrain>(email).RegisterAsync(new NewUser(email, "password-123", name, role));
+        var created = await Grains.GetGrain<IUserGrain>(email).RegisterAsync(new NewUser(email, "sturdy-passphrase-42", name, role));
         return created.Value ?? throw new InvalidOperationException(created.Error!.Message);
     }
 

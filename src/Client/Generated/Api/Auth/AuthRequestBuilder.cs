@@ -2,6 +2,7 @@
 #pragma warning disable CS0618
 using CrmChatbot.Client.Generated.Api.Auth.Login;
 using CrmChatbot.Client.Generated.Api.Auth.Me;
+using CrmChatbot.Client.Generated.Api.Auth.Password;
 using CrmChatbot.Client.Generated.Api.Auth.Register;
 using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions;
@@ -26,6 +27,11 @@ namespace CrmChatbot.Client.Generated.Api.Auth
         public global::CrmChatbot.Client.Generated.Api.Auth.Me.MeRequestBuilder Me
         {
             get => new global::CrmChatbot.Client.Generated.Api.Auth.Me.MeRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The password property</summary>
+        public global::CrmChatbot.Client.Generated.Api.Auth.Password.PasswordRequestBuilder Password
+        {
+            get => new global::CrmChatbot.Client.Generated.Api.Auth.Password.PasswordRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The register property</summary>
         public global::CrmChatbot.Client.Generated.Api.Auth.Register.RegisterRequestBuilder Register

@@ -42,6 +42,7 @@ namespace CrmChatbot.Client.Generated.Api.Auth.Login
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::CrmChatbot.Client.Generated.Models.ProblemDetails">When receiving a 401 status code</exception>
         /// <exception cref="global::CrmChatbot.Client.Generated.Models.ProblemDetails">When receiving a 429 status code</exception>
+        /// <exception cref="global::CrmChatbot.Client.Generated.Models.ProblemDetails">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public async Task<global::CrmChatbot.Client.Generated.Models.TokenResponse?> PostAsync(global::CrmChatbot.Client.Generated.Models.LoginRequest body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
@@ -57,6 +58,7 @@ namespace CrmChatbot.Client.Generated.Api.Auth.Login
             {
                 { "401", global::CrmChatbot.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "429", global::CrmChatbot.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "503", global::CrmChatbot.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::CrmChatbot.Client.Generated.Models.TokenResponse>(requestInfo, global::CrmChatbot.Client.Generated.Models.TokenResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }

@@ -45,6 +45,8 @@ namespace CrmChatbot.Client.Generated.Api.Auth.Register
         /// <exception cref="global::CrmChatbot.Client.Generated.Models.ProblemDetails">When receiving a 413 status code</exception>
         /// <exception cref="global::CrmChatbot.Client.Generated.Models.ProblemDetails">When receiving a 415 status code</exception>
         /// <exception cref="global::CrmChatbot.Client.Generated.Models.ProblemDetails">When receiving a 422 status code</exception>
+        /// <exception cref="global::CrmChatbot.Client.Generated.Models.ProblemDetails">When receiving a 429 status code</exception>
+        /// <exception cref="global::CrmChatbot.Client.Generated.Models.ProblemDetails">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public async Task<global::CrmChatbot.Client.Generated.Models.TokenResponse?> PostAsync(global::CrmChatbot.Client.Generated.Models.RegisterRequest body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
@@ -63,6 +65,8 @@ namespace CrmChatbot.Client.Generated.Api.Auth.Register
                 { "413", global::CrmChatbot.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "415", global::CrmChatbot.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "422", global::CrmChatbot.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "429", global::CrmChatbot.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "503", global::CrmChatbot.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::CrmChatbot.Client.Generated.Models.TokenResponse>(requestInfo, global::CrmChatbot.Client.Generated.Models.TokenResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
