@@ -103,11 +103,11 @@ public static class CrmApiExtensions
         app.UseExceptionHandler(handler => handler.Run(WriteUnhandledAsync));
         app.UseStatusCodePages();
         app.UseCors(CorsPolicy);
-        // Per-address limits of login and register (Auth/AuthSetup), before any token or body is read.
+        // Per-address limits (login and register in Auth/AuthSetup, chat session starts in Chat/ChatEndpoints),
+        // before any token or body is read.
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.UseRateLimiter(); // endpoint policies only (e.g. chat session starts per address)
         app.UseMiddleware<QueryStringGuard>();
         app.UseMiddleware<IdempotencyMiddleware>();
 

@@ -356,7 +356,7 @@ public static class ChatEndpoints
         };
 
         public RateLimitPartition<string> GetPartition(HttpContext httpContext) => RateLimitPartition.GetFixedWindowLimiter(
-            httpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+            CrmChatbot.Api.Auth.ClientAddress.Of(httpContext), // IPv6 by /64, like the login limits
             _ => new FixedWindowRateLimiterOptions { PermitLimit = perHour, Window = Window, QueueLimit = 0, AutoReplenishment = true });
     }
 }

@@ -29,7 +29,7 @@ public sealed class UserAccountNoticeTests(ClusterFixture fixture)
         Assert.True((await user.UpdateAsync(new UserPatch { Role = Optional<UserRole>.Of(UserRole.Client) })).IsSuccess);
         await Task.WhenAll(silos.Select(s => RecordingUserAccountWatcher.Of(s).WhenAsync(key, 3).WaitAsync(Wait)));
 
-        Assert.True(await user.DeleteAsync());
+        Assert.True((await user.DeleteAsync()).IsSuccess);
         await Task.WhenAll(silos.Select(s => RecordingUserAccountWatcher.Of(s).WhenAsync(key, 4).WaitAsync(Wait)));
     }
 }
