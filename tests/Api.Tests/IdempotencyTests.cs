@@ -139,10 +139,10 @@ public abstract class IdempotencyTests(ApiFixture fixture)
             Headers = { { "Idempotency-Key", key } },
         };
 
-        var registered = await anonymous.SendAsync(Auth("/api/auth/register", new { email, password = "password-123", name = "Idem" }));
-        var again = await anonymous.SendAsync(Auth("/api/auth/register", new { email, password = "password-123", name = "Idem" }));
-        var first = await anonymous.SendAsync(Auth("/api/auth/login", new { email, password = "password-123" }));
-        var second = await anonymous.SendAsync(Auth("/api/auth/login", new { email, password = "password-123" }));
+        var registered = await anonymous.SendAsync(Auth("/api/auth/register", new { email, password = CrmApiFactory.UserPassword, name = "Idem" }));
+        var again = await anonymous.SendAsync(Auth("/api/auth/register", new { email, password = CrmApiFactory.UserPassword, name = "Idem" }));
+        var first = await anonymous.SendAsync(Auth("/api/auth/login", new { email, password = CrmApiFactory.UserPassword }));
+        var second = await anonymous.SendAsync(Auth("/api/auth/login", new { email, password = CrmApiFactory.UserPassword }));
 
         Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode); // run again, not replayed: the email exists now

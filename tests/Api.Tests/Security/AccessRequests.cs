@@ -14,9 +14,9 @@ public static partial class AccessRequests
     /// <summary>Bodies by row; the rest get <c>{}</c> (POST, PUT, PATCH) or none.</summary>
     private static readonly Dictionary<string, Func<AccessWorld, object>> Bodies = new(StringComparer.Ordinal)
     {
-        ["POST /api/auth/register"] = w => new { email = $"register-{w.Next()}-{Guid.NewGuid():N}@crm.test", password = "password-123", name = "Registered" },
-        ["POST /api/auth/login"] = w => new { email = w.LoginEmail, password = "password-123" },
-        ["POST /api/users"] = w => new { email = $"created-{w.Next()}-{Guid.NewGuid():N}@crm.test", password = "password-123", name = "Created", role = "client" },
+        ["POST /api/auth/register"] = w => new { email = $"register-{w.Next()}-{Guid.NewGuid():N}@crm.test", password = CrmApiFactory.UserPassword, name = "Registered" },
+        ["POST /api/auth/login"] = w => new { email = w.LoginEmail, password = CrmApiFactory.UserPassword },
+        ["POST /api/users"] = w => new { email = $"created-{w.Next()}-{Guid.NewGuid():N}@crm.test", password = CrmApiFactory.UserPassword, name = "Created", role = "client" },
         ["PUT /api/users/{id}"] = _ => new { name = "Renamed" },
         ["PATCH /api/users/{id}"] = _ => new { name = "Renamed" },
         ["POST /api/leads"] = w => new { name = $"Lead {w.Next()}" },

@@ -17,7 +17,7 @@ public sealed record AccessRecord(string Id, string? ChatToken = null);
 /// </summary>
 public sealed partial class AccessWorld : IAsyncLifetime
 {
-    private const string Password = "password-123";
+    private const string Password = CrmApiFactory.UserPassword;
 
     private readonly Dictionary<(string, AccessRole?), AccessRecord> _shared = [];
     private readonly Dictionary<AccessRole, (string Id, string Token)> _users = [];
