@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Dashboard;
+using Orleans.Runtime;
 
 namespace CrmChatbot.Api.Admin;
 
@@ -53,12 +54,40 @@ public static class DashboardAccess
             .RequireAuthorization(Policies.Admin)
             .ExcludeFromDescription()
             .AddEndpointFilter(async (context, next) =>
+            {
                 // The grain-state view calls parameterless grain methods by reflection (it could run
                 // one that changes data) and shows raw state such as password hashes: refuse it.
-                context.HttpContext.GetEndpoint() is RouteEndpoint { RoutePattern.RawText: { } pattern } &&
-                pattern.EndsWith("/GrainState", StringComparison.Ordinal)
-                    ? Problems.NotFound("Grain state inspection is turned off on this service.")
-                    : await next(context));
+                if (context.HttpContext.GetEndpoint() is RouteEndpoint { RoutePattern.RawText: { } pattern } &&
+                    pattern.EndsWith("/GrainState", StringComparison.Ordinal))
+                {
+                    return Problems.NotFound("Grain state inspection is turned off on this service.");
+                }
+
+                // The silo views activate a proxy grain keyed by the address in the path, which throws on one that
+                // does not parse (a 500): an address that is not one is the caller's mistake.
+                foreach (var (name, value) in context.HttpContext.Request.RouteValues)
+                {
+                    // HistoricalStats names it {*path}; the silo views {*address}.
+                    if (name is "address" or "path" && value is string address && !IsSiloAddress(address))
+                    {
+                        return Problems.Validation("address", "is not a silo address (such as 127.0.0.1:11111@123456789)");
+                    }
+                }
+
+                return await next(context);
+            });
+    }
+
+    private static bool IsSiloAddress(string value)
+    {
+        try
+        {
+            return SiloAddress.FromParsableString(value) is not null;
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or IndexOutOfRangeException or OverflowException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Stores the caller's bearer token in the dashboard cookie, until the token expires.</summary>

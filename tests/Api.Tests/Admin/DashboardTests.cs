@@ -20,6 +20,22 @@ public abstract class DashboardTests(ApiFixture fixture)
         return (browser, await browser.SendAsync(request));
     }
 
+    [Theory]
+    [InlineData("SiloProperties")]
+    [InlineData("SiloMetadata")]
+    [InlineData("SiloCounters")]
+    [InlineData("HistoricalStats")]
+    public async Task A_silo_address_that_does_not_parse_is_a_client_error_not_a_500(string view)
+    {
+        using var admin = fixture.Factory.ClientWithToken(fixture.AdminToken);
+
+        using var response = await admin.GetAsync($"/dashboard/{view}/not-a-silo-address");
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("address", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task An_admin_session_sets_a_strict_httponly_cookie_and_opens_the_dashboard()
     {
