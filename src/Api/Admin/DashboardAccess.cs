@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Dashboard;
-using Orleans.Runtime;
 
 namespace CrmChatbot.Api.Admin;
 
@@ -63,31 +62,30 @@ public static class DashboardAccess
                     return Problems.NotFound("Grain state inspection is turned off on this service.");
                 }
 
-                // The silo views activate a proxy grain keyed by the address in the path, which throws on one that
-                // does not parse (a 500): an address that is not one is the caller's mistake.
-                foreach (var (name, value) in context.HttpContext.Request.RouteValues)
+                try
                 {
-                    // HistoricalStats names it {*path}; the silo views {*address}.
-                    if (name is "address" or "path" && value is string address && !IsSiloAddress(address))
-                    {
-                        return Problems.Validation("address", "is not a silo address (such as 127.0.0.1:11111@123456789)");
-                    }
+                    return await next(context);
                 }
-
-                return await next(context);
+                catch (Exception e) when (IsBadSiloAddress(e) && !context.HttpContext.Response.HasStarted)
+                {
+                    // The silo views activate a proxy grain keyed by the address in the path, which fails on
+                    // one that does not parse (was a 500): that is the caller's mistake.
+                    return Problems.Validation("address", "is not a silo address of this cluster");
+                }
             });
     }
 
-    private static bool IsSiloAddress(string value)
+    private static bool IsBadSiloAddress(Exception? e)
     {
-        try
+        for (; e is not null; e = e.InnerException)
         {
-            return SiloAddress.FromParsableString(value) is not null;
+            if (e is FormatException && e.Message.Contains("SiloAddress", StringComparison.Ordinal))
+            {
+                return true;
+            }
         }
-        catch (Exception e) when (e is FormatException or ArgumentException or IndexOutOfRangeException or OverflowException)
-        {
-            return false;
-        }
+
+        return false;
     }
 
     /// <summary>Stores the caller's bearer token in the dashboard cookie, until the token expires.</summary>
