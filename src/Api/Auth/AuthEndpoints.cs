@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using CrmChatbot.Api.Configuration;
 using CrmChatbot.Api.Http;
 using CrmChatbot.Api.OpenApi;
 using CrmChatbot.Common;
@@ -190,7 +192,13 @@ public static class AuthEndpoints
 
         var result = await grains.GetGrain<IUserGrain>(EmailKey.Normalize(principal.Email()))
             .ChangePasswordAsync(current!, next!);
-        return result.IsSuccess ? TypedResults.Ok(Token(tokens, result.Value!)) : Problems.From(result.Error!, response);
+        if (!result.IsSuccess)
+        {
+            return Problems.From(result.Error!, response);
+        }
+
+        InitialAdmin.PasswordChanged(request.HttpContext.RequestServices.GetRequiredService<CrmSettings>(), result.Value!.Email);
+        return TypedResults.Ok(Token(tokens, result.Value!));
     }
 
     private static async Task<Results<Ok<UserDto>, ProblemHttpResult>> MeAsync(

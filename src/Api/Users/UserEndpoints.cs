@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Security.Claims;
 using CrmChatbot.Api.Auth;
 using CrmChatbot.Api.Http;
@@ -182,6 +183,11 @@ public static class UserEndpoints
         }
 
         var result = await grains.GetGrain<IUserGrain>(EmailKey.Normalize(user.Email)).ResetPasswordAsync(body.Value ?? "");
+        if (result.IsSuccess)
+        {
+            CrmChatbot.Api.Auth.InitialAdmin.PasswordChanged(request.HttpContext.RequestServices.GetRequiredService<CrmChatbot.Api.Configuration.CrmSettings>(), user.Email);
+        }
+
         return result.IsSuccess ? TypedResults.Ok(result.Value!)
             : result.Error!.Kind == ErrorKind.NotFound ? NotFound(id) : Problems.From(result.Error, response);
     }

@@ -98,8 +98,9 @@ public sealed partial class FieldErrors
         }
     }
 
-    // Pragmatic address check: one @, no spaces, a dot in the domain. Full RFC 5322 is not the point.
-    [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$", RegexOptions.CultureInvariant)]
+    // Pragmatic address check: one @, no spaces, a dot in the domain (or the host itself, localhost: the first-run
+    // admin of a Development start is admin@localhost). Full RFC 5322 is not the point.
+    [GeneratedRegex(@"^[^@\s]+@([^@\s]+\.[^@\s]+|localhost)$", RegexOptions.CultureInvariant)]
     private static partial Regex EmailPattern();
 
     [GeneratedRegex(@"^\+?[0-9 ().\-]+$", RegexOptions.CultureInvariant)]
