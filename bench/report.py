@@ -110,7 +110,7 @@ w("")
 w(f"GET reads random ids among {subsets[2]:,} warm lead grains; PATCH changes `notes` of a random lead "
   "(durable: the grain writes the document before answering); mixed is 80% GET and 20% PATCH; POST creates leads "
   "(no email/phone, so no contact claims); list status is `?status=qualified&sort=-created_at&limit=50`, list q is "
-  "`?q=orbital&sort=-created_at&limit=50` (~2% of the leads match); chat turn posts an FAQ question to one of 256 "
+  "`?q=orbital&sort=-created_at&limit=50` (~4% of the leads match: 2 of the 50 seeded companies, and 1 in 25 of the leads the POST scenario creates); chat turn posts an FAQ question to one of 256 "
   "sessions (the deterministic engine, no LLM) at 32 and, for the latency target, at 4 connections; login checks a bcrypt hash and issues a token. "
   f"GET lead @4 reads {subsets[0]:,} warm leads on 4 connections, once idle and once while a second wrk sends wrong-password logins for "
   "256 unknown emails on 40 connections (the run lifts the per-address and per-account login limits, since everything comes from "

@@ -232,6 +232,46 @@ public abstract class LeadQueryConformance : IAsyncLifetime
         Assert.Equal(6, (await Queries.ListAsync(ByCreated())).Total);
     }
 
+    [Fact]
+    public async Task Totals_stay_exact_through_status_and_owner_changes_inserts_and_deletes()
+    {
+        // A page of one asks for the total (a short page would not): it must equal what the full list holds.
+        async Task AssertTotals()
+        {
+            foreach (var query in new[]
+                     {
+                         ByCreated(),
+                         ByCreated() with { Status = LeadStatus.New },
+                         ByCreated() with { Status = LeadStatus.Qualified },
+                         ByCreated() with { Status = LeadStatus.Lost },
+                         ByCreated() with { Source = LeadSource.Chatbot },
+                         ByCreated() with { OwnerId = "u1" },
+                         ByCreated() with { OwnerId = "u9" },
+                         ByCreated() with { Status = LeadStatus.New, Source = LeadSource.Website },
+                     })
+            {
+                var all = await Queries.ListAsync(query with { Limit = 100 });
+                Assert.Equal(all.Items.Count, (await Queries.ListAsync(query with { Limit = 1 })).Total);
+            }
+        }
+
+        await AssertTotals();
+        var l3 = await ReadLead("l3");
+        l3.State.Status = LeadStatus.New;
+        l3.State.OwnerId = "u9";
+        await Storage.WriteStateAsync(StorageNames.Leads, GrainId.Create("lead", "l3"), l3);
+        var l4 = await ReadLead("l4");
+        l4.State.OwnerId = "u1"; // from none to someone
+        l4.State.Notes = "only the owner and notes change";
+        await Storage.WriteStateAsync(StorageNames.Leads, GrainId.Create("lead", "l4"), l4);
+        await Storage.ClearStateAsync(StorageNames.Leads, GrainId.Create("lead", "l1"), await ReadLead("l1"));
+        await Storage.WriteStateAsync(StorageNames.Leads, GrainId.Create("lead", "l8"), new GrainState<LeadState>(Seed["l5"]));
+        await AssertTotals();
+        Assert.Equal(3, (await Queries.ListAsync(ByCreated() with { Status = LeadStatus.New, Limit = 1 })).Total); // l3, l4, l7
+        Assert.Equal(2, (await Queries.ListAsync(ByCreated() with { OwnerId = "u1", Limit = 1 })).Total); // l4, l6
+        Assert.Equal(7, (await Queries.ListAsync(ByCreated() with { Limit = 1 })).Total);
+    }
+
     private async Task<IGrainState<LeadState>> ReadLead(string key)
     {
         IGrainState<LeadState> state = new GrainState<LeadState>();
