@@ -313,9 +313,10 @@ public sealed class SqliteStore : IDisposable
         try
         {
             session.ExecuteOnce("PRAGMA busy_timeout = 10000");
-            // The writer keeps 32 MiB of pages (the b-tree pages its updates touch); each reader 8 MiB: a reader's cache
-            // is a private copy of pages the OS page cache holds anyway, and four readers with 32 MiB each held ~100 MiB.
-            session.ExecuteOnce(writer ? "PRAGMA cache_size = -32768" : "PRAGMA cache_size = -8192");
+            // Small page caches: a cache is a private copy of pages the OS page cache holds anyway (four readers with
+            // 32 MiB each held ~100 MiB), and the writer pays for its size at every commit (SQLite walks the cache's
+            // hash table when a transaction ends: 4% of the service's CPU under PATCH load with 32 MiB, none with 4 MiB).
+            session.ExecuteOnce(writer ? "PRAGMA cache_size = -4096" : "PRAGMA cache_size = -8192");
             session.ExecuteOnce("PRAGMA temp_store = MEMORY");
             if (writer)
             {
