@@ -38,6 +38,7 @@ public static class OpenApiSetup
                 NumbersAreNumbers(schema);
                 NameEnumValues(schema, context.JsonTypeInfo.Type);
                 OmittedWhenNullIsOptional(schema, context.JsonTypeInfo);
+                ParticipantsMayBeStrings(schema, context.JsonTypeInfo.Type);
                 return Task.CompletedTask;
             });
         });
@@ -62,6 +63,33 @@ public static class OpenApiSetup
                 required.Remove(property.Name);
             }
         }
+    }
+
+    /// <summary>
+    /// A meeting's participants are objects or plain strings (the original API's shape); the record types can only
+    /// say "object", so the contract says both.
+    /// </summary>
+    private static void ParticipantsMayBeStrings(OpenApiSchema schema, Type type)
+    {
+        if ((type != typeof(Meetings.CreateMeetingRequest) && type != typeof(Meetings.UpdateMeetingRequest)) ||
+            schema.Properties is not { } properties || !properties.TryGetValue("participants", out var property) ||
+            property is not OpenApiSchema { Items: { } item } participants)
+        {
+            return;
+        }
+
+        participants.Items = new OpenApiSchema
+        {
+            OneOf =
+            [
+                new OpenApiSchema
+                {
+                    Type = JsonSchemaType.String,
+                    Description = "A user id, lead id or email (resolved to that user or lead; an unknown email stays an email), or a guest's display name.",
+                },
+                item,
+            ],
+        };
     }
 
     private static void DescribeDocument(OpenApiDocument document)
