@@ -149,6 +149,71 @@ public sealed class CampaignBody(JsonElement root, JsonObjectReader reader)
         };
     }
 
+    /// <summary>
+    /// The original API's <c>metrics</c> object on create or update: counter values (whole numbers) and revenue (a
+    /// number), which the grain's rules check and set. What a read returns beside them (leads_created, counted from
+    /// leads, and the computed rates) is accepted and ignored, so a campaign read can be sent back as it is; any other
+    /// name is 422 naming <c>metrics.&lt;name&gt;</c>. Null or absent: no change.
+    /// </summary>
+    public Optional<MetricIncrements> MetricValues(string field)
+    {
+        if (!TryGet(field, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return Optional<MetricIncrements>.Absent;
+        }
+
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            reader.Problems.Add(field, "must be an object of metric values, e.g. {\"sent\": 100, \"opened\": 40}");
+            return Optional<MetricIncrements>.Absent;
+        }
+
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        var revenue = 0m;
+        foreach (var property in value.EnumerateObject())
+        {
+            var name = $"{field}.{property.Name}";
+            if (property.Name == CampaignMetricNames.Revenue)
+            {
+                if (property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetDecimal(out var amount))
+                {
+                    revenue = amount;
+                }
+                else
+                {
+                    reader.Problems.Add(name, "must be a number >= 0 with at most 2 decimals");
+                }
+            }
+            else if (CampaignMetricNames.Counts.Contains(property.Name))
+            {
+                if (property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetInt64(out var count))
+                {
+                    counts[property.Name] = count;
+                }
+                else
+                {
+                    reader.Problems.Add(name, "must be a whole number");
+                }
+            }
+            else if (!CampaignMetricNames.Computed.Contains(property.Name))
+            {
+                reader.Problems.Add(name, $"is not a known metric; known: {string.Join(", ", CampaignMetricNames.Counts)}, {CampaignMetricNames.Revenue}");
+            }
+        }
+
+        return Optional<MetricIncrements>.Of(new MetricIncrements
+        {
+            Sent = counts.GetValueOrDefault("sent"),
+            Delivered = counts.GetValueOrDefault("delivered"),
+            Opened = counts.GetValueOrDefault("opened"),
+            Clicked = counts.GetValueOrDefault("clicked"),
+            Converted = counts.GetValueOrDefault("converted"),
+            Unsubscribed = counts.GetValueOrDefault("unsubscribed"),
+            Bounced = counts.GetValueOrDefault("bounced"),
+            Revenue = revenue,
+        });
+    }
+
     private bool TryGet(string field, out JsonElement value)
     {
         reader.Has(field);
