@@ -24,6 +24,7 @@ public static class OpenApiSetup
             options.AddDocumentTransformer((document, _, _) =>
             {
                 DescribeDocument(document);
+                DescribeParticipants(document);
                 return Task.CompletedTask;
             });
             options.AddOperationTransformer((operation, context, _) =>
@@ -38,7 +39,6 @@ public static class OpenApiSetup
                 NumbersAreNumbers(schema);
                 NameEnumValues(schema, context.JsonTypeInfo.Type);
                 OmittedWhenNullIsOptional(schema, context.JsonTypeInfo);
-                ParticipantsMayBeStrings(schema, context.JsonTypeInfo.Type);
                 return Task.CompletedTask;
             });
         });
@@ -66,30 +66,23 @@ public static class OpenApiSetup
     }
 
     /// <summary>
-    /// A meeting's participants are objects or plain strings (the original API's shape); the record types can only
-    /// say "object", so the contract says both.
+    /// A meeting's participants are objects or plain strings (the original API's shape). The schema keeps the object
+    /// form and the description names the string form: a oneOf of string and object in array items is flattened to
+    /// strings by Kiota, which would take the object form (and its response) away from generated clients.
     /// </summary>
-    private static void ParticipantsMayBeStrings(OpenApiSchema schema, Type type)
+    private static void DescribeParticipants(OpenApiDocument document)
     {
-        if ((type != typeof(Meetings.CreateMeetingRequest) && type != typeof(Meetings.UpdateMeetingRequest)) ||
-            schema.Properties is not { } properties || !properties.TryGetValue("participants", out var property) ||
-            property is not OpenApiSchema { Items: { } item } participants)
+        foreach (var name in new[] { "CreateMeetingRequest", "UpdateMeetingRequest" })
         {
-            return;
+            if (document.Components?.Schemas?.TryGetValue(name, out var request) == true && request is OpenApiSchema { Properties: { } properties } &&
+                properties.TryGetValue("participants", out var property) && property is OpenApiSchema participants)
+            {
+                participants.Description =
+                    "Objects with one of user_id, lead_id, email (and optionally response). Each entry may instead be a plain string, as in the " +
+                    "original API: a user id, lead id or the email of a known user or lead is that user or lead; another email an email " +
+                    "participant; any other string a guest known by that name (kind name).";
+            }
         }
-
-        participants.Items = new OpenApiSchema
-        {
-            OneOf =
-            [
-                new OpenApiSchema
-                {
-                    Type = JsonSchemaType.String,
-                    Description = "A user id, lead id or email (resolved to that user or lead; an unknown email stays an email), or a guest's display name.",
-                },
-                item,
-            ],
-        };
     }
 
     private static void DescribeDocument(OpenApiDocument document)

@@ -35,7 +35,7 @@ public static class RequestExamples
         [typeof(UpdateTicketRequest)] = """{"priority": "urgent", "tags": ["billing", "export"]}""",
         [typeof(TicketStatusRequest)] = """{"status": "in_progress"}""",
         [typeof(TicketCommentRequest)] = """{"body": "We are looking into it.", "internal": false}""",
-        [typeof(CreateMeetingRequest)] = """{"title": "Product demo", "date": "2027-03-04T14:00:00Z", "duration_minutes": 30, "time_zone": "Europe/Paris", "participants": [{"email": "ada@example.com"}, "Bob from Acme"]}""",
+        [typeof(CreateMeetingRequest)] = """{"title": "Product demo", "date": "2027-03-04T14:00:00Z", "duration_minutes": 30, "time_zone": "Europe/Paris", "participants": [{"email": "ada@example.com"}, {"user_id": "0199a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b", "response": "accepted"}]}""",
         [typeof(UpdateMeetingRequest)] = """{"location": "Room 2", "duration_minutes": 45}""",
         [typeof(RespondRequest)] = """{"response": "accepted"}""",
         [typeof(StartChatRequest)] = """{"time_zone": "Europe/Paris"}""",
