@@ -105,29 +105,14 @@ public sealed class CampaignBody(JsonElement root, JsonObjectReader reader)
         {
             var name = property.Name;
             reader.Has(name); // reported here, not as an unknown field
-            if (name == CampaignMetricNames.Revenue)
+            if (TryReadMetric(property, name, counts, ref revenue))
             {
-                revenue = Money(name).Or(0m);
+                continue;
             }
-            else if (CampaignMetricNames.Counts.Contains(name))
-            {
-                if (property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetInt64(out var count))
-                {
-                    counts[name] = count;
-                }
-                else
-                {
-                    reader.Problems.Add(name, "must be a whole number");
-                }
-            }
-            else if (name == CampaignMetricNames.LeadsCreated)
-            {
-                reader.Problems.Add(name, "is counted from leads created with this campaign_id and cannot be incremented");
-            }
-            else
-            {
-                reader.Problems.Add(name, $"is not a known metric; known: {string.Join(", ", CampaignMetricNames.Counts)}, {CampaignMetricNames.Revenue}");
-            }
+
+            reader.Problems.Add(name, name == CampaignMetricNames.LeadsCreated
+                ? "is counted from leads created with this campaign_id and cannot be incremented"
+                : UnknownMetric);
         }
 
         if (!root.EnumerateObject().Any())
@@ -135,18 +120,7 @@ public sealed class CampaignBody(JsonElement root, JsonObjectReader reader)
             reader.Problems.Add("metrics", "at least one metric increment is required");
         }
 
-        long Count(string metric) => counts.GetValueOrDefault(metric);
-        return new MetricIncrements
-        {
-            Sent = Count("sent"),
-            Delivered = Count("delivered"),
-            Opened = Count("opened"),
-            Clicked = Count("clicked"),
-            Converted = Count("converted"),
-            Unsubscribed = Count("unsubscribed"),
-            Bounced = Count("bounced"),
-            Revenue = revenue,
-        };
+        return Metrics(counts, revenue);
     }
 
     /// <summary>
@@ -172,47 +146,67 @@ public sealed class CampaignBody(JsonElement root, JsonObjectReader reader)
         var revenue = 0m;
         foreach (var property in value.EnumerateObject())
         {
-            var name = $"{field}.{property.Name}";
-            if (property.Name == CampaignMetricNames.Revenue)
+            if (!TryReadMetric(property, $"{field}.{property.Name}", counts, ref revenue) && !CampaignMetricNames.Computed.Contains(property.Name))
             {
-                if (property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetDecimal(out var amount))
-                {
-                    revenue = amount;
-                }
-                else
-                {
-                    reader.Problems.Add(name, "must be a number >= 0 with at most 2 decimals");
-                }
-            }
-            else if (CampaignMetricNames.Counts.Contains(property.Name))
-            {
-                if (property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetInt64(out var count))
-                {
-                    counts[property.Name] = count;
-                }
-                else
-                {
-                    reader.Problems.Add(name, "must be a whole number");
-                }
-            }
-            else if (!CampaignMetricNames.Computed.Contains(property.Name))
-            {
-                reader.Problems.Add(name, $"is not a known metric; known: {string.Join(", ", CampaignMetricNames.Counts)}, {CampaignMetricNames.Revenue}");
+                reader.Problems.Add($"{field}.{property.Name}", UnknownMetric);
             }
         }
 
-        return Optional<MetricIncrements>.Of(new MetricIncrements
-        {
-            Sent = counts.GetValueOrDefault("sent"),
-            Delivered = counts.GetValueOrDefault("delivered"),
-            Opened = counts.GetValueOrDefault("opened"),
-            Clicked = counts.GetValueOrDefault("clicked"),
-            Converted = counts.GetValueOrDefault("converted"),
-            Unsubscribed = counts.GetValueOrDefault("unsubscribed"),
-            Bounced = counts.GetValueOrDefault("bounced"),
-            Revenue = revenue,
-        });
+        return Optional<MetricIncrements>.Of(Metrics(counts, revenue));
     }
+
+    private static string UnknownMetric => $"is not a known metric; known: {string.Join(", ", CampaignMetricNames.Counts)}, {CampaignMetricNames.Revenue}";
+
+    /// <summary>
+    /// Reads a counter (a whole number) or revenue (a number) into <paramref name="counts"/> or <paramref name="revenue"/>,
+    /// reporting a wrong type as <paramref name="problemName"/>; false when the name is neither.
+    /// </summary>
+    private bool TryReadMetric(JsonProperty property, string problemName, Dictionary<string, long> counts, ref decimal revenue)
+    {
+        if (property.Name == CampaignMetricNames.Revenue)
+        {
+            if (property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetDecimal(out var amount))
+            {
+                revenue = amount;
+            }
+            else
+            {
+                reader.Problems.Add(problemName, property.Value.ValueKind == JsonValueKind.Number
+                    ? "is out of range"
+                    : "must be a number >= 0 with at most 2 decimals");
+            }
+
+            return true;
+        }
+
+        if (!CampaignMetricNames.Counts.Contains(property.Name))
+        {
+            return false;
+        }
+
+        if (property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetInt64(out var count))
+        {
+            counts[property.Name] = count;
+        }
+        else
+        {
+            reader.Problems.Add(problemName, "must be a whole number");
+        }
+
+        return true;
+    }
+
+    private static MetricIncrements Metrics(Dictionary<string, long> counts, decimal revenue) => new()
+    {
+        Sent = counts.GetValueOrDefault("sent"),
+        Delivered = counts.GetValueOrDefault("delivered"),
+        Opened = counts.GetValueOrDefault("opened"),
+        Clicked = counts.GetValueOrDefault("clicked"),
+        Converted = counts.GetValueOrDefault("converted"),
+        Unsubscribed = counts.GetValueOrDefault("unsubscribed"),
+        Bounced = counts.GetValueOrDefault("bounced"),
+        Revenue = revenue,
+    };
 
     private bool TryGet(string field, out JsonElement value)
     {
