@@ -105,29 +105,14 @@ public sealed class CampaignBody(JsonElement root, JsonObjectReader reader)
         {
             var name = property.Name;
             reader.Has(name); // reported here, not as an unknown field
-            if (name == CampaignMetricNames.Revenue)
+            if (TryReadMetric(property, name, counts, ref revenue))
             {
-                revenue = Money(name).Or(0m);
+                continue;
             }
-            else if (CampaignMetricNames.Counts.Contains(name))
-            {
-                if (property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetInt64(out var count))
-                {
-                    counts[name] = count;
-                }
-                else
-                {
-                    reader.Problems.Add(name, "must be a whole number");
-                }
-            }
-            else if (name == CampaignMetricNames.LeadsCreated)
-            {
-                reader.Problems.Add(name, "is counted from leads created with this campaign_id and cannot be incremented");
-            }
-            else
-            {
-                reader.Problems.Add(name, $"is not a known metric; known: {string.Join(", ", CampaignMetricNames.Counts)}, {CampaignMetricNames.Revenue}");
-            }
+
+            reader.Problems.Add(name, name == CampaignMetricNames.LeadsCreated
+                ? "is counted from leads created with this campaign_id and cannot be incremented"
+                : UnknownMetric);
         }
 
         if (!root.EnumerateObject().Any())
@@ -135,19 +120,93 @@ public sealed class CampaignBody(JsonElement root, JsonObjectReader reader)
             reader.Problems.Add("metrics", "at least one metric increment is required");
         }
 
-        long Count(string metric) => counts.GetValueOrDefault(metric);
-        return new MetricIncrements
-        {
-            Sent = Count("sent"),
-            Delivered = Count("delivered"),
-            Opened = Count("opened"),
-            Clicked = Count("clicked"),
-            Converted = Count("converted"),
-            Unsubscribed = Count("unsubscribed"),
-            Bounced = Count("bounced"),
-            Revenue = revenue,
-        };
+        return Metrics(counts, revenue);
     }
+
+    /// <summary>
+    /// The original API's <c>metrics</c> object on create or update: counter values (whole numbers) and revenue (a
+    /// number), which the grain's rules check and set. What a read returns beside them (leads_created, counted from
+    /// leads, and the computed rates) is accepted and ignored, so a campaign read can be sent back as it is; any other
+    /// name is 422 naming <c>metrics.&lt;name&gt;</c>. Null or absent: no change.
+    /// </summary>
+    public Optional<MetricIncrements> MetricValues(string field)
+    {
+        if (!TryGet(field, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return Optional<MetricIncrements>.Absent;
+        }
+
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            reader.Problems.Add(field, "must be an object of metric values, e.g. {\"sent\": 100, \"opened\": 40}");
+            return Optional<MetricIncrements>.Absent;
+        }
+
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        var revenue = 0m;
+        foreach (var property in value.EnumerateObject())
+        {
+            if (!TryReadMetric(property, $"{field}.{property.Name}", counts, ref revenue) && !CampaignMetricNames.Computed.Contains(property.Name))
+            {
+                reader.Problems.Add($"{field}.{property.Name}", UnknownMetric);
+            }
+        }
+
+        return Optional<MetricIncrements>.Of(Metrics(counts, revenue));
+    }
+
+    private static string UnknownMetric => $"is not a known metric; known: {string.Join(", ", CampaignMetricNames.Counts)}, {CampaignMetricNames.Revenue}";
+
+    /// <summary>
+    /// Reads a counter (a whole number) or revenue (a number) into <paramref name="counts"/> or <paramref name="revenue"/>,
+    /// reporting a wrong type as <paramref name="problemName"/>; false when the name is neither.
+    /// </summary>
+    private bool TryReadMetric(JsonProperty property, string problemName, Dictionary<string, long> counts, ref decimal revenue)
+    {
+        if (property.Name == CampaignMetricNames.Revenue)
+        {
+            if (property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetDecimal(out var amount))
+            {
+                revenue = amount;
+            }
+            else
+            {
+                reader.Problems.Add(problemName, property.Value.ValueKind == JsonValueKind.Number
+                    ? "is out of range"
+                    : "must be a number >= 0 with at most 2 decimals");
+            }
+
+            return true;
+        }
+
+        if (!CampaignMetricNames.Counts.Contains(property.Name))
+        {
+            return false;
+        }
+
+        if (property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetInt64(out var count))
+        {
+            counts[property.Name] = count;
+        }
+        else
+        {
+            reader.Problems.Add(problemName, "must be a whole number");
+        }
+
+        return true;
+    }
+
+    private static MetricIncrements Metrics(Dictionary<string, long> counts, decimal revenue) => new()
+    {
+        Sent = counts.GetValueOrDefault("sent"),
+        Delivered = counts.GetValueOrDefault("delivered"),
+        Opened = counts.GetValueOrDefault("opened"),
+        Clicked = counts.GetValueOrDefault("clicked"),
+        Converted = counts.GetValueOrDefault("converted"),
+        Unsubscribed = counts.GetValueOrDefault("unsubscribed"),
+        Bounced = counts.GetValueOrDefault("bounced"),
+        Revenue = revenue,
+    };
 
     private bool TryGet(string field, out JsonElement value)
     {

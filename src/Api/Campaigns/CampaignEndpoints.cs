@@ -14,15 +14,29 @@ using Microsoft.AspNetCore.Routing;
 
 namespace CrmChatbot.Api.Campaigns;
 
-/// <summary>Documents the body of <c>POST /api/campaigns</c>. Dates are "yyyy-MM-dd"; amounts are JSON numbers.</summary>
+/// <summary>
+/// Documents the body of <c>POST /api/campaigns</c>. Dates are "yyyy-MM-dd"; amounts are JSON numbers. <c>metrics</c>
+/// (the original API's field) sets the initial counter values.
+/// </summary>
 public sealed record CreateCampaignRequest(
     string Name, CampaignType? Type = null, CampaignStatus? Status = null, string? Description = null, string? TargetAudience = null,
-    decimal? Budget = null, decimal? ActualCost = null, string? StartDate = null, string? EndDate = null);
+    decimal? Budget = null, decimal? ActualCost = null, string? StartDate = null, string? EndDate = null, CampaignMetricValues? Metrics = null);
 
-/// <summary>Documents the body of <c>PUT /api/campaigns/{id}</c>: fields present change, others keep their value.</summary>
+/// <summary>
+/// Documents the body of <c>PUT /api/campaigns/{id}</c>: fields present change, others keep their value. <c>metrics</c>
+/// replaces the hand-kept counters and revenue (absent ones become 0; leads_created stays counted from leads).
+/// </summary>
 public sealed record UpdateCampaignRequest(
     string? Name = null, CampaignType? Type = null, CampaignStatus? Status = null, string? Description = null, string? TargetAudience = null,
-    decimal? Budget = null, decimal? ActualCost = null, string? StartDate = null, string? EndDate = null);
+    decimal? Budget = null, decimal? ActualCost = null, string? StartDate = null, string? EndDate = null, CampaignMetricValues? Metrics = null);
+
+/// <summary>
+/// Documents the <c>metrics</c> object of a campaign create or update (the original API's field): counter values and revenue.
+/// leads_created and the computed rates, as a read returns them, are accepted and ignored.
+/// </summary>
+public sealed record CampaignMetricValues(
+    long? Sent = null, long? Delivered = null, long? Opened = null, long? Clicked = null, long? Converted = null,
+    long? Unsubscribed = null, long? Bounced = null, decimal? Revenue = null);
 
 /// <summary>Documents the body of <c>POST /api/campaigns/{id}/status</c>.</summary>
 public sealed record ChangeCampaignStatusRequest(CampaignStatus Status, string? Note = null);
@@ -37,7 +51,7 @@ public static class CampaignEndpoints
 {
     private const int NoteMaxLength = 2_000;
 
-    private static readonly string[] ReadOnlyFields = ["id", "created_at", "updated_at", "metrics", "version"];
+    private static readonly string[] ReadOnlyFields = ["id", "created_at", "updated_at", "version"];
 
     public static RouteGroupBuilder MapCampaignEndpoints(this IEndpointRouteBuilder routes)
     {
@@ -152,7 +166,8 @@ public static class CampaignEndpoints
                 patch.Budget.HasValue ? patch.Budget.Value : null,
                 patch.ActualCost.HasValue ? patch.ActualCost.Value : null,
                 patch.StartDate.Value,
-                patch.EndDate.Value),
+                patch.EndDate.Value,
+                patch.Metrics.HasValue ? patch.Metrics.Value : null),
             principal.ToActor());
         return result.IsSuccess
             ? TypedResults.Created($"/api/campaigns/{id}", result.Value)
@@ -299,6 +314,7 @@ public static class CampaignEndpoints
             ActualCost = fields.Money("actual_cost"),
             StartDate = fields.Date("start_date"),
             EndDate = fields.Date("end_date"),
+            Metrics = fields.MetricValues("metrics"),
         };
         reader.RejectUnknownFields(ReadOnlyFields);
         return patch;

@@ -125,7 +125,10 @@ public static class MeetingBody
         return Optional<int>.Absent;
     }
 
-    /// <summary>An array of participants: an email string, or an object with one of user_id, lead_id, email and an optional response.</summary>
+    /// <summary>
+    /// An array of participants, each a plain string as the original API took them (a user id, a lead id, an email or a
+    /// display name: the meeting grain resolves it) or an object with one of user_id, lead_id, email and an optional response.
+    /// </summary>
     private static Optional<IReadOnlyList<ParticipantInput>> Participants(JsonElement root, JsonObjectReader reader)
     {
         const string field = "participants";
@@ -153,13 +156,13 @@ public static class MeetingBody
             var name = $"{field}[{index++}]";
             if (item.ValueKind == JsonValueKind.String)
             {
-                inputs.Add(new ParticipantInput(ParticipantKind.Email, item.GetString() ?? ""));
+                inputs.Add(ParticipantInput.Text(item.GetString() ?? ""));
                 continue;
             }
 
             if (item.ValueKind != JsonValueKind.Object)
             {
-                reader.Problems.Add(name, "must be an email string or an object with user_id, lead_id or email");
+                reader.Problems.Add(name, "must be a string (a user id, lead id, email or name) or an object with user_id, lead_id or email");
                 continue;
             }
 

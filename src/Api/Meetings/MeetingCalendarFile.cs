@@ -159,5 +159,11 @@ public static class MeetingCalendarFile
 
     private static string Address(ParticipantDto participant) => participant.Email is { Length: > 0 } email
         ? "mailto:" + UriValue(email)
-        : UriValue(participant.Kind == ParticipantKind.Lead ? $"urn:crmchatbot:lead:{participant.LeadId}" : $"urn:crmchatbot:user:{participant.UserId}");
+        : UriValue(participant.Kind switch
+        {
+            ParticipantKind.Lead => $"urn:crmchatbot:lead:{participant.LeadId}",
+            // A guest known only by name: the name (percent-encoded, so the URI holds no space) stands in for an address.
+            ParticipantKind.Name => $"urn:crmchatbot:guest:{Uri.EscapeDataString(participant.Name ?? "")}",
+            _ => $"urn:crmchatbot:user:{participant.UserId}",
+        });
 }

@@ -15,7 +15,11 @@ using Microsoft.AspNetCore.Routing;
 
 namespace CrmChatbot.Api.Meetings;
 
-/// <summary>Documents a participant in a request: one of user_id, lead_id, email (a plain email string works too).</summary>
+/// <summary>
+/// Documents a participant object in a request: one of user_id, lead_id, email. A plain string works too, as in the
+/// original API: a user id, lead id or email resolves to that user or lead (an unknown email stays an email), any
+/// other string is a guest known by that name.
+/// </summary>
 public sealed record ParticipantRequest(string? UserId = null, string? LeadId = null, string? Email = null, ParticipantResponse? Response = null);
 
 /// <summary>Documents the body of <c>POST /api/meetings</c>.</summary>
@@ -45,10 +49,10 @@ public static class MeetingEndpoints
             .AddEndpointFilter<ETagFilter>();
 
         group.MapGet("/", ListAsync).WithName("Meetings_List")
-            .WithSummary("List meetings overlapping from/to; filter by participant (user id, lead id or email), status, lead_id, ticket_id, q; sort=date|-date|created_at|title; clients see only their meetings")
+            .WithSummary("List meetings overlapping from/to; filter by participant (user id, lead id, email or a guest's name), status, lead_id, ticket_id, q; sort=date|-date|created_at|title; clients see only their meetings")
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapPost("/", CreateAsync).WithName("Meetings_Create").AcceptsJson<CreateMeetingRequest>()
-            .WithSummary("Book a meeting (staff). 409 with conflicts when a user participant is busy, unless force=true")
+            .WithSummary("Book a meeting (staff). participants: objects, or plain strings (a user id, lead id or email resolves to that person; any other string is a guest's name). 409 with conflicts when a user participant is busy, unless force=true")
             .ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/{id}", GetAsync).WithName("Meetings_Get").WithSummary("Get a meeting").ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPut("/{id}", UpdateAsync).WithName("Meetings_Update").AcceptsJson<UpdateMeetingRequest>()
@@ -306,10 +310,10 @@ public static class MeetingEndpoints
         return utc;
     }
 
-    /// <summary>An email matches by address (however the person was invited); anything else is a user id or a lead id.</summary>
+    /// <summary>An email matches by address (however the person was invited); anything else is a user id, a lead id or a guest's name.</summary>
     private static IReadOnlyList<string> KeysFor(string participant) => participant.Contains('@', StringComparison.Ordinal)
         ? [ParticipantKeys.Of(ParticipantKind.Email, participant.ToLowerInvariant())]
-        : [ParticipantKeys.Of(ParticipantKind.User, participant), ParticipantKeys.Of(ParticipantKind.Lead, participant)];
+        : [ParticipantKeys.Of(ParticipantKind.User, participant), ParticipantKeys.Of(ParticipantKind.Lead, participant), ParticipantKeys.Of(ParticipantKind.Name, participant)];
 
     /// <summary>A refusal as a problem; a refused booking lists its conflicts under <c>conflicts</c>.</summary>
     private static ProblemHttpResult Problem(MeetingResult result)

@@ -24,6 +24,7 @@ public static class OpenApiSetup
             options.AddDocumentTransformer((document, _, _) =>
             {
                 DescribeDocument(document);
+                DescribeParticipants(document);
                 return Task.CompletedTask;
             });
             options.AddOperationTransformer((operation, context, _) =>
@@ -60,6 +61,26 @@ public static class OpenApiSetup
             if (ignore?.Condition == System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)
             {
                 required.Remove(property.Name);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A meeting's participants are objects or plain strings (the original API's shape). The schema keeps the object
+    /// form and the description names the string form: a oneOf of string and object in array items is flattened to
+    /// strings by Kiota, which would take the object form (and its response) away from generated clients.
+    /// </summary>
+    private static void DescribeParticipants(OpenApiDocument document)
+    {
+        foreach (var name in new[] { "CreateMeetingRequest", "UpdateMeetingRequest" })
+        {
+            if (document.Components?.Schemas?.TryGetValue(name, out var request) == true && request is OpenApiSchema { Properties: { } properties } &&
+                properties.TryGetValue("participants", out var property) && property is OpenApiSchema participants)
+            {
+                participants.Description =
+                    "Objects with one of user_id, lead_id, email (and optionally response). Each entry may instead be a plain string, as in the " +
+                    "original API: a user id, lead id or the email of a known user or lead is that user or lead; another email an email " +
+                    "participant; any other string a guest known by that name (kind name).";
             }
         }
     }

@@ -15,9 +15,12 @@ using Microsoft.AspNetCore.Routing;
 
 namespace CrmChatbot.Api.Tickets;
 
-/// <summary>Documents the body of <c>POST /api/tickets</c>. New tickets start open.</summary>
+/// <summary>
+/// Documents the body of <c>POST /api/tickets</c>. <c>status</c> is the initial status (default open): staff may give
+/// any, a client only open (another is 403).
+/// </summary>
 public sealed record CreateTicketRequest(
-    string Subject, string? Description = null, TicketPriority? Priority = null, string? RequesterId = null,
+    string Subject, string? Description = null, TicketPriority? Priority = null, TicketStatus? Status = null, string? RequesterId = null,
     string? AssigneeId = null, IReadOnlyList<string>? Tags = null);
 
 /// <summary>Documents the body of <c>PUT /api/tickets/{id}</c>: fields present change, others keep their value.</summary>
@@ -47,7 +50,7 @@ public static class TicketEndpoints
             .WithSummary("List tickets (clients: their own, without staff fields): filter by status, priority, assignee_id, requester_id, sla_breached, number, tag (the last three staff only), q; sort=-created_at|created_at|updated_at|priority|number; limit and offset")
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapPost("/", CreateAsync).WithName("Tickets_Create").AcceptsJson<CreateTicketRequest>()
-            .WithSummary("Open a ticket (numbered T-1001, T-1002, ...). Clients open tickets for themselves (at most TICKET_CLIENT_MAX_OPEN unresolved, else 409); staff may give requester_id, assignee_id and tags")
+            .WithSummary("Open a ticket (numbered T-1001, T-1002, ...). Clients open tickets for themselves (at most TICKET_CLIENT_MAX_OPEN unresolved, else 409) with status open (another is 403); staff may give any initial status, requester_id, assignee_id and tags")
             .ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/{id}", GetAsync).WithName("Tickets_Get").WithSummary("Get a ticket by id or number (T-1001)").ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPut("/{id}", UpdateAsync).WithName("Tickets_Update").AcceptsJson<UpdateTicketRequest>()
@@ -185,7 +188,8 @@ public static class TicketEndpoints
             patch.Priority.HasValue ? patch.Priority.Value : null,
             string.IsNullOrWhiteSpace(requesterId) ? actor.UserId : requesterId.Trim(),
             patch.AssigneeId.Value,
-            patch.Tags.Value);
+            patch.Tags.Value,
+            patch.Status.HasValue ? patch.Status.Value : null);
         var result = await grains.GetGrain<ITicketNumberGrain>(ITicketNumberGrain.Key).CreateTicketAsync(ticket, actor);
         return result.IsSuccess
             ? TypedResults.Created($"/api/tickets/{result.Value!.Id}", result.Value)
@@ -352,13 +356,14 @@ public static class TicketEndpoints
             Subject = reader.StringField("subject"),
             Description = reader.StringField("description"),
             Priority = reader.EnumField<TicketPriority>("priority", allowNull: false),
-            Status = creating ? Optional<TicketStatus>.Absent : reader.EnumField<TicketStatus>("status", allowNull: false),
+            // On create, null means the default (open), as the original API's optional field did.
+            Status = reader.EnumField<TicketStatus>("status", allowNull: creating),
             AssigneeId = reader.StringField("assignee_id"),
             Tags = body.StringList("tags"),
         };
-        // The requester is fixed at creation; new tickets always start open.
+        // The requester is fixed at creation. Who may start a ticket in which status is the rules' decision.
         var requesterId = creating ? reader.String("requester_id") : null;
-        reader.RejectUnknownFields(creating ? [.. ReadOnlyFields, "status"] : [.. ReadOnlyFields, "requester_id"]);
+        reader.RejectUnknownFields(creating ? ReadOnlyFields : [.. ReadOnlyFields, "requester_id"]);
         return (patch, requesterId);
     }
 

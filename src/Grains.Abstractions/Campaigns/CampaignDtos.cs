@@ -79,7 +79,8 @@ public sealed record NewCampaign(
     [property: Id(5)] decimal? Budget = null,
     [property: Id(6)] decimal? ActualCost = null,
     [property: Id(7)] DateOnly? StartDate = null,
-    [property: Id(8)] DateOnly? EndDate = null);
+    [property: Id(8)] DateOnly? EndDate = null,
+    [property: Id(9)] MetricIncrements? Metrics = null);
 
 /// <summary>A partial update: only fields that are present change (a present null clears an optional field).</summary>
 [GenerateSerializer, Immutable, Alias("crm.campaign-patch")]
@@ -94,6 +95,12 @@ public sealed record CampaignPatch
     [Id(6)] public Optional<decimal> ActualCost { get; init; }
     [Id(7)] public Optional<DateOnly?> StartDate { get; init; }
     [Id(8)] public Optional<DateOnly?> EndDate { get; init; }
+
+    /// <summary>
+    /// The original API's <c>metrics</c> object: replaces the hand-kept counters and revenue (absent ones become 0);
+    /// <c>leads_created</c> stays counted from leads.
+    /// </summary>
+    [Id(9)] public Optional<MetricIncrements> Metrics { get; init; }
 }
 
 /// <summary>Amounts to add to a campaign's counters; every amount must be >= 0 (no corrections).</summary>
@@ -136,4 +143,8 @@ public static class CampaignMetricNames
 
     public const string Revenue = "revenue";
     public const string LeadsCreated = "leads_created";
+
+    /// <summary>What a read shows beside the counters and is never set by hand: leads_created and the derived rates.</summary>
+    public static IReadOnlyList<string> Computed { get; } =
+        [LeadsCreated, "open_rate", "click_rate", "conversion_rate", "cost_per_lead", "roi"];
 }

@@ -35,12 +35,20 @@ public sealed record MeetingDto(
     [property: Id(16)] DateTime UpdatedAt,
     [property: Id(17)] long Version) : IVersioned;
 
-/// <summary>A participant named in a request: a user id, a lead id or an email, and optionally their answer.</summary>
+/// <summary>
+/// A participant named in a request: a user id, a lead id or an email, and optionally their answer. A null
+/// <see cref="Kind"/> is a plain string as the original API took it (<see cref="Text"/>): the meeting grain
+/// resolves it to a user or lead (by id or email), else an email, else a name-only guest.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("crm.participant-input")]
 public sealed record ParticipantInput(
-    [property: Id(0)] ParticipantKind Kind,
+    [property: Id(0)] ParticipantKind? Kind,
     [property: Id(1)] string Ref,
-    [property: Id(2)] ParticipantResponse? Response = null);
+    [property: Id(2)] ParticipantResponse? Response = null)
+{
+    /// <summary>A plain-string participant, resolved by the meeting grain.</summary>
+    public static ParticipantInput Text(string text) => new(null, text);
+}
 
 /// <summary>
 /// The fields of a new meeting or a partial update: only present fields change. On create, absent

@@ -9,12 +9,16 @@ public enum MeetingStatus
     NoShow,
 }
 
-/// <summary>Who a participant is: a CRM user, a lead, or anybody else by email.</summary>
+/// <summary>
+/// Who a participant is: a CRM user, a lead, anybody else by email, or a guest known only by a display
+/// name (the original API took participants as plain strings such as "Bob from Acme").
+/// </summary>
 public enum ParticipantKind
 {
     User,
     Lead,
     Email,
+    Name,
 }
 
 /// <summary>A participant's answer to the invitation (iCalendar PARTSTAT).</summary>

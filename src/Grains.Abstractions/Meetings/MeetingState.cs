@@ -2,13 +2,13 @@ using CrmChatbot.Common;
 
 namespace CrmChatbot.Meetings;
 
-/// <summary>One participant as stored: a user, a lead or an email address, with their answer.</summary>
+/// <summary>One participant as stored: a user, a lead, an email address or a display name, with their answer.</summary>
 [GenerateSerializer, Alias("crm.meeting-participant")]
 public sealed class Participant
 {
     [Id(0)] public ParticipantKind Kind { get; set; }
 
-    /// <summary>The user id, lead id, or lower-cased email address, depending on <see cref="Kind"/>.</summary>
+    /// <summary>The user id, lead id, lower-cased email address or display name, depending on <see cref="Kind"/>.</summary>
     [Id(1)] public string Ref { get; set; } = "";
 
     /// <summary>Display name and email known when the participant was added (for invitations).</summary>
@@ -18,7 +18,7 @@ public sealed class Participant
     [Id(4)] public ParticipantResponse Response { get; set; } = ParticipantResponse.NeedsAction;
     [Id(5)] public bool IsOrganizer { get; set; }
 
-    /// <summary>The key lists filter by: <c>user:&lt;id&gt;</c>, <c>lead:&lt;id&gt;</c>, <c>email:&lt;addr&gt;</c>.</summary>
+    /// <summary>The key lists filter by: <c>user:&lt;id&gt;</c>, <c>lead:&lt;id&gt;</c>, <c>email:&lt;addr&gt;</c>, <c>name:&lt;name&gt;</c>.</summary>
     public string Key() => ParticipantKeys.Of(Kind, Ref);
 
     public Participant Copy() => new() { Kind = Kind, Ref = Ref, Name = Name, Email = Email, Response = Response, IsOrganizer = IsOrganizer };
@@ -33,6 +33,7 @@ public static class ParticipantKeys
     {
         ParticipantKind.User => "user:" + reference,
         ParticipantKind.Lead => "lead:" + reference,
+        ParticipantKind.Name => "name:" + reference,
         _ => "email:" + reference,
     };
 

@@ -60,7 +60,10 @@ public sealed record TicketCommentDto(
     [property: Id(5)] bool Internal,
     [property: Id(6)] DateTime CreatedAt);
 
-/// <summary>The fields of a new ticket. The API has already resolved the requester (a client is always their own).</summary>
+/// <summary>
+/// The fields of a new ticket. The API has already resolved the requester (a client is always their own).
+/// <see cref="Status"/> is the initial status (null: open), as the original API accepted it on create.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("crm.new-ticket")]
 public sealed record NewTicket(
     [property: Id(0)] string? Subject,
@@ -68,7 +71,8 @@ public sealed record NewTicket(
     [property: Id(2)] TicketPriority? Priority = null,
     [property: Id(3)] string? RequesterId = null,
     [property: Id(4)] string? AssigneeId = null,
-    [property: Id(5)] IReadOnlyList<string>? Tags = null);
+    [property: Id(5)] IReadOnlyList<string>? Tags = null,
+    [property: Id(6)] TicketStatus? Status = null);
 
 /// <summary>A partial update: only fields that are present change.</summary>
 [GenerateSerializer, Immutable, Alias("crm.ticket-patch")]

@@ -16,6 +16,9 @@ public static class CampaignRules
     /// <summary>Upper bound of one counter increment, so totals can never overflow.</summary>
     public const long MaxCountIncrement = 1_000_000_000;
 
+    /// <summary>Upper bound of a counter set as a value (the original API's <c>metrics</c> object), far below overflow.</summary>
+    public const long MaxCount = 1_000_000_000_000;
+
     /// <summary>
     /// The status workflow: draft -> scheduled|active, scheduled -> active|draft,
     /// active -> paused|completed, paused -> active|completed; completed is final.
@@ -62,6 +65,17 @@ public static class CampaignRules
             CreatedAt = now,
             UpdatedAt = now,
         };
+        if (input.Metrics is { } metrics)
+        {
+            var set = SetMetrics(state.Metrics, metrics);
+            if (!set.IsSuccess)
+            {
+                return set.Error!;
+            }
+
+            state.Metrics = set.Value!;
+        }
+
         var normalized = Normalize(state);
         if (!normalized.IsSuccess)
         {
@@ -105,6 +119,17 @@ public static class CampaignRules
         next.StartDate = patch.StartDate.HasValue ? CampaignDates.ToStored(patch.StartDate.Value) : current.StartDate;
         next.EndDate = patch.EndDate.HasValue ? CampaignDates.ToStored(patch.EndDate.Value) : current.EndDate;
         next.UpdatedAt = now;
+        if (patch.Metrics is { HasValue: true, Value: { } values })
+        {
+            var set = SetMetrics(current.Metrics, values);
+            if (!set.IsSuccess)
+            {
+                return set.Error!;
+            }
+
+            next.Metrics = set.Value!;
+        }
+
         var normalized = Normalize(next);
         if (!normalized.IsSuccess)
         {
@@ -168,6 +193,46 @@ public static class CampaignRules
         }
 
         return CommandResult<(CampaignMetricsState, List<FieldChange>)>.Ok((next, changes));
+    }
+
+    /// <summary>
+    /// The counters set to <paramref name="values"/> (the original API's <c>metrics</c> object on create or update):
+    /// each hand-kept counter and revenue takes the given value; <c>leads_created</c> keeps its count from leads.
+    /// Errors name <c>metrics.&lt;name&gt;</c>.
+    /// </summary>
+    public static CommandResult<CampaignMetricsState> SetMetrics(CampaignMetricsState current, MetricIncrements values)
+    {
+        var errors = new FieldErrors();
+        foreach (var (name, value) in new[]
+                 {
+                     ("sent", values.Sent), ("delivered", values.Delivered), ("opened", values.Opened), ("clicked", values.Clicked),
+                     ("converted", values.Converted), ("unsubscribed", values.Unsubscribed), ("bounced", values.Bounced),
+                 })
+        {
+            if (value < 0 || value > MaxCount)
+            {
+                errors.Add($"metrics.{name}", $"must be from 0 to {MaxCount}");
+            }
+        }
+
+        CheckMoney(errors, $"metrics.{CampaignMetricNames.Revenue}", values.Revenue);
+        if (errors.Any)
+        {
+            return errors.ToError();
+        }
+
+        return CommandResult<CampaignMetricsState>.Ok(new CampaignMetricsState
+        {
+            Sent = values.Sent,
+            Delivered = values.Delivered,
+            Opened = values.Opened,
+            Clicked = values.Clicked,
+            Converted = values.Converted,
+            Unsubscribed = values.Unsubscribed,
+            Bounced = values.Bounced,
+            Revenue = values.Revenue,
+            LeadsCreated = current.LeadsCreated,
+        });
     }
 
     /// <summary>A timeline change of one counter, named <c>metrics.&lt;name&gt;</c>, with JSON numbers.</summary>

@@ -192,8 +192,19 @@ public sealed partial class MeetingGrain(
             var input = inputs[i];
             var field = $"participants[{i}]";
             var reference = input.Ref?.Trim() ?? "";
-            var participant = new Participant { Kind = input.Kind, Ref = reference, Response = input.Response ?? ParticipantResponse.NeedsAction };
-            switch (input.Kind)
+            if (input.Kind is not { } kind)
+            {
+                if (await ResolveTextAsync(field, input.Ref, errors) is { } found)
+                {
+                    found.Response = input.Response ?? ParticipantResponse.NeedsAction;
+                    resolved.Add(found);
+                }
+
+                continue;
+            }
+
+            var participant = new Participant { Kind = kind, Ref = reference, Response = input.Response ?? ParticipantResponse.NeedsAction };
+            switch (kind)
             {
                 case ParticipantKind.User:
                     var user = reference.Length is > 0 and <= 64 ? await users.FindByIdAsync(reference) : null;
@@ -235,6 +246,58 @@ public sealed partial class MeetingGrain(
 
         return resolved;
     }
+
+    /// <summary>
+    /// A plain-string participant, as the original API took them: a user id or a lead id; else an email, which is
+    /// that user (or the lead holding it) when one is known, else an email participant; anything else is a guest
+    /// known by this display name, kept as given (trimmed). Null, with the problem named <paramref name="field"/>,
+    /// for a blank, overlong or control-character string.
+    /// </summary>
+    private async Task<Participant?> ResolveTextAsync(string field, string? text, FieldErrors errors)
+    {
+        var value = errors.Required(field, text, MeetingRules.ParticipantNameMaxLength);
+        if (errors.Has(field))
+        {
+            return null;
+        }
+
+        if (LooksLikeId(value))
+        {
+            if (await users.FindByIdAsync(value) is { } user)
+            {
+                return new Participant { Kind = ParticipantKind.User, Ref = user.Id, Name = user.Name, Email = user.Email };
+            }
+
+            if (await directory.ExistsAsync(StorageNames.Leads, value) && await GrainFactory.GetGrain<ILeadGrain>(value).GetAsync() is { } lead)
+            {
+                return new Participant { Kind = ParticipantKind.Lead, Ref = lead.Id, Name = lead.Name, Email = lead.Email };
+            }
+        }
+
+        var scratch = new FieldErrors();
+        if (value.Contains('@', StringComparison.Ordinal) && scratch.Email(field, value) is { } email && !scratch.Any)
+        {
+            if (await GrainFactory.GetGrain<IUserGrain>(EmailKey.Normalize(email)).GetAsync() is { } user)
+            {
+                return new Participant { Kind = ParticipantKind.User, Ref = user.Id, Name = user.Name, Email = user.Email };
+            }
+
+            if (ContactKeys.Email(email) is { } key &&
+                await GrainFactory.GetGrain<ILeadContactClaimGrain>(key).GetHolderAsync() is { } leadId &&
+                await GrainFactory.GetGrain<ILeadGrain>(leadId).GetAsync() is { } lead)
+            {
+                return new Participant { Kind = ParticipantKind.Lead, Ref = lead.Id, Name = lead.Name, Email = lead.Email };
+            }
+
+            return new Participant { Kind = ParticipantKind.Email, Ref = email, Email = email };
+        }
+
+        return new Participant { Kind = ParticipantKind.Name, Ref = value, Name = value };
+    }
+
+    /// <summary>The shape of an entity id (letters, digits, - and _; at most 64): only such strings are looked up as ids.</summary>
+    private static bool LooksLikeId(string value) =>
+        value.Length <= 64 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 
     private async Task CheckLinkAsync(FieldErrors errors, string field, string collection, Optional<string> id)
     {

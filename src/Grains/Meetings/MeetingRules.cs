@@ -10,6 +10,9 @@ public static class MeetingRules
     public const int LocationMaxLength = 500;
     public const int UrlMaxLength = 2_000;
     public const int MaxParticipants = 100;
+
+    /// <summary>Longest display name of a name-only participant (a plain string that is no user, lead or email).</summary>
+    public const int ParticipantNameMaxLength = 200;
     public const int DefaultDurationMinutes = 30;
     public const int MinDurationMinutes = 5;
     public const int MaxDurationMinutes = 1440;

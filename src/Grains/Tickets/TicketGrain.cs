@@ -51,7 +51,7 @@ public sealed class TicketGrain(
             return created.Error!;
         }
 
-        await CommitAsync(created.Value!, actor, "created");
+        await CommitAsync(created.Value!, actor, "created", TicketRules.CreatedNote(created.Value!));
         await SyncReminderAsync();
         return CommandResult<TicketDto>.Ok(Current.ToDto(Id, actor));
     }

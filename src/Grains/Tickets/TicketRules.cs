@@ -76,6 +76,12 @@ public static class TicketRules
             {
                 return new CommandError(ErrorKind.Forbidden, "Clients open tickets for themselves only.");
             }
+
+            if (input.Status is { } status && status != TicketStatus.Open)
+            {
+                return new CommandError(ErrorKind.Forbidden,
+                    $"Clients open tickets with status open only (or without a status), not {Name(status)}.");
+            }
         }
 
         var state = new TicketState
@@ -98,9 +104,26 @@ public static class TicketRules
             return errors.ToError();
         }
 
+        if (input.Status is { } initial && !Enum.IsDefined(initial))
+        {
+            return CommandError.Invalid("status", "is not a known ticket status");
+        }
+
         state.Sla = DueTimes(state.CreatedAt, state.Priority, sla);
+        if (input.Status is { } start and not TicketStatus.Open)
+        {
+            // Starting in another status is the move open -> status at the creation instant: the same
+            // timestamps (resolved_at, closed_at) and SLA clocks as if it had been changed right after.
+            SetStatus(state, start, now);
+            ApplySla(state, now);
+        }
+
         return CommandResult<TicketState>.Ok(state);
     }
+
+    /// <summary>The note of a ticket's <c>created</c> timeline entry: the status it started in, when not open.</summary>
+    public static string? CreatedNote(TicketState created) =>
+        created.Status == TicketStatus.Open ? null : $"created with status {Name(created.Status)}";
 
     /// <summary>A copy of the state to change (states are replaced, never mutated in place).</summary>
     public static TicketState Copy(TicketState current) => new()

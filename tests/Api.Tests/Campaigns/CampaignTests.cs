@@ -92,7 +92,10 @@ public abstract class CampaignTests(ApiFixture fixture)
             await admin.PostAsJsonAsync("/api/campaigns", new { name = "x", start_date = "2026-03-02", end_date = "2026-03-01" }), "end_date");
         await ProblemAssert.NamesFieldsAsync(await admin.PutAsJsonAsync($"/api/campaigns/{id}", new { end_date = "2026-05-09" }), "end_date");
         await ProblemAssert.NamesFieldsAsync(await admin.PostAsJsonAsync("/api/campaigns", new { name = "x", type = "radio" }), "type");
-        await ProblemAssert.NamesFieldsAsync(await admin.PostAsJsonAsync("/api/campaigns", new { name = "x", metrics = new { sent = 1 } }), "metrics");
+        await ProblemAssert.NamesFieldsAsync(await admin.PostAsJsonAsync("/api/campaigns", new { name = "x", metrics = new { sent = 1, views = 2 } }), "metrics.views");
+        await ProblemAssert.NamesFieldsAsync(await admin.PostAsJsonAsync("/api/campaigns", new { name = "x", metrics = new { sent = -1, revenue = 1.001 } }), "metrics.revenue", "metrics.sent");
+        await ProblemAssert.NamesFieldsAsync(await admin.PostAsJsonAsync("/api/campaigns", new { name = "x", metrics = new { opened = "7" } }), "metrics.opened");
+        await ProblemAssert.NamesFieldsAsync(await admin.PostAsJsonAsync("/api/campaigns", new { name = "x", metrics = 5 }), "metrics");
         await ProblemAssert.NamesFieldsAsync(await admin.PostAsJsonAsync("/api/campaigns", new { budget = 1 }), "name");
 
         var sameDay = await ProblemAssert.JsonAsync(await admin.PutAsJsonAsync($"/api/campaigns/{id}", new { end_date = "2026-05-10", budget = 0.1 }), HttpStatusCode.OK);
@@ -180,6 +183,43 @@ public abstract class CampaignTests(ApiFixture fixture)
         Assert.Equal("true", retry.Headers.GetValues("Idempotent-Replayed").Single());
         var read = await ProblemAssert.JsonAsync(await admin.GetAsync($"/api/campaigns/{id}"), HttpStatusCode.OK);
         Assert.Equal(5, read.GetProperty("metrics").GetProperty("sent").GetInt64());
+    }
+
+    [Fact]
+    public async Task Metrics_in_a_create_or_update_body_set_the_counters_as_the_original_api_did()
+    {
+        using var admin = fixture.Admin();
+        var created = await ProblemAssert.JsonAsync(await admin.PostAsJsonAsync("/api/campaigns", new
+        {
+            name = "Original metrics", type = "email", status = "draft", metrics = new { sent = 100, delivered = 90, opened = 45, revenue = 12.5 },
+        }), HttpStatusCode.Created);
+        var id = created.GetProperty("id").GetString();
+        var metrics = created.GetProperty("metrics");
+        Assert.Equal((100, 90, 45, 0, 12.5m), (metrics.GetProperty("sent").GetInt64(), metrics.GetProperty("delivered").GetInt64(),
+            metrics.GetProperty("opened").GetInt64(), metrics.GetProperty("clicked").GetInt64(), metrics.GetProperty("revenue").GetDecimal()));
+        Assert.Equal(0.5m, metrics.GetProperty("open_rate").GetDecimal());
+
+        // A lead counts toward leads_created; sending a read's metrics back (with leads_created and the rates) keeps that count.
+        await ProblemAssert.JsonAsync(await admin.PostAsJsonAsync("/api/leads", new { name = "From the campaign", campaign_id = id }), HttpStatusCode.Created);
+        var read = await ProblemAssert.JsonAsync(await admin.GetAsync($"/api/campaigns/{id}"), HttpStatusCode.OK);
+        var echoed = System.Text.Json.Nodes.JsonNode.Parse(read.GetProperty("metrics").GetRawText())!.AsObject();
+        echoed["clicked"] = 9;
+        echoed["leads_created"] = 999;
+        var updated = await ProblemAssert.JsonAsync(await admin.PutAsJsonAsync($"/api/campaigns/{id}", new { metrics = echoed }), HttpStatusCode.OK);
+        Assert.Equal((100, 9, 1), (updated.GetProperty("metrics").GetProperty("sent").GetInt64(),
+            updated.GetProperty("metrics").GetProperty("clicked").GetInt64(), updated.GetProperty("metrics").GetProperty("leads_created").GetInt64()));
+
+        // The object replaces the hand-kept counters, as the original's PUT replaced the field.
+        var replaced = await ProblemAssert.JsonAsync(await admin.PutAsJsonAsync($"/api/campaigns/{id}", new { metrics = new { sent = 7 } }), HttpStatusCode.OK);
+        Assert.Equal((7, 0, 0m, 1), (replaced.GetProperty("metrics").GetProperty("sent").GetInt64(), replaced.GetProperty("metrics").GetProperty("opened").GetInt64(),
+            replaced.GetProperty("metrics").GetProperty("revenue").GetDecimal(), replaced.GetProperty("metrics").GetProperty("leads_created").GetInt64()));
+        var timeline = await ProblemAssert.JsonAsync(await admin.GetAsync($"/api/campaigns/{id}/timeline"), HttpStatusCode.OK);
+        Assert.Equal("updated", timeline.GetProperty("items")[0].GetProperty("action").GetString());
+
+        await ProblemAssert.NamesFieldsAsync(await admin.PutAsJsonAsync($"/api/campaigns/{id}", new { metrics = new { bounced = -3 } }), "metrics.bounced");
+        using var agent = fixture.Agent();
+        await ProblemAssert.IsProblemAsync(await agent.PutAsJsonAsync($"/api/campaigns/{id}", new { metrics = new { sent = 1 } }), HttpStatusCode.Forbidden);
+        Assert.Equal(7, (await ProblemAssert.JsonAsync(await admin.GetAsync($"/api/campaigns/{id}"), HttpStatusCode.OK)).GetProperty("metrics").GetProperty("sent").GetInt64());
     }
 
     [Fact]

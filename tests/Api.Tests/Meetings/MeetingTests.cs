@@ -203,6 +203,88 @@ public abstract class MeetingTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task Plain_string_participants_resolve_to_users_and_leads_or_stay_emails_and_names_as_given()
+    {
+        using var agent = fixture.Agent();
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var byIdEmail = $"by-id-{tag}@crm.test";
+        var byEmail = $"by-email-{tag}@crm.test";
+        var (byIdUser, _) = await fixture.Factory.CreateUserAsync("client", byIdEmail);
+        var (byEmailUser, byEmailToken) = await fixture.Factory.CreateUserAsync("client", byEmail);
+        var leadByEmail = Id(await ProblemAssert.JsonAsync(
+            await agent.PostAsJsonAsync("/api/leads", new { name = "Lead By Email", email = $"lead-{tag}@example.com" }), HttpStatusCode.Created));
+        var leadById = Id(await ProblemAssert.JsonAsync(await agent.PostAsJsonAsync("/api/leads", new { name = "Lead By Id" }), HttpStatusCode.Created));
+        var guest = $"Bob from Acme {tag}";
+
+        // Mixed: the original API's plain strings beside today's objects.
+        var meeting = await CreateAsync(agent, new
+        {
+            title = "Original client booking", date = Iso(NewDay()),
+            participants = new object[]
+            {
+                byIdUser, byEmail.ToUpperInvariant(), $"LEAD-{tag}@Example.com", leadById, guest, $"stranger-{tag}@example.com",
+                new { email = $"object-{tag}@example.com", response = "accepted" },
+            },
+        });
+
+        var people = meeting.GetProperty("participants").EnumerateArray().ToList();
+        string? Field(JsonElement p, string name) => p.GetProperty(name).ValueKind == JsonValueKind.Null ? null : p.GetProperty(name).GetString();
+        Assert.Equal(
+            [
+                ("user", fixture.AgentId, null, null), // the organizer
+                ("user", byIdUser, null, byIdEmail),
+                ("user", byEmailUser, null, byEmail),
+                ("lead", null, leadByEmail, $"lead-{tag}@example.com"),
+                ("lead", null, leadById, null),
+                ("name", null, null, null),
+                ("email", null, null, $"stranger-{tag}@example.com"),
+                ("email", null, null, $"object-{tag}@example.com"),
+            ],
+            people.Select(p => (Field(p, "kind"), Field(p, "user_id"), Field(p, "lead_id"), p.GetProperty("kind").GetString() == "user" && Field(p, "user_id") == fixture.AgentId ? null : Field(p, "email"))));
+        var named = people.Single(p => p.GetProperty("kind").GetString() == "name");
+        Assert.Equal(guest, named.GetProperty("name").GetString());
+        Assert.Equal("needs_action", named.GetProperty("response").GetString());
+        Assert.Equal("Lead By Id", people[4].GetProperty("name").GetString());
+
+        // A user named by email takes part like one named by id: it is in their calendar and they can read it.
+        using var invited = fixture.Factory.ClientWithToken(byEmailToken);
+        await ProblemAssert.JsonAsync(await invited.GetAsync($"/api/meetings/{Id(meeting)}"), HttpStatusCode.OK);
+        await ProblemAssert.IsProblemAsync(
+            await agent.PostAsJsonAsync("/api/meetings", new { title = "Clash", date = meeting.GetProperty("date").GetString(), participants = new[] { byEmail } }),
+            HttpStatusCode.Conflict);
+
+        // The guest is found by name, shown as given in the calendar file, and kept when the list is sent back unchanged.
+        var found = await ProblemAssert.JsonAsync(await agent.GetAsync($"/api/meetings?participant={Uri.EscapeDataString(guest)}"), HttpStatusCode.OK);
+        Assert.Equal([Id(meeting)], found.GetProperty("items").EnumerateArray().Select(Id));
+        var ics = await (await agent.GetAsync($"/api/meetings/{Id(meeting)}/ics")).Content.ReadAsStringAsync();
+        Assert.Contains($"CN=\"{guest}\";ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION:urn:crmchatbot:guest:{Uri.EscapeDataString(guest)}", ics.Replace("\r\n ", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        var renamed = await ProblemAssert.JsonAsync(
+            await agent.PatchAsJsonAsync($"/api/meetings/{Id(meeting)}", new { participants = new object[] { guest, "Carol (Acme)" } }), HttpStatusCode.OK);
+        Assert.Equal([fixture.AgentId, guest, "Carol (Acme)"],
+            renamed.GetProperty("participants").EnumerateArray().Select(p => Field(p, "user_id") ?? p.GetProperty("name").GetString()));
+    }
+
+    [Fact]
+    public async Task Plain_string_participants_that_are_blank_too_long_or_control_characters_are_422_naming_the_entry()
+    {
+        using var agent = fixture.Agent();
+        var title = $"Refused {Guid.NewGuid():N}";
+
+        await ProblemAssert.NamesFieldsAsync(
+            await agent.PostAsJsonAsync("/api/meetings", new
+            {
+                title, date = Iso(NewDay()),
+                participants = new object[] { "Fine Name", "", "   ", "bell\u0007", new string('n', 201), new { user_id = "nobody" } },
+            }),
+            "participants[1]", "participants[2]", "participants[3]", "participants[4]", "participants[5].user_id");
+        await ProblemAssert.NamesFieldsAsync(
+            await agent.PostAsJsonAsync("/api/meetings", new { title, date = Iso(NewDay()), participants = new object[] { "Fine Name", 7 } }), "participants[1]");
+
+        var list = await ProblemAssert.JsonAsync(await agent.GetAsync($"/api/meetings?q={title}"), HttpStatusCode.OK);
+        Assert.Equal(0, list.GetProperty("total").GetInt32());
+    }
+
+    [Fact]
     public async Task Booking_with_a_lead_is_recorded_on_the_lead_and_cancelling_removes_it()
     {
         using var agent = fixture.Agent();

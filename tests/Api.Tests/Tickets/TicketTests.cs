@@ -78,7 +78,7 @@ public abstract class TicketTests(ApiFixture fixture)
         using var agent = fixture.Agent();
         await ProblemAssert.NamesFieldsAsync(await agent.PostAsJsonAsync("/api/tickets", new { description = "no subject" }), "subject");
         await ProblemAssert.NamesFieldsAsync(await agent.PostAsJsonAsync("/api/tickets", new { subject = "x", priority = "critical", tags = "one" }), "priority", "tags");
-        await ProblemAssert.NamesFieldsAsync(await agent.PostAsJsonAsync("/api/tickets", new { subject = "x", status = "closed", number = "T-1" }), "number", "status");
+        await ProblemAssert.NamesFieldsAsync(await agent.PostAsJsonAsync("/api/tickets", new { subject = "x", status = "solved", number = "T-1" }), "number", "status");
         await ProblemAssert.NamesFieldsAsync(await agent.PostAsJsonAsync("/api/tickets", new { subject = "x", requester_id = "nobody", assignee_id = "nobody" }), "assignee_id", "requester_id");
         await ProblemAssert.NamesFieldsAsync(await agent.PostAsJsonAsync("/api/tickets", new { subject = " ", tags = new[] { new string('t', 41) } }), "subject", "tags");
         var (clientId, client) = await NewClientAsync();
@@ -190,6 +190,67 @@ public abstract class TicketTests(ApiFixture fixture)
         Assert.Equal("closed", closed.GetProperty("status").GetString());
         Assert.Equal("open", reopened.GetProperty("status").GetString());
         Assert.Equal(clientId, reopened.GetProperty("requester_id").GetString());
+    }
+
+    [Fact]
+    public async Task Staff_create_tickets_in_any_status_recorded_in_the_timeline()
+    {
+        using var agent = fixture.Agent();
+        var (clientId, client) = await NewClientAsync();
+        using var _ = client;
+
+        var resolved = await CreateAsync(agent, new { subject = "fixed on the phone", requester_id = clientId, status = "resolved" });
+        var closed = await CreateAsync(agent, new { subject = "duplicate", status = "closed" });
+        var waiting = await CreateAsync(agent, new { subject = "need logs", status = "waiting_on_customer" });
+        var open = await CreateAsync(agent, new { subject = "explicitly open", status = "open" });
+        var defaulted = await CreateAsync(agent, new { subject = "status null is the default", status = (string?)null });
+
+        Assert.Equal("resolved", resolved.GetProperty("status").GetString());
+        Assert.Equal(resolved.GetProperty("created_at").GetDateTime(), resolved.GetProperty("resolved_at").GetDateTime());
+        Assert.Equal(JsonValueKind.Null, resolved.GetProperty("closed_at").ValueKind);
+        Assert.False(resolved.GetProperty("sla_breached").GetBoolean());
+        Assert.Equal("closed", closed.GetProperty("status").GetString());
+        Assert.Equal(closed.GetProperty("created_at").GetDateTime(), closed.GetProperty("closed_at").GetDateTime());
+        Assert.Equal("waiting_on_customer", waiting.GetProperty("status").GetString());
+        Assert.Equal("open", open.GetProperty("status").GetString());
+        Assert.Equal("open", defaulted.GetProperty("status").GetString());
+
+        foreach (var (ticket, viewer) in new[] { (resolved, agent), (resolved, client) })
+        {
+            var entry = (await GetAsync(viewer, $"/api/tickets/{Id(ticket)}/timeline")).GetProperty("items").EnumerateArray().Single();
+            Assert.Equal("created", entry.GetProperty("action").GetString());
+            Assert.Equal("created with status resolved", entry.GetProperty("note").GetString());
+            Assert.Contains(entry.GetProperty("changes").EnumerateArray(),
+                c => c.GetProperty("field").GetString() == "status" && c.GetProperty("to").GetString() == "resolved");
+        }
+
+        // A ticket that starts resolved moves on by the workflow like any other.
+        await ProblemAssert.IsProblemAsync(await agent.PostAsJsonAsync($"/api/tickets/{Id(resolved)}/status", new { status = "in_progress" }), HttpStatusCode.Conflict);
+        var reopened = await ProblemAssert.JsonAsync(await agent.PostAsJsonAsync($"/api/tickets/{Id(resolved)}/status", new { status = "open" }), HttpStatusCode.OK);
+        Assert.Equal(JsonValueKind.Null, reopened.GetProperty("resolved_at").ValueKind);
+    }
+
+    [Fact]
+    public async Task Clients_create_tickets_open_only_and_any_other_status_creates_nothing()
+    {
+        var (_, client) = await NewClientAsync();
+        using var __ = client;
+
+        var open = await CreateAsync(client, new { subject = "as the original client sends it", description = "d", priority = "high", status = "open" });
+        Assert.Equal("open", open.GetProperty("status").GetString());
+
+        foreach (var status in new[] { "in_progress", "waiting_on_customer", "resolved", "closed" })
+        {
+            var refused = await ProblemAssert.IsProblemAsync(
+                await client.PostAsJsonAsync("/api/tickets", new { subject = "x", status }), HttpStatusCode.Forbidden);
+            Assert.Contains("status open only", refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+
+        await ProblemAssert.NamesFieldsAsync(await client.PostAsJsonAsync("/api/tickets", new { subject = "x", status = "done" }), "status");
+        await ProblemAssert.NamesFieldsAsync(await client.PostAsJsonAsync("/api/tickets", new { subject = "x", status = 1 }), "status");
+
+        var mine = await GetAsync(client, "/api/tickets");
+        Assert.Equal([Id(open)], mine.GetProperty("items").EnumerateArray().Select(Id));
     }
 
     [Fact]

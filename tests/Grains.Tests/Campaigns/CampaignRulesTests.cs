@@ -194,4 +194,21 @@ public class CampaignRulesTests
         Assert.Null(noClicks.CostPerLead);
         Assert.Equal(-1m, noClicks.Roi);
     }
+
+    [Fact]
+    public void Metric_values_set_the_hand_kept_counters_and_keep_leads_created()
+    {
+        var created = CampaignRules.Create(new NewCampaign("Seeded", Metrics: new MetricIncrements { Sent = 10, Opened = 4, Revenue = 2.5m }), Now).Value!;
+        Assert.Equal((10, 4, 0, 2.5m), (created.Metrics.Sent, created.Metrics.Opened, created.Metrics.Clicked, created.Metrics.Revenue));
+
+        var current = Existing(CampaignStatus.Active);
+        current.Metrics = new CampaignMetricsState { Sent = 50, Clicked = 5, LeadsCreated = 3 };
+        var updated = CampaignRules.Apply(current, new CampaignPatch { Metrics = Optional<MetricIncrements>.Of(new MetricIncrements { Sent = 60 }) }, Now).Value!;
+        Assert.Equal((60, 0, 3), (updated.Metrics.Sent, updated.Metrics.Clicked, updated.Metrics.LeadsCreated));
+        Assert.Equal(50, current.Metrics.Sent); // the current state is not touched
+
+        var refused = CampaignRules.SetMetrics(current.Metrics, new MetricIncrements { Bounced = -1, Revenue = 0.001m });
+        Assert.Equal(["metrics.bounced", "metrics.revenue"], refused.Error!.Fields!.Keys.Order());
+        Assert.Equal(ErrorKind.Validation, CampaignRules.Create(new NewCampaign("x", Metrics: new MetricIncrements { Sent = -5 }), Now).Error!.Kind);
+    }
 }

@@ -103,6 +103,41 @@ public class MeetingGrainTests(ClusterFixture fixture)
         Assert.DoesNotContain(meetingId, await LeadMeetingsAsync(leadId));
     }
 
+    [Fact]
+    public async Task Plain_string_participants_resolve_to_users_and_leads_else_stay_an_email_or_a_guest_name()
+    {
+        var organizer = await NewUserAsync();
+        var byId = await NewUserAsync();
+        var byEmail = await NewUserAsync();
+        var leadId = Guid.NewGuid().ToString();
+        var leadEmail = $"lead-{Guid.NewGuid():N}@example.com";
+        await fixture.Grains.GetGrain<ILeadGrain>(leadId).CreateAsync(new NewLead("Lead By Email", Email: leadEmail), As(organizer));
+        var texts = new[] { byId.Id, " " + byEmail.Email.ToUpperInvariant(), leadEmail, "nobody@example.com", "Bob from Acme", "", "x\u0001" };
+
+        var refused = await NewMeeting().CreateAsync(At(Day.AddHours(18)) with
+        {
+            Participants = Optional<IReadOnlyList<ParticipantInput>>.Of([.. texts.Select(ParticipantInput.Text)]),
+        }, As(organizer));
+        var booked = await NewMeeting().CreateAsync(At(Day.AddHours(18)) with
+        {
+            Participants = Optional<IReadOnlyList<ParticipantInput>>.Of([.. texts[..5].Select(ParticipantInput.Text)]),
+        }, As(organizer));
+
+        Assert.Equal(["participants[5]", "participants[6]"], refused.Error!.Fields!.Keys.Order());
+        Assert.Equal(
+            [
+                (ParticipantKind.User, organizer.Id, null, organizer.Name),
+                (ParticipantKind.User, byId.Id, null, byId.Name),
+                (ParticipantKind.User, byEmail.Id, null, byEmail.Name),
+                (ParticipantKind.Lead, null, leadId, "Lead By Email"),
+                (ParticipantKind.Email, null, null, null),
+                (ParticipantKind.Name, null, null, "Bob from Acme"),
+            ],
+            booked.Value!.Participants.Select(p => (p.Kind, p.UserId, p.LeadId, p.Name)));
+        Assert.Equal("nobody@example.com", booked.Value.Participants[4].Email);
+        Assert.Single(await fixture.Grains.GetGrain<IUserCalendarGrain>(byEmail.Id).ListAsync());
+    }
+
     private async Task<List<string>> LeadMeetingsAsync(string leadId)
     {
         await fixture.DeactivateAllAsync();

@@ -69,6 +69,42 @@ public class TicketRulesTests
         Assert.Equal(ErrorKind.Forbidden, TicketRules.Create(new NewTicket("x", RequesterId: "client-1", Tags: ["t"]), 1, Client, T0, Sla).Error!.Kind);
     }
 
+    [Theory]
+    [InlineData(TicketStatus.InProgress)]
+    [InlineData(TicketStatus.WaitingOnCustomer)]
+    [InlineData(TicketStatus.Resolved)]
+    [InlineData(TicketStatus.Closed)]
+    public void Clients_may_start_a_ticket_open_only(TicketStatus status)
+    {
+        Assert.Equal(TicketStatus.Open, TicketRules.Create(new NewTicket("x", RequesterId: "client-1", Status: TicketStatus.Open), 1, Client, T0, Sla).Value!.Status);
+
+        var refused = TicketRules.Create(new NewTicket("x", RequesterId: "client-1", Status: status), 1, Client, T0, Sla);
+
+        Assert.Equal(ErrorKind.Forbidden, refused.Error!.Kind);
+        Assert.Contains("status open only", refused.Error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Staff_may_start_a_ticket_in_any_status_as_if_it_had_moved_there_at_creation()
+    {
+        var resolved = TicketRules.Create(new NewTicket("x", RequesterId: "client-1", Status: TicketStatus.Resolved), 1, Agent, T0, Sla).Value!;
+        var closed = TicketRules.Create(new NewTicket("x", RequesterId: "client-1", Status: TicketStatus.Closed), 1, Agent, T0, Sla).Value!;
+        var waiting = TicketRules.Create(new NewTicket("x", RequesterId: "client-1", Status: TicketStatus.WaitingOnCustomer), 1, Agent, T0, Sla).Value!;
+
+        // The same timestamps a later move from open would set.
+        Assert.Equal(Move(New(), TicketStatus.Resolved, T0).ResolvedAt, resolved.ResolvedAt);
+        Assert.Equal((TicketStatus.Resolved, (DateTime?)T0, (DateTime?)null), (resolved.Status, resolved.ResolvedAt, resolved.ClosedAt));
+        Assert.Equal((TicketStatus.Closed, (DateTime?)null, (DateTime?)T0), (closed.Status, closed.ResolvedAt, closed.ClosedAt));
+        Assert.Equal((TicketStatus.WaitingOnCustomer, (DateTime?)null, (DateTime?)null), (waiting.Status, waiting.ResolvedAt, waiting.ClosedAt));
+        // Resolved at creation: both SLA clocks stopped in time, nothing is pending (no reminder needed).
+        Assert.Null(TicketRules.EvaluateSla(resolved, T0.AddDays(30)).NextDue);
+        Assert.False(TicketRules.EvaluateSla(closed, T0.AddDays(30)).AnyBreached);
+        Assert.NotNull(TicketRules.EvaluateSla(waiting, T0).NextDue);
+        Assert.Equal("created with status resolved", TicketRules.CreatedNote(resolved));
+        Assert.Equal("created with status waiting_on_customer", TicketRules.CreatedNote(waiting));
+        Assert.Null(TicketRules.CreatedNote(New()));
+    }
+
     [Fact]
     public void Clients_may_close_and_reopen_but_not_set_other_statuses_or_staff_fields()
     {

@@ -34,6 +34,14 @@ namespace CrmChatbot.Client.Generated.Models
 #else
         public string EndDate { get; set; }
 #endif
+        /// <summary>The metrics property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::CrmChatbot.Client.Generated.Models.CampaignMetricValues? Metrics { get; set; }
+#nullable restore
+#else
+        public global::CrmChatbot.Client.Generated.Models.CampaignMetricValues Metrics { get; set; }
+#endif
         /// <summary>The name property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -91,6 +99,7 @@ namespace CrmChatbot.Client.Generated.Models
                 { "budget", n => { Budget = n.GetDoubleValue(); } },
                 { "description", n => { Description = n.GetStringValue(); } },
                 { "end_date", n => { EndDate = n.GetStringValue(); } },
+                { "metrics", n => { Metrics = n.GetObjectValue<global::CrmChatbot.Client.Generated.Models.CampaignMetricValues>(global::CrmChatbot.Client.Generated.Models.CampaignMetricValues.CreateFromDiscriminatorValue); } },
                 { "name", n => { Name = n.GetStringValue(); } },
                 { "start_date", n => { StartDate = n.GetStringValue(); } },
                 { "status", n => { Status = n.GetEnumValue<global::CrmChatbot.Client.Generated.Models.CampaignStatus>(); } },
@@ -109,6 +118,7 @@ namespace CrmChatbot.Client.Generated.Models
             writer.WriteDoubleValue("budget", Budget);
             writer.WriteStringValue("description", Description);
             writer.WriteStringValue("end_date", EndDate);
+            writer.WriteObjectValue<global::CrmChatbot.Client.Generated.Models.CampaignMetricValues>("metrics", Metrics);
             writer.WriteStringValue("name", Name);
             writer.WriteStringValue("start_date", StartDate);
             writer.WriteEnumValue<global::CrmChatbot.Client.Generated.Models.CampaignStatus>("status", Status);

@@ -52,7 +52,7 @@ namespace CrmChatbot.Client.Generated.Models
 #else
         public string Notes { get; set; }
 #endif
-        /// <summary>The participants property</summary>
+        /// <summary>Objects with one of user_id, lead_id, email (and optionally response). Each entry may instead be a plain string, as in the original API: a user id, lead id or the email of a known user or lead is that user or lead; another email an email participant; any other string a guest known by that name (kind name).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public List<global::CrmChatbot.Client.Generated.Models.ParticipantRequest>? Participants { get; set; }

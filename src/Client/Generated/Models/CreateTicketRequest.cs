@@ -40,6 +40,8 @@ namespace CrmChatbot.Client.Generated.Models
 #else
         public string RequesterId { get; set; }
 #endif
+        /// <summary>The status property</summary>
+        public global::CrmChatbot.Client.Generated.Models.TicketStatus? Status { get; set; }
         /// <summary>The subject property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -85,6 +87,7 @@ namespace CrmChatbot.Client.Generated.Models
                 { "description", n => { Description = n.GetStringValue(); } },
                 { "priority", n => { Priority = n.GetEnumValue<global::CrmChatbot.Client.Generated.Models.TicketPriority>(); } },
                 { "requester_id", n => { RequesterId = n.GetStringValue(); } },
+                { "status", n => { Status = n.GetEnumValue<global::CrmChatbot.Client.Generated.Models.TicketStatus>(); } },
                 { "subject", n => { Subject = n.GetStringValue(); } },
                 { "tags", n => { Tags = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
             };
@@ -100,6 +103,7 @@ namespace CrmChatbot.Client.Generated.Models
             writer.WriteStringValue("description", Description);
             writer.WriteEnumValue<global::CrmChatbot.Client.Generated.Models.TicketPriority>("priority", Priority);
             writer.WriteStringValue("requester_id", RequesterId);
+            writer.WriteEnumValue<global::CrmChatbot.Client.Generated.Models.TicketStatus>("status", Status);
             writer.WriteStringValue("subject", Subject);
             writer.WriteCollectionOfPrimitiveValues<string>("tags", Tags);
             writer.WriteAdditionalData(AdditionalData);

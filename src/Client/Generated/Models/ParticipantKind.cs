@@ -20,5 +20,9 @@ namespace CrmChatbot.Client.Generated.Models
         #pragma warning disable CS1591
         Email,
         #pragma warning restore CS1591
+        [EnumMember(Value = "name")]
+        #pragma warning disable CS1591
+        Name,
+        #pragma warning restore CS1591
     }
 }

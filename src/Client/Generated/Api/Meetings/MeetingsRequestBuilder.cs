@@ -47,7 +47,7 @@ namespace CrmChatbot.Client.Generated.Api.Meetings
         {
         }
         /// <summary>
-        /// List meetings overlapping from/to; filter by participant (user id, lead id or email), status, lead_id, ticket_id, q; sort=date|-date|created_at|title; clients see only their meetings
+        /// List meetings overlapping from/to; filter by participant (user id, lead id, email or a guest&apos;s name), status, lead_id, ticket_id, q; sort=date|-date|created_at|title; clients see only their meetings
         /// </summary>
         /// <returns>A <see cref="global::CrmChatbot.Client.Generated.Models.PageOfMeetingDto"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -74,7 +74,7 @@ namespace CrmChatbot.Client.Generated.Api.Meetings
             return await RequestAdapter.SendAsync<global::CrmChatbot.Client.Generated.Models.PageOfMeetingDto>(requestInfo, global::CrmChatbot.Client.Generated.Models.PageOfMeetingDto.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Book a meeting (staff). 409 with conflicts when a user participant is busy, unless force=true
+        /// Book a meeting (staff). participants: objects, or plain strings (a user id, lead id or email resolves to that person; any other string is a guest&apos;s name). 409 with conflicts when a user participant is busy, unless force=true
         /// </summary>
         /// <returns>A <see cref="global::CrmChatbot.Client.Generated.Models.MeetingDto"/></returns>
         /// <param name="body">The request body</param>
@@ -111,7 +111,7 @@ namespace CrmChatbot.Client.Generated.Api.Meetings
             return await RequestAdapter.SendAsync<global::CrmChatbot.Client.Generated.Models.MeetingDto>(requestInfo, global::CrmChatbot.Client.Generated.Models.MeetingDto.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// List meetings overlapping from/to; filter by participant (user id, lead id or email), status, lead_id, ticket_id, q; sort=date|-date|created_at|title; clients see only their meetings
+        /// List meetings overlapping from/to; filter by participant (user id, lead id, email or a guest&apos;s name), status, lead_id, ticket_id, q; sort=date|-date|created_at|title; clients see only their meetings
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -130,7 +130,7 @@ namespace CrmChatbot.Client.Generated.Api.Meetings
             return requestInfo;
         }
         /// <summary>
-        /// Book a meeting (staff). 409 with conflicts when a user participant is busy, unless force=true
+        /// Book a meeting (staff). participants: objects, or plain strings (a user id, lead id or email resolves to that person; any other string is a guest&apos;s name). 409 with conflicts when a user participant is busy, unless force=true
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>
@@ -161,7 +161,7 @@ namespace CrmChatbot.Client.Generated.Api.Meetings
             return new global::CrmChatbot.Client.Generated.Api.Meetings.MeetingsRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// List meetings overlapping from/to; filter by participant (user id, lead id or email), status, lead_id, ticket_id, q; sort=date|-date|created_at|title; clients see only their meetings
+        /// List meetings overlapping from/to; filter by participant (user id, lead id, email or a guest&apos;s name), status, lead_id, ticket_id, q; sort=date|-date|created_at|title; clients see only their meetings
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class MeetingsRequestBuilderGetQueryParameters 
@@ -298,7 +298,7 @@ namespace CrmChatbot.Client.Generated.Api.Meetings
 #endif
         }
         /// <summary>
-        /// Book a meeting (staff). 409 with conflicts when a user participant is busy, unless force=true
+        /// Book a meeting (staff). participants: objects, or plain strings (a user id, lead id or email resolves to that person; any other string is a guest&apos;s name). 409 with conflicts when a user participant is busy, unless force=true
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class MeetingsRequestBuilderPostQueryParameters 

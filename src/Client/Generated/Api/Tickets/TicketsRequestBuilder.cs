@@ -74,7 +74,7 @@ namespace CrmChatbot.Client.Generated.Api.Tickets
             return await RequestAdapter.SendAsync<global::CrmChatbot.Client.Generated.Models.PageOfTicketDto>(requestInfo, global::CrmChatbot.Client.Generated.Models.PageOfTicketDto.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Open a ticket (numbered T-1001, T-1002, ...). Clients open tickets for themselves (at most TICKET_CLIENT_MAX_OPEN unresolved, else 409); staff may give requester_id, assignee_id and tags
+        /// Open a ticket (numbered T-1001, T-1002, ...). Clients open tickets for themselves (at most TICKET_CLIENT_MAX_OPEN unresolved, else 409) with status open (another is 403); staff may give any initial status, requester_id, assignee_id and tags
         /// </summary>
         /// <returns>A <see cref="global::CrmChatbot.Client.Generated.Models.TicketDto"/></returns>
         /// <param name="body">The request body</param>
@@ -130,7 +130,7 @@ namespace CrmChatbot.Client.Generated.Api.Tickets
             return requestInfo;
         }
         /// <summary>
-        /// Open a ticket (numbered T-1001, T-1002, ...). Clients open tickets for themselves (at most TICKET_CLIENT_MAX_OPEN unresolved, else 409); staff may give requester_id, assignee_id and tags
+        /// Open a ticket (numbered T-1001, T-1002, ...). Clients open tickets for themselves (at most TICKET_CLIENT_MAX_OPEN unresolved, else 409) with status open (another is 403); staff may give any initial status, requester_id, assignee_id and tags
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>
