@@ -19,13 +19,17 @@ public static class MeetingBody
 
     public static MeetingPatch Read(JsonElement root, JsonObjectReader reader)
     {
+        // A date-time without a zone (what the original API's clients send: Python's isoformat()) is read in the
+        // meeting's time_zone when the body names a known one, else as UTC, as the original stored it.
+        var timeZone = reader.StringField("time_zone");
+        var naiveZone = timeZone is { HasValue: true, Value: { } id } && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : TimeZoneInfo.Utc;
         var patch = new MeetingPatch
         {
             Title = reader.StringField("title"),
-            Date = Instant(reader, "date", allowNull: false),
-            End = Instant(reader, "end", allowNull: true),
+            Date = Instant(reader, "date", allowNull: false, naiveZone),
+            End = Instant(reader, "end", allowNull: true, naiveZone),
             DurationMinutes = Minutes(root, reader),
-            TimeZone = reader.StringField("time_zone"),
+            TimeZone = timeZone,
             Location = reader.StringField("location"),
             MeetingUrl = reader.StringField("meeting_url"),
             Status = reader.EnumField<MeetingStatus>("status", allowNull: false),
@@ -38,26 +42,57 @@ public static class MeetingBody
         return patch;
     }
 
-    /// <summary>An ISO 8601 date-time with <c>Z</c> or an offset, converted to UTC. A time without a zone is ambiguous and refused.</summary>
-    private static bool TryParseInstant(string? text, out DateTime utc)
+    /// <summary>
+    /// An ISO 8601 date-time converted to UTC: with <c>Z</c> or an offset; without a zone only when
+    /// <paramref name="naiveZone"/> says where it is (else it is ambiguous and refused).
+    /// </summary>
+    private static bool TryParseInstant(string? text, TimeZoneInfo? naiveZone, out DateTime utc)
     {
         utc = default;
-        if (string.IsNullOrWhiteSpace(text) || text.Length > 40 || !HasZone(text.Trim()) ||
-            !DateTimeOffset.TryParse(text.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+        if (string.IsNullOrWhiteSpace(text) || text.Length > 40)
         {
             return false;
         }
 
-        utc = parsed.UtcDateTime;
+        var trimmed = text.Trim();
+        if (HasZone(trimmed))
+        {
+            if (!DateTimeOffset.TryParse(trimmed, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+            {
+                return false;
+            }
+
+            utc = parsed.UtcDateTime;
+            return true;
+        }
+
+        if (naiveZone is null || trimmed.IndexOf('T', StringComparison.OrdinalIgnoreCase) < 0 ||
+            !DateTime.TryParse(trimmed, CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
+        {
+            return false;
+        }
+
+        local = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
+        if (naiveZone.IsInvalidTime(local))
+        {
+            return false; // a wall-clock time skipped by a daylight-saving change
+        }
+
+        utc = TimeZoneInfo.ConvertTimeToUtc(local, naiveZone);
         return true;
     }
 
-    /// <summary>Null when <paramref name="text"/> is an instant in <see cref="DateRules"/>' range (then in <paramref name="utc"/>), else the field's problem.</summary>
-    public static string? InstantProblem(string? text, out DateTime utc)
+    /// <summary>
+    /// Null when <paramref name="text"/> is an instant in <see cref="DateRules"/>' range (then in <paramref name="utc"/>), else the
+    /// field's problem. A time without a zone is accepted only with <paramref name="naiveZone"/> (read in that zone).
+    /// </summary>
+    public static string? InstantProblem(string? text, out DateTime utc, TimeZoneInfo? naiveZone = null)
     {
-        if (!TryParseInstant(text, out utc))
+        if (!TryParseInstant(text, naiveZone, out utc))
         {
-            return "must be an ISO 8601 date-time with Z or an offset, e.g. 2026-12-01T09:30:00Z";
+            return naiveZone is null
+                ? "must be an ISO 8601 date-time with Z or an offset, e.g. 2026-12-01T09:30:00Z"
+                : "must be an ISO 8601 date-time, e.g. 2026-12-01T09:30:00Z (without a zone it is read in time_zone, else as UTC)";
         }
 
         return DateRules.InRange(utc) ? null : DateRules.OutOfRange;
@@ -75,7 +110,7 @@ public static class MeetingBody
         return time.Contains('+', StringComparison.Ordinal) || time.Contains('-', StringComparison.Ordinal);
     }
 
-    private static Optional<DateTime> Instant(JsonObjectReader reader, string field, bool allowNull)
+    private static Optional<DateTime> Instant(JsonObjectReader reader, string field, bool allowNull, TimeZoneInfo naiveZone)
     {
         var raw = reader.StringField(field);
         if (!raw.HasValue || reader.Problems.Has(field))
@@ -93,7 +128,7 @@ public static class MeetingBody
             return Optional<DateTime>.Absent;
         }
 
-        if (InstantProblem(raw.Value, out var utc) is { } problem)
+        if (InstantProblem(raw.Value, out var utc, naiveZone) is { } problem)
         {
             reader.Problems.Add(field, problem);
             return Optional<DateTime>.Absent;

@@ -73,13 +73,32 @@ public abstract class MeetingTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task A_date_without_a_zone_is_read_in_the_bodys_time_zone_or_as_utc_as_the_original_api_stored_it()
+    {
+        using var agent = fixture.Agent();
+        var day = NewDay(); // 10:00 UTC in January
+        var naive = day.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
+
+        var utc = await CreateAsync(agent, new { title = "naive, utc", date = naive });
+        Assert.Equal(day, utc.GetProperty("date").GetDateTime().ToUniversalTime());
+
+        // Python's isoformat() with microseconds, in the meeting's zone (Oslo is UTC+1 in January).
+        var oslo = await CreateAsync(agent, new { title = "naive, oslo", date = naive + ".250000", time_zone = "Europe/Oslo", duration_minutes = 15 });
+        Assert.Equal(day.AddHours(-1).AddMilliseconds(250), oslo.GetProperty("date").GetDateTime().ToUniversalTime());
+
+        // A wall-clock time the zone skips (02:30 on the night clocks go forward) names no instant.
+        await ProblemAssert.NamesFieldsAsync(
+            await agent.PostAsJsonAsync("/api/meetings", new { title = "t", date = "2031-03-30T02:30:00", time_zone = "Europe/Oslo" }), "date");
+    }
+
+    [Fact]
     public async Task Validation_names_each_field()
     {
         using var agent = fixture.Agent();
         var date = Iso(NewDay());
 
         await ProblemAssert.NamesFieldsAsync(await agent.PostAsJsonAsync("/api/meetings", new { notes = "x" }), "date", "title");
-        await ProblemAssert.NamesFieldsAsync(await agent.PostAsJsonAsync("/api/meetings", new { title = "t", date = "2031-01-01T10:00:00" }), "date");
+        await ProblemAssert.NamesFieldsAsync(await agent.PostAsJsonAsync("/api/meetings", new { title = "t", date = "2031-01-01" }), "date");
         await ProblemAssert.NamesFieldsAsync(await agent.PostAsJsonAsync("/api/meetings", new { title = "t", date = 5 }), "date");
         await ProblemAssert.NamesFieldsAsync(await agent.PostAsJsonAsync("/api/meetings", new { title = "t", date, duration_minutes = 4 }), "duration_minutes");
         await ProblemAssert.NamesFieldsAsync(await agent.PostAsJsonAsync("/api/meetings", new { title = "t", date, duration_minutes = "30" }), "duration_minutes");

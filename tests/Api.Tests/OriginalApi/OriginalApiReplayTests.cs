@@ -186,9 +186,12 @@ public abstract class OriginalApiReplayTests(ApiFixture fixture)
 
         HasFields(await SendAsync(agent, HttpMethod.Put, path, """{"notes": "Agenda: scope only"}""", HttpStatusCode.OK),
             $$"""{"notes": "Agenda: scope only", "title": "Kickoff {{tag}}"}""");
-        var moved = NewDate();
+        // An original Python client sends datetime.isoformat(): no zone, microseconds; the original stored it as UTC.
+        var moved = NewDate().TrimEnd('Z') + ".500000";
         var rescheduled = await SendAsync(agent, HttpMethod.Put, path, $$"""{"title": "Kickoff (moved) {{tag}}", "date": "{{moved}}"}""", HttpStatusCode.OK);
-        Assert.Equal(DateTime.Parse(moved, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal), rescheduled.GetProperty("date").GetDateTime().ToUniversalTime());
+        Assert.Equal(
+            DateTime.SpecifyKind(DateTime.Parse(moved, CultureInfo.InvariantCulture), DateTimeKind.Utc),
+            rescheduled.GetProperty("date").GetDateTime().ToUniversalTime());
         var replaced = await SendAsync(agent, HttpMethod.Put, path, $$"""{"participants": ["Carol from Acme", "{{guestEmail}}"]}""", HttpStatusCode.OK);
         Assert.Equal([fixture.AgentId, "Carol from Acme", guestEmail],
             replaced.GetProperty("participants").EnumerateArray().Select(p => p.GetProperty("user_id").GetString() ?? p.GetProperty("email").GetString() ?? p.GetProperty("name").GetString()));
