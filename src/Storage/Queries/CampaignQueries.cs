@@ -19,7 +19,19 @@ public sealed class CampaignQueries : ICampaignQueries
     {
         ArgumentNullException.ThrowIfNull(query);
         QueryRules.ValidatePaging(query.Limit, query.Offset);
+        return await _documents.PageAsync<CampaignState, CampaignDto>(
+            CampaignNames.Collection, Build(query), d => d.State.ToDto(d.Id), cancellationToken).ConfigureAwait(false);
+    }
 
+    public IAsyncEnumerable<CampaignDto> WalkAsync(CampaignListQuery query, int pageSize, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return _documents.WalkAsync<CampaignState, CampaignDto>(CampaignNames.Collection, Build(query), d => d.State.ToDto(d.Id), pageSize, cancellationToken);
+    }
+
+    /// <summary>The list's filters, search and sort as a document query (one definition for pages and walks).</summary>
+    private static DocumentQuery Build(CampaignListQuery query)
+    {
         var filters = new FilterSet();
         filters.EqIfSet(CampaignFields.Status, query.Status);
         filters.EqIfSet(CampaignFields.Type, query.Type);
@@ -40,10 +52,6 @@ public sealed class CampaignQueries : ICampaignQueries
             _ => throw new ArgumentOutOfRangeException(nameof(query), query.Sort.Field, "Unknown campaign sort field."),
         };
 
-        return await _documents.PageAsync<CampaignState, CampaignDto>(
-            CampaignNames.Collection,
-            DocumentQuery.Page(filters, sortField, query.Sort.Descending, query.Limit, query.Offset, query.Text),
-            d => d.State.ToDto(d.Id),
-            cancellationToken).ConfigureAwait(false);
+        return DocumentQuery.Page(filters, sortField, query.Sort.Descending, query.Limit, query.Offset, query.Text);
     }
 }

@@ -19,7 +19,19 @@ public sealed class LeadQueries : ILeadQueries
     {
         ArgumentNullException.ThrowIfNull(query);
         QueryRules.ValidatePaging(query.Limit, query.Offset);
+        return await _documents.PageAsync<LeadState, LeadDto>(
+            StorageNames.Leads, Build(query), d => d.State.ToDto(d.Id), cancellationToken).ConfigureAwait(false);
+    }
 
+    public IAsyncEnumerable<LeadDto> WalkAsync(LeadListQuery query, int pageSize, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return _documents.WalkAsync<LeadState, LeadDto>(StorageNames.Leads, Build(query), d => d.State.ToDto(d.Id), pageSize, cancellationToken);
+    }
+
+    /// <summary>The list's filters, search and sort as a document query (one definition for pages and walks).</summary>
+    private static DocumentQuery Build(LeadListQuery query)
+    {
         var filters = new FilterSet();
         filters.EqIfSet(LeadFields.Status, query.Status);
         filters.EqIfSet(LeadFields.Source, query.Source);
@@ -45,10 +57,6 @@ public sealed class LeadQueries : ILeadQueries
             _ => throw new ArgumentOutOfRangeException(nameof(query), query.Sort.Field, "Unknown lead sort field."),
         };
 
-        return await _documents.PageAsync<LeadState, LeadDto>(
-            StorageNames.Leads,
-            DocumentQuery.Page(filters, sortField, query.Sort.Descending, query.Limit, query.Offset, query.Text),
-            d => d.State.ToDto(d.Id),
-            cancellationToken).ConfigureAwait(false);
+        return DocumentQuery.Page(filters, sortField, query.Sort.Descending, query.Limit, query.Offset, query.Text);
     }
 }

@@ -19,7 +19,19 @@ public sealed class MeetingQueries : IMeetingQueries
     {
         ArgumentNullException.ThrowIfNull(query);
         QueryRules.ValidatePaging(query.Limit, query.Offset);
+        return await _documents.PageAsync<MeetingState, MeetingDto>(
+            MeetingNames.Collection, Build(query), d => d.State.ToDto(d.Id), cancellationToken).ConfigureAwait(false);
+    }
 
+    public IAsyncEnumerable<MeetingDto> WalkAsync(MeetingListQuery query, int pageSize, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return _documents.WalkAsync<MeetingState, MeetingDto>(MeetingNames.Collection, Build(query), d => d.State.ToDto(d.Id), pageSize, cancellationToken);
+    }
+
+    /// <summary>The list's filters, search and sort as a document query (one definition for pages and walks).</summary>
+    private static DocumentQuery Build(MeetingListQuery query)
+    {
         var filters = new FilterSet();
         // Overlap with [from, to): the meeting ends after from and starts before to.
         if (query.From is { } from)
@@ -49,10 +61,6 @@ public sealed class MeetingQueries : IMeetingQueries
             _ => throw new ArgumentOutOfRangeException(nameof(query), query.Sort.Field, "Unknown meeting sort field."),
         };
 
-        return await _documents.PageAsync<MeetingState, MeetingDto>(
-            MeetingNames.Collection,
-            DocumentQuery.Page(filters, sortField, query.Sort.Descending, query.Limit, query.Offset, query.Text),
-            d => d.State.ToDto(d.Id),
-            cancellationToken).ConfigureAwait(false);
+        return DocumentQuery.Page(filters, sortField, query.Sort.Descending, query.Limit, query.Offset, query.Text);
     }
 }

@@ -19,7 +19,19 @@ public sealed class TicketQueries : ITicketQueries
     {
         ArgumentNullException.ThrowIfNull(query);
         QueryRules.ValidatePaging(query.Limit, query.Offset);
+        return await _documents.PageAsync<TicketState, TicketDto>(
+            TicketStorage.Tickets, Build(query), d => d.State.ToDto(d.Id), cancellationToken).ConfigureAwait(false);
+    }
 
+    public IAsyncEnumerable<TicketDto> WalkAsync(TicketListQuery query, int pageSize, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return _documents.WalkAsync<TicketState, TicketDto>(TicketStorage.Tickets, Build(query), d => d.State.ToDto(d.Id), pageSize, cancellationToken);
+    }
+
+    /// <summary>The list's filters, search and sort as a document query (one definition for pages and walks).</summary>
+    private static DocumentQuery Build(TicketListQuery query)
+    {
         var filters = new FilterSet();
         filters.EqIfSet(TicketFields.Status, query.Status);
         filters.EqIfSet(TicketFields.Priority, query.Priority);
@@ -46,11 +58,7 @@ public sealed class TicketQueries : ITicketQueries
             _ => throw new ArgumentOutOfRangeException(nameof(query), query.Sort.Field, "Unknown ticket sort field."),
         };
 
-        return await _documents.PageAsync<TicketState, TicketDto>(
-            TicketStorage.Tickets,
-            DocumentQuery.Page(filters, sortField, query.Sort.Descending, query.Limit, query.Offset, text),
-            d => d.State.ToDto(d.Id),
-            cancellationToken).ConfigureAwait(false);
+        return DocumentQuery.Page(filters, sortField, query.Sort.Descending, query.Limit, query.Offset, text);
     }
 
     public async Task<long> CountOpenAsync(string requesterId, CancellationToken cancellationToken = default)
