@@ -77,7 +77,9 @@ public sealed record ImportSettings(
     [property: Id(4)] Actor Actor,
     [property: Id(5)] int RowsTotal,
     [property: Id(6)] int ChunkCount,
-    [property: Id(7)] int ChunkSize);
+    [property: Id(7)] int ChunkSize,
+    [property: Id(8)] IReadOnlyList<string> Headers,
+    [property: Id(9)] IReadOnlyList<string> IgnoredColumns);
 
 /// <summary>An import's progress as the API returns it.</summary>
 [GenerateSerializer, Immutable, Alias("crm.import-job")]
@@ -96,7 +98,10 @@ public sealed record ImportJobDto(
     [property: Id(11)] string? CreatedBy,
     [property: Id(12)] DateTime CreatedAt,
     [property: Id(13)] DateTime UpdatedAt,
-    [property: Id(14)] DateTime? FinishedAt);
+    [property: Id(14)] DateTime? FinishedAt,
+    [property: Id(15)] IReadOnlyList<string> Headers,
+    [property: Id(16)] IReadOnlyList<string> Fields,
+    [property: Id(17)] IReadOnlyList<string> IgnoredColumns);
 
 /// <summary>
 /// One lead import (keyed by its id). It works through the uploaded rows chunk by chunk, committing each chunk's

@@ -433,7 +433,8 @@ public sealed partial class ImportJobGrain(
         var settings = s.Settings!;
         return new ImportJobDto(
             this.GetPrimaryKeyString(), s.Status, settings.DryRun, settings.OnDuplicate, settings.FileName, settings.RowsTotal,
-            s.RowsDone, s.Created, s.Updated, s.Duplicates, s.Invalid, settings.Actor.UserId, s.CreatedAt, s.UpdatedAt, s.FinishedAt);
+            s.RowsDone, s.Created, s.Updated, s.Duplicates, s.Invalid, settings.Actor.UserId, s.CreatedAt, s.UpdatedAt, s.FinishedAt,
+            settings.Headers, settings.Fields, settings.IgnoredColumns);
     }
 
     private static ImportJobState Copy(ImportJobState s) => new()
