@@ -56,11 +56,8 @@ public static class LeadImportEndpoints
         var leads = routes.MapGroup("/api/leads").WithTags("Leads").RequireAuthorization(Policies.Staff).ProducesAuthProblems();
         leads.MapPost("/import", ImportAsync).WithName("Leads_Import")
             .WithSummary("Import leads from a CSV file (text/csv body or multipart file; mapping, on_duplicate=skip|update|create_duplicate, dry_run) → 202 with the import to follow at /api/imports/{id}")
-            .Accepts<string>("text/csv", "multipart/form-data")
-            .Produces<ImportResponse>(StatusCodes.Status202Accepted)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .AcceptsCsvUpload()
+            .Produces<ImportResponse>(StatusCodes.Status202Accepted);
 
         var imports = routes.MapGroup("/api/imports").WithTags("Imports").RequireAuthorization(Policies.Staff).ProducesAuthProblems();
         imports.MapGet("/{id}", GetAsync).WithName("Imports_Get")
