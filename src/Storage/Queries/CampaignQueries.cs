@@ -5,32 +5,11 @@ using CrmChatbot.Storage.Schemas;
 namespace CrmChatbot.Storage.Queries;
 
 /// <summary>Campaign lists from the <c>campaigns</c> collection through <see cref="IDocumentQueries"/>, on any store.</summary>
-public sealed class CampaignQueries : ICampaignQueries
+public sealed class CampaignQueries(IDocumentQueries documents) : EntityListQueries<CampaignListQuery, CampaignState, CampaignDto>(documents, CampaignNames.Collection), ICampaignQueries
 {
-    private readonly IDocumentQueries _documents;
+    protected override CampaignDto Map(StoredDocument<CampaignState> document) => document.State.ToDto(document.Id);
 
-    public CampaignQueries(IDocumentQueries documents)
-    {
-        ArgumentNullException.ThrowIfNull(documents);
-        _documents = documents;
-    }
-
-    public async Task<Page<CampaignDto>> ListAsync(CampaignListQuery query, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        QueryRules.ValidatePaging(query.Limit, query.Offset);
-        return await _documents.PageAsync<CampaignState, CampaignDto>(
-            CampaignNames.Collection, Build(query), d => d.State.ToDto(d.Id), cancellationToken).ConfigureAwait(false);
-    }
-
-    public IAsyncEnumerable<CampaignDto> WalkAsync(CampaignListQuery query, int pageSize, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        return _documents.WalkAsync<CampaignState, CampaignDto>(CampaignNames.Collection, Build(query), d => d.State.ToDto(d.Id), pageSize, cancellationToken);
-    }
-
-    /// <summary>The list's filters, search and sort as a document query (one definition for pages and walks).</summary>
-    private static DocumentQuery Build(CampaignListQuery query)
+    protected override DocumentQuery Build(CampaignListQuery query)
     {
         var filters = new FilterSet();
         filters.EqIfSet(CampaignFields.Status, query.Status);

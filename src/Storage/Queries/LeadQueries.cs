@@ -5,32 +5,11 @@ using CrmChatbot.Storage.Schemas;
 namespace CrmChatbot.Storage.Queries;
 
 /// <summary>Lead lists from the <c>leads</c> collection through <see cref="IDocumentQueries"/>, on any store.</summary>
-public sealed class LeadQueries : ILeadQueries
+public sealed class LeadQueries(IDocumentQueries documents) : EntityListQueries<LeadListQuery, LeadState, LeadDto>(documents, StorageNames.Leads), ILeadQueries
 {
-    private readonly IDocumentQueries _documents;
+    protected override LeadDto Map(StoredDocument<LeadState> document) => document.State.ToDto(document.Id);
 
-    public LeadQueries(IDocumentQueries documents)
-    {
-        ArgumentNullException.ThrowIfNull(documents);
-        _documents = documents;
-    }
-
-    public async Task<Page<LeadDto>> ListAsync(LeadListQuery query, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        QueryRules.ValidatePaging(query.Limit, query.Offset);
-        return await _documents.PageAsync<LeadState, LeadDto>(
-            StorageNames.Leads, Build(query), d => d.State.ToDto(d.Id), cancellationToken).ConfigureAwait(false);
-    }
-
-    public IAsyncEnumerable<LeadDto> WalkAsync(LeadListQuery query, int pageSize, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        return _documents.WalkAsync<LeadState, LeadDto>(StorageNames.Leads, Build(query), d => d.State.ToDto(d.Id), pageSize, cancellationToken);
-    }
-
-    /// <summary>The list's filters, search and sort as a document query (one definition for pages and walks).</summary>
-    private static DocumentQuery Build(LeadListQuery query)
+    protected override DocumentQuery Build(LeadListQuery query)
     {
         var filters = new FilterSet();
         filters.EqIfSet(LeadFields.Status, query.Status);

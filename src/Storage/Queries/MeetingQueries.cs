@@ -5,32 +5,11 @@ using CrmChatbot.Storage.Schemas;
 namespace CrmChatbot.Storage.Queries;
 
 /// <summary>Meeting lists from the <c>meetings</c> collection through <see cref="IDocumentQueries"/>, on any store.</summary>
-public sealed class MeetingQueries : IMeetingQueries
+public sealed class MeetingQueries(IDocumentQueries documents) : EntityListQueries<MeetingListQuery, MeetingState, MeetingDto>(documents, MeetingNames.Collection), IMeetingQueries
 {
-    private readonly IDocumentQueries _documents;
+    protected override MeetingDto Map(StoredDocument<MeetingState> document) => document.State.ToDto(document.Id);
 
-    public MeetingQueries(IDocumentQueries documents)
-    {
-        ArgumentNullException.ThrowIfNull(documents);
-        _documents = documents;
-    }
-
-    public async Task<Page<MeetingDto>> ListAsync(MeetingListQuery query, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        QueryRules.ValidatePaging(query.Limit, query.Offset);
-        return await _documents.PageAsync<MeetingState, MeetingDto>(
-            MeetingNames.Collection, Build(query), d => d.State.ToDto(d.Id), cancellationToken).ConfigureAwait(false);
-    }
-
-    public IAsyncEnumerable<MeetingDto> WalkAsync(MeetingListQuery query, int pageSize, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        return _documents.WalkAsync<MeetingState, MeetingDto>(MeetingNames.Collection, Build(query), d => d.State.ToDto(d.Id), pageSize, cancellationToken);
-    }
-
-    /// <summary>The list's filters, search and sort as a document query (one definition for pages and walks).</summary>
-    private static DocumentQuery Build(MeetingListQuery query)
+    protected override DocumentQuery Build(MeetingListQuery query)
     {
         var filters = new FilterSet();
         // Overlap with [from, to): the meeting ends after from and starts before to.

@@ -5,32 +5,11 @@ using CrmChatbot.Tickets;
 namespace CrmChatbot.Storage.Queries;
 
 /// <summary>Ticket lists and number look-ups from the <c>tickets</c> collection through <see cref="IDocumentQueries"/>, on any store.</summary>
-public sealed class TicketQueries : ITicketQueries
+public sealed class TicketQueries(IDocumentQueries documents) : EntityListQueries<TicketListQuery, TicketState, TicketDto>(documents, TicketStorage.Tickets), ITicketQueries
 {
-    private readonly IDocumentQueries _documents;
+    protected override TicketDto Map(StoredDocument<TicketState> document) => document.State.ToDto(document.Id);
 
-    public TicketQueries(IDocumentQueries documents)
-    {
-        ArgumentNullException.ThrowIfNull(documents);
-        _documents = documents;
-    }
-
-    public async Task<Page<TicketDto>> ListAsync(TicketListQuery query, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        QueryRules.ValidatePaging(query.Limit, query.Offset);
-        return await _documents.PageAsync<TicketState, TicketDto>(
-            TicketStorage.Tickets, Build(query), d => d.State.ToDto(d.Id), cancellationToken).ConfigureAwait(false);
-    }
-
-    public IAsyncEnumerable<TicketDto> WalkAsync(TicketListQuery query, int pageSize, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        return _documents.WalkAsync<TicketState, TicketDto>(TicketStorage.Tickets, Build(query), d => d.State.ToDto(d.Id), pageSize, cancellationToken);
-    }
-
-    /// <summary>The list's filters, search and sort as a document query (one definition for pages and walks).</summary>
-    private static DocumentQuery Build(TicketListQuery query)
+    protected override DocumentQuery Build(TicketListQuery query)
     {
         var filters = new FilterSet();
         filters.EqIfSet(TicketFields.Status, query.Status);
@@ -77,7 +56,7 @@ public sealed class TicketQueries : ITicketQueries
 
     public async Task<string?> FindIdByNumberAsync(long number, CancellationToken cancellationToken = default)
     {
-        var doc = await _documents.FindOneAsync<TicketState>(
+        var doc = await Documents.FindOneAsync<TicketState>(
             TicketStorage.Tickets, [FieldFilter.Eq(TicketFields.Number, number)], cancellationToken).ConfigureAwait(false);
         return doc?.Id;
     }
