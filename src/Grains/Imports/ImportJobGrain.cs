@@ -48,7 +48,7 @@ public sealed partial class ImportJobGrain(
     TimeProvider clock,
     ILogger<ImportJobGrain> logger) : Grain, IImportJobGrain, IRemindable
 {
-    public const int Parallelism = 32;
+    public const int Parallelism = 128;
     private const string ResumeReminder = "resume";
 
     private readonly Dictionary<string, bool> _owners = new(StringComparer.Ordinal);
