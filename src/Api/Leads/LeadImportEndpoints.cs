@@ -62,6 +62,7 @@ public static class LeadImportEndpoints
         var imports = routes.MapGroup("/api/imports").WithTags("Imports").RequireAuthorization(Policies.Staff).ProducesAuthProblems();
         imports.MapGet("/{id}", GetAsync).WithName("Imports_Get")
             .WithSummary("An import's progress (rows_done of rows_total, counts per outcome) and a page of its row results in row order (limit, offset)")
+            .Produces<ImportResponse>(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         return routes;
