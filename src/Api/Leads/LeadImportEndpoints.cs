@@ -57,7 +57,10 @@ public static class LeadImportEndpoints
         leads.MapPost("/import", ImportAsync).WithName("Leads_Import")
             .WithSummary("Import leads from a CSV file (text/csv body or multipart file; mapping, on_duplicate=skip|update|create_duplicate, dry_run) → 202 with the import to follow at /api/imports/{id}")
             .AcceptsCsvUpload()
-            .Produces<ImportResponse>(StatusCodes.Status202Accepted);
+            .Produces<ImportResponse>(StatusCodes.Status202Accepted)
+            // Idempotency-Key buffers a body of up to 1 MiB to compare it, before this endpoint can raise the size
+            // limit for a file: imports ignore the key (an upload repeated with on_duplicate=skip finds its leads).
+            .WithMetadata(new IdempotencyExempt());
 
         var imports = routes.MapGroup("/api/imports").WithTags("Imports").RequireAuthorization(Policies.Staff).ProducesAuthProblems();
         imports.MapGet("/{id}", GetAsync).WithName("Imports_Get")
