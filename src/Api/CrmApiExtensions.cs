@@ -121,6 +121,7 @@ public static class CrmApiExtensions
         app.MapAuthEndpoints().WithMetadata(new IdempotencyExempt());
         app.MapUserEndpoints();
         app.MapLeadEndpoints();
+        app.MapLeadImportEndpoints();
         app.MapCampaignEndpoints();
         app.MapTicketEndpoints();
         app.MapMeetingEndpoints();

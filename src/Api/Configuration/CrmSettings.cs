@@ -103,6 +103,9 @@ public sealed partial record CrmSettings
     /// <summary>Meetings one anonymous chat session may book (CHAT_ANON_MAX_MEETINGS).</summary>
     public int ChatAnonMaxMeetings { get; init; } = 1;
 
+    /// <summary>Largest CSV file a lead import accepts, in MiB (IMPORT_MAX_MB); a larger upload is 413.</summary>
+    public int ImportMaxMegabytes { get; init; } = 50;
+
     /// <summary>The chat assistant's optional language model (CHAT_LLM_*); null = off. Holds the API key: never log it.</summary>
     public CrmChatbot.Chat.Llm.LlmSettings? ChatLlm { get; init; }
 
@@ -288,6 +291,7 @@ public sealed partial record CrmSettings
             ChatMessagesPerMinute = Int(config, "CHAT_MESSAGES_PER_MINUTE", 20, 1, 100_000),
             ChatAnonMaxLeads = Int(config, "CHAT_ANON_MAX_LEADS", 1, 0, 100),
             ChatAnonMaxMeetings = Int(config, "CHAT_ANON_MAX_MEETINGS", 1, 0, 100),
+            ImportMaxMegabytes = Int(config, "IMPORT_MAX_MB", 50, 1, 1024),
             DashboardEnabled = Bool(config, "DASHBOARD_ENABLED", true),
         };
     }

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using CrmChatbot.Api.Auth;
+using CrmChatbot.Api.Csv;
 using CrmChatbot.Api.Http;
 using CrmChatbot.Api.OpenApi;
 using CrmChatbot.Api.Timeline;
@@ -46,6 +47,10 @@ public static class LeadEndpoints
         group.MapGet("/", ListAsync).WithName("Leads_List")
             .WithSummary("List leads: filter by status, source, owner_id, campaign_id, min_score, converted, q; sort=-created_at|created_at|updated_at|name|score; limit and offset")
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapGet("/export", ExportAsync).WithName("Leads_Export")
+            .WithSummary("Every lead the list with the same filters and sort returns, as CSV (RFC 4180, UTF-8 with BOM; columns in the README)")
+            .Produces<string>(StatusCodes.Status200OK, "text/csv")
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapPost("/", CreateAsync).WithName("Leads_Create").AcceptsJson<CreateLeadRequest>()
             .WithSummary("Create a lead (409 with existing_id when another lead has its email or phone, unless allow_duplicate=true)")
             .ProducesProblem(StatusCodes.Status409Conflict);
@@ -82,6 +87,28 @@ public static class LeadEndpoints
         [FromQuery(Name = "campaign_id")] string? campaignId = null, [FromQuery(Name = "min_score")] string? minScore = null,
         string? converted = null, string? q = null, string? sort = null, string? limit = null, string? offset = null)
     {
+        var (query, problem) = ReadListQuery(status, source, ownerId, campaignId, minScore, converted, q, sort, limit, offset);
+        return problem is not null ? problem : TypedResults.Ok(await queries.ListAsync(query!, cancellationToken));
+    }
+
+    /// <summary>Every lead the list with the same parameters would page through, as CSV (limit and offset do not apply).</summary>
+    private static IResult ExportAsync(
+        ILeadQueries queries, CancellationToken cancellationToken,
+        string? status = null, string? source = null, [FromQuery(Name = "owner_id")] string? ownerId = null,
+        [FromQuery(Name = "campaign_id")] string? campaignId = null, [FromQuery(Name = "min_score")] string? minScore = null,
+        string? converted = null, string? q = null, string? sort = null)
+    {
+        var (query, problem) = ReadListQuery(status, source, ownerId, campaignId, minScore, converted, q, sort, null, null);
+        return problem is not null
+            ? problem
+            : TypedResults.Extensions.Csv("leads", CsvExport.LeadColumns, queries.WalkAsync(query!, CsvExport.PageSize, cancellationToken));
+    }
+
+    /// <summary>The list's query parameters (shared by the list and its export), or a 422 naming the bad ones.</summary>
+    private static (LeadListQuery? Query, ProblemHttpResult? Problem) ReadListQuery(
+        string? status, string? source, string? ownerId, string? campaignId, string? minScore,
+        string? converted, string? q, string? sort, string? limit, string? offset)
+    {
         var reader = new QueryReader(new FieldProblems());
         var query = new LeadListQuery
         {
@@ -96,12 +123,7 @@ public static class LeadEndpoints
             Limit = reader.Limit(limit),
             Offset = reader.Offset(offset),
         };
-        if (reader.Problems.Any)
-        {
-            return Problems.Validation(reader.Problems);
-        }
-
-        return TypedResults.Ok(await queries.ListAsync(query, cancellationToken));
+        return reader.Problems.Any ? (null, Problems.Validation(reader.Problems)) : (query, null);
     }
 
     private static async Task<Results<Created<LeadDto>, ProblemHttpResult>> CreateAsync(

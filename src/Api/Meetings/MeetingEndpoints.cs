@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text;
 using CrmChatbot.Api.Auth;
+using CrmChatbot.Api.Csv;
 using CrmChatbot.Api.Http;
 using CrmChatbot.Api.OpenApi;
 using CrmChatbot.Api.Timeline;
@@ -51,6 +52,10 @@ public static class MeetingEndpoints
         group.MapGet("/", ListAsync).WithName("Meetings_List")
             .WithSummary("List meetings overlapping from/to; filter by participant (user id, lead id, email or a guest's name), status, lead_id, ticket_id, q; sort=date|-date|created_at|title; clients see only their meetings")
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapGet("/export", ExportAsync).WithName("Meetings_Export")
+            .WithSummary("Every meeting the list with the same filters and sort returns, as CSV (clients: the meetings they are in, in the client view; columns in the README)")
+            .Produces<string>(StatusCodes.Status200OK, "text/csv")
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapPost("/", CreateAsync).WithName("Meetings_Create").AcceptsJson<CreateMeetingRequest>()
             .WithSummary("Book a meeting (staff). participants: objects, or plain strings (a user id, lead id or email resolves to that person; any other string is a guest's name). 409 with conflicts when a user participant is busy, unless force=true")
             .ProducesProblem(StatusCodes.Status409Conflict);
@@ -85,6 +90,42 @@ public static class MeetingEndpoints
         [FromQuery(Name = "lead_id")] string? leadId = null, [FromQuery(Name = "ticket_id")] string? ticketId = null,
         string? q = null, string? sort = null, string? limit = null, string? offset = null)
     {
+        var (query, problem) = ReadListQuery(principal, from, to, participant, status, leadId, ticketId, q, sort, limit, offset);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        return query is null
+            ? TypedResults.Ok(new Page<MeetingDto>([], 0, null))
+            : TypedResults.Ok(MeetingViews.For(principal, await queries.ListAsync(query, cancellationToken)));
+    }
+
+    /// <summary>Every meeting the list with the same parameters would page through, as CSV, in the caller's view (clients: theirs, the client view).</summary>
+    private static IResult ExportAsync(
+        ClaimsPrincipal principal, IMeetingQueries queries, CancellationToken cancellationToken,
+        string? from = null, string? to = null, string? participant = null, string? status = null,
+        [FromQuery(Name = "lead_id")] string? leadId = null, [FromQuery(Name = "ticket_id")] string? ticketId = null,
+        string? q = null, string? sort = null)
+    {
+        var (query, problem) = ReadListQuery(principal, from, to, participant, status, leadId, ticketId, q, sort, null, null);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var meetings = query is null ? AsyncEnumerable.Empty<MeetingDto>() : queries.WalkAsync(query, CsvExport.PageSize, cancellationToken);
+        return TypedResults.Extensions.Csv("meetings", CsvExport.MeetingColumns, meetings.Select(m => MeetingViews.For(principal, m)));
+    }
+
+    /// <summary>
+    /// The list's query parameters (shared by the list and its export) with the caller's access rule applied: a client's
+    /// query is limited to their own meetings, and null when they asked for someone else's. Or a 422 naming the bad ones.
+    /// </summary>
+    private static (MeetingListQuery? Query, ProblemHttpResult? Problem) ReadListQuery(
+        ClaimsPrincipal principal, string? from, string? to, string? participant, string? status, string? leadId, string? ticketId,
+        string? q, string? sort, string? limit, string? offset)
+    {
         var reader = new QueryReader(new FieldProblems());
         var participantText = reader.Text("participant", participant, 254);
         var query = new MeetingListQuery
@@ -107,7 +148,7 @@ public static class MeetingEndpoints
 
         if (reader.Problems.Any)
         {
-            return Problems.Validation(reader.Problems);
+            return (null, Problems.Validation(reader.Problems));
         }
 
         if (!principal.Role().IsStaff())
@@ -116,13 +157,13 @@ public static class MeetingEndpoints
             var own = ParticipantKeys.Of(ParticipantKind.User, principal.UserId());
             if (query.ParticipantKeys is { } asked && !asked.Contains(own, StringComparer.Ordinal))
             {
-                return TypedResults.Ok(new Page<MeetingDto>([], 0, null));
+                return (null, null);
             }
 
             query = query with { ParticipantKeys = [own] };
         }
 
-        return TypedResults.Ok(MeetingViews.For(principal, await queries.ListAsync(query, cancellationToken)));
+        return (query, null);
     }
 
     private static async Task<Results<Created<MeetingDto>, ProblemHttpResult>> CreateAsync(

@@ -15,6 +15,7 @@ public static class ApiTags
         ["Tickets"] = "Support tickets numbered T-1001, ...: SLA, status workflow, comments (public or internal) and history.",
         ["Meetings"] = "Meetings with staff, leads and clients: conflicts, invitations, iCalendar export.",
         ["Chat"] = "Chat sessions with the assistant and, after a hand-off, with an agent. Visitors prove ownership with X-Chat-Token.",
+        ["Imports"] = "Progress and per-row results of CSV lead imports (POST /api/leads/import).",
         ["Admin"] = "Operations for admins: the cluster view and the Orleans dashboard session.",
     };
 }

@@ -32,6 +32,11 @@ public static class OpenApiSetup
                 var metadata = context.Description.ActionDescriptor.EndpointMetadata;
                 operation.Security = SecurityOf(metadata, context.Document);
                 AddRequestExample(operation, metadata);
+                if (metadata.OfType<CsvUpload>().Any())
+                {
+                    operation.RequestBody = CsvRequestBody();
+                }
+
                 return Task.CompletedTask;
             });
             options.AddSchemaTransformer((schema, context, _) =>
@@ -42,6 +47,28 @@ public static class OpenApiSetup
                 return Task.CompletedTask;
             });
         });
+
+    private static OpenApiRequestBody CsvRequestBody() => new()
+    {
+        Required = true,
+        Description = "The CSV file (RFC 4180, UTF-8 with or without BOM, a header line first).",
+        Content = new Dictionary<string, OpenApiMediaType>(StringComparer.Ordinal)
+        {
+            ["text/csv"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
+            ["multipart/form-data"] = new()
+            {
+                Schema = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Object,
+                    Required = new HashSet<string>(StringComparer.Ordinal) { "file" },
+                    Properties = new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal)
+                    {
+                        ["file"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" },
+                    },
+                },
+            },
+        },
+    };
 
     /// <summary>
     /// A property left out of the JSON when null (e.g. a ticket's staff-only fields in a client's view) is not

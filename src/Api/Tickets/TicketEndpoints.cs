@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json;
 using CrmChatbot.Api.Auth;
+using CrmChatbot.Api.Csv;
 using CrmChatbot.Api.Http;
 using CrmChatbot.Api.OpenApi;
 using CrmChatbot.Api.Timeline;
@@ -49,6 +50,10 @@ public static class TicketEndpoints
         group.MapGet("/", ListAsync).WithName("Tickets_List")
             .WithSummary("List tickets (clients: their own, without staff fields): filter by status, priority, assignee_id, requester_id, sla_breached, number, tag (the last three staff only), q; sort=-created_at|created_at|updated_at|priority|number; limit and offset")
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapGet("/export", ExportAsync).WithName("Tickets_Export")
+            .WithSummary("Every ticket the list with the same filters and sort returns, as CSV (clients: their own, staff columns empty; columns in the README)")
+            .Produces<string>(StatusCodes.Status200OK, "text/csv")
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapPost("/", CreateAsync).WithName("Tickets_Create").AcceptsJson<CreateTicketRequest>()
             .WithSummary("Open a ticket (numbered T-1001, T-1002, ...). Clients open tickets for themselves (at most TICKET_CLIENT_MAX_OPEN unresolved, else 409) with status open (another is 403); staff may give any initial status, requester_id, assignee_id and tags")
             .ProducesProblem(StatusCodes.Status409Conflict);
@@ -93,6 +98,49 @@ public static class TicketEndpoints
         [FromQuery(Name = "requester_id")] string? requesterId = null, [FromQuery(Name = "sla_breached")] string? slaBreached = null,
         string? number = null, string? tag = null, string? q = null, string? sort = null, string? limit = null, string? offset = null)
     {
+        var actor = principal.ToActor();
+        var (query, problem) = ReadListQuery(actor, status, priority, assigneeId, requesterId, slaBreached, number, tag, q, sort, limit, offset);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (query is null)
+        {
+            return TypedResults.Ok(new Page<TicketDto>([], 0, null));
+        }
+
+        var page = await queries.ListAsync(query, cancellationToken);
+        return TypedResults.Ok(actor.IsStaff ? page : page with { Items = [.. page.Items.Select(t => TicketViews.For(actor, t))] });
+    }
+
+    /// <summary>Every ticket the list with the same parameters would page through, as CSV, in the caller's view (clients: their own, without staff fields).</summary>
+    private static IResult ExportAsync(
+        ClaimsPrincipal principal, ITicketQueries queries, CancellationToken cancellationToken,
+        string? status = null, string? priority = null, [FromQuery(Name = "assignee_id")] string? assigneeId = null,
+        [FromQuery(Name = "requester_id")] string? requesterId = null, [FromQuery(Name = "sla_breached")] string? slaBreached = null,
+        string? number = null, string? tag = null, string? q = null, string? sort = null)
+    {
+        var actor = principal.ToActor();
+        var (query, problem) = ReadListQuery(actor, status, priority, assigneeId, requesterId, slaBreached, number, tag, q, sort, null, null);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var tickets = query is null ? AsyncEnumerable.Empty<TicketDto>() : queries.WalkAsync(query, CsvExport.PageSize, cancellationToken);
+        return TypedResults.Extensions.Csv(
+            "tickets", CsvExport.TicketColumns, actor.IsStaff ? tickets : tickets.Select(t => TicketViews.For(actor, t)));
+    }
+
+    /// <summary>
+    /// The list's query parameters (shared by the list and its export) with the caller's access rule applied: a client's
+    /// query is limited to their own tickets, and null when they asked for someone else's. Or a 422 naming the bad ones.
+    /// </summary>
+    private static (TicketListQuery? Query, ProblemHttpResult? Problem) ReadListQuery(
+        Actor actor, string? status, string? priority, string? assigneeId, string? requesterId, string? slaBreached,
+        string? number, string? tag, string? q, string? sort, string? limit, string? offset)
+    {
         var reader = new QueryReader(new FieldProblems());
         long? ticketNumber = null;
         if (!string.IsNullOrWhiteSpace(number))
@@ -122,7 +170,6 @@ public static class TicketEndpoints
             Limit = reader.Limit(limit),
             Offset = reader.Offset(offset),
         };
-        var actor = principal.ToActor();
         if (!actor.IsStaff)
         {
             // Filtering their own tickets by staff-only fields would tell a client those fields' values.
@@ -137,7 +184,7 @@ public static class TicketEndpoints
 
         if (reader.Problems.Any)
         {
-            return Problems.Validation(reader.Problems);
+            return (null, Problems.Validation(reader.Problems));
         }
 
         if (!actor.IsStaff)
@@ -145,14 +192,13 @@ public static class TicketEndpoints
             // A client's list is their own tickets, whatever else they filter by.
             if (query.RequesterId is not null && query.RequesterId != actor.UserId)
             {
-                return TypedResults.Ok(new Page<TicketDto>([], 0, null));
+                return (null, null);
             }
 
             query = query with { RequesterId = actor.UserId };
         }
 
-        var page = await queries.ListAsync(query, cancellationToken);
-        return TypedResults.Ok(actor.IsStaff ? page : page with { Items = [.. page.Items.Select(t => TicketViews.For(actor, t))] });
+        return (query, null);
     }
 
     private static async Task<Results<Created<TicketDto>, ProblemHttpResult>> CreateAsync(

@@ -34,4 +34,10 @@ public interface ICampaignGrain : ICampaignLeadsGrain
 public interface ICampaignQueries
 {
     Task<Page<CampaignDto>> ListAsync(CampaignListQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Every campaign matching the query's filters, search and sort (its limit and offset are ignored), read from
+    /// the store <paramref name="pageSize"/> at a time with keyset paging: constant memory however many match.
+    /// </summary>
+    IAsyncEnumerable<CampaignDto> WalkAsync(CampaignListQuery query, int pageSize, CancellationToken cancellationToken = default);
 }

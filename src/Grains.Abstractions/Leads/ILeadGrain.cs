@@ -66,4 +66,10 @@ public interface ILeadContactClaimGrain : IGrainWithStringKey
 public interface ILeadQueries
 {
     Task<Page<LeadDto>> ListAsync(LeadListQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Every lead matching the query's filters, search and sort (its limit and offset are ignored), read from
+    /// the store <paramref name="pageSize"/> at a time with keyset paging: constant memory however many match.
+    /// </summary>
+    IAsyncEnumerable<LeadDto> WalkAsync(LeadListQuery query, int pageSize, CancellationToken cancellationToken = default);
 }

@@ -52,4 +52,10 @@ public interface IUserCalendarGrain : IGrainWithStringKey
 public interface IMeetingQueries
 {
     Task<Page<MeetingDto>> ListAsync(MeetingListQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Every meeting matching the query's filters, search and sort (its limit and offset are ignored), read from
+    /// the store <paramref name="pageSize"/> at a time with keyset paging: constant memory however many match.
+    /// </summary>
+    IAsyncEnumerable<MeetingDto> WalkAsync(MeetingListQuery query, int pageSize, CancellationToken cancellationToken = default);
 }

@@ -56,6 +56,12 @@ public interface ITicketQueries
 {
     Task<Page<TicketDto>> ListAsync(TicketListQuery query, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Every ticket matching the query's filters, search and sort (its limit and offset are ignored), read from
+    /// the store <paramref name="pageSize"/> at a time with keyset paging: constant memory however many match.
+    /// </summary>
+    IAsyncEnumerable<TicketDto> WalkAsync(TicketListQuery query, int pageSize, CancellationToken cancellationToken = default);
+
     /// <summary>How many of <paramref name="requesterId"/>'s tickets are not resolved or closed (the open-ticket quota).</summary>
     Task<long> CountOpenAsync(string requesterId, CancellationToken cancellationToken = default);
 

@@ -31,6 +31,11 @@ public sealed class MongoDocumentQueries : IDocumentQueries
         var schema = CollectionSchemas.For(collection, typeof(TState));
         var filter = Filter(schema, query.Filters, query.Text);
         var key = SchemaModel.SortField(schema, query.SortField).Path;
+        if (query.After is { } after)
+        {
+            filter = F.And(filter, After(key, query.Descending, after));
+        }
+
         var sort = key == DocumentFields.Id
             ? (query.Descending ? S.Descending(key) : S.Ascending(key))
             : query.Descending
@@ -42,9 +47,12 @@ public sealed class MongoDocumentQueries : IDocumentQueries
             $"{collection} list query",
             async ct =>
             {
-                var total = await mongo.CountDocumentsAsync(filter, cancellationToken: ct).ConfigureAwait(false);
+                var total = query.CountTotal ? await mongo.CountDocumentsAsync(filter, cancellationToken: ct).ConfigureAwait(false) : -1;
                 var docs = await mongo.Find(filter).Sort(sort).Skip(query.Offset).Limit(query.Limit).ToListAsync(ct).ConfigureAwait(false);
-                return new DocumentPage<TState>(docs.Select(ToDocument<TState>).ToList(), total, QueryRules.NextOffset(query.Offset, query.Limit, total));
+                var last = docs.Count == 0 ? null : new KeysetPosition(SortValue(docs[^1], key), docs[^1][DocumentFields.Id].AsString);
+                return new DocumentPage<TState>(
+                    docs.Select(ToDocument<TState>).ToList(), total,
+                    query.CountTotal ? QueryRules.NextOffset(query.Offset, query.Limit, total) : null) { Last = last };
             },
             cancellationToken);
     }
@@ -71,6 +79,47 @@ public sealed class MongoDocumentQueries : IDocumentQueries
         var filter = Filter(CollectionSchemas.For(collection, typeof(object)), filters, null);
         var mongo = _store.GetCollection(collection);
         return _store.RunAsync($"{collection} count", ct => mongo.CountDocumentsAsync(filter, cancellationToken: ct), cancellationToken);
+    }
+
+    /// <summary>The value at a dotted path of a stored document; BsonNull when missing (MongoDB sorts both alike).</summary>
+    private static BsonValue SortValue(BsonDocument doc, string path)
+    {
+        BsonValue current = doc;
+        foreach (var part in path.Split('.'))
+        {
+            if (current is not BsonDocument document || !document.TryGetValue(part, out current))
+            {
+                return BsonNull.Value;
+            }
+        }
+
+        return current;
+    }
+
+    /// <summary>
+    /// The documents after <paramref name="after"/> in the order (sort key, _id). Null and missing sort first
+    /// ascending and last descending; range operators never match them (type bracketing), so they are added explicitly.
+    /// </summary>
+    private static FilterDefinition<BsonDocument> After(string key, bool descending, KeysetPosition after)
+    {
+        var id = new BsonString(after.Id);
+        FilterDefinition<BsonDocument> IdBeyond() => descending ? F.Lt(DocumentFields.Id, id) : F.Gt(DocumentFields.Id, id);
+        if (key == DocumentFields.Id)
+        {
+            return IdBeyond();
+        }
+
+        var value = after.SortValue as BsonValue ?? BsonNull.Value;
+        if (value.IsBsonNull)
+        {
+            return descending
+                ? F.And(F.Eq(key, BsonNull.Value), IdBeyond())
+                : F.Or(F.And(F.Eq(key, BsonNull.Value), IdBeyond()), F.Ne(key, BsonNull.Value));
+        }
+
+        var beyond = descending ? F.Lt(key, value) : F.Gt(key, value);
+        var tie = F.And(F.Eq(key, value), IdBeyond());
+        return descending ? F.Or(beyond, tie, F.Eq(key, BsonNull.Value)) : F.Or(beyond, tie);
     }
 
     private static StoredDocument<TState> ToDocument<TState>(BsonDocument doc)

@@ -5,21 +5,12 @@ using CrmChatbot.Storage.Schemas;
 namespace CrmChatbot.Storage.Queries;
 
 /// <summary>Campaign lists from the <c>campaigns</c> collection through <see cref="IDocumentQueries"/>, on any store.</summary>
-public sealed class CampaignQueries : ICampaignQueries
+public sealed class CampaignQueries(IDocumentQueries documents) : EntityListQueries<CampaignListQuery, CampaignState, CampaignDto>(documents, CampaignNames.Collection), ICampaignQueries
 {
-    private readonly IDocumentQueries _documents;
+    protected override CampaignDto Map(StoredDocument<CampaignState> document) => document.State.ToDto(document.Id);
 
-    public CampaignQueries(IDocumentQueries documents)
+    protected override DocumentQuery Build(CampaignListQuery query)
     {
-        ArgumentNullException.ThrowIfNull(documents);
-        _documents = documents;
-    }
-
-    public async Task<Page<CampaignDto>> ListAsync(CampaignListQuery query, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        QueryRules.ValidatePaging(query.Limit, query.Offset);
-
         var filters = new FilterSet();
         filters.EqIfSet(CampaignFields.Status, query.Status);
         filters.EqIfSet(CampaignFields.Type, query.Type);
@@ -40,10 +31,6 @@ public sealed class CampaignQueries : ICampaignQueries
             _ => throw new ArgumentOutOfRangeException(nameof(query), query.Sort.Field, "Unknown campaign sort field."),
         };
 
-        return await _documents.PageAsync<CampaignState, CampaignDto>(
-            CampaignNames.Collection,
-            DocumentQuery.Page(filters, sortField, query.Sort.Descending, query.Limit, query.Offset, query.Text),
-            d => d.State.ToDto(d.Id),
-            cancellationToken).ConfigureAwait(false);
+        return DocumentQuery.Page(filters, sortField, query.Sort.Descending, query.Limit, query.Offset, query.Text);
     }
 }

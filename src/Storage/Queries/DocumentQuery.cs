@@ -52,6 +52,16 @@ public sealed record DocumentQuery
 
     public int Offset { get; init; }
 
+    /// <summary>
+    /// Keyset paging: only documents after this position in the sort order (the <see cref="DocumentPage{TState}.Last"/>
+    /// of the previous page). Each page then costs the same however deep it is, so a whole list can be walked with
+    /// constant memory (exports). Needs <see cref="Offset"/> 0.
+    /// </summary>
+    public KeysetPosition? After { get; init; }
+
+    /// <summary>False: the page's <see cref="DocumentPage{TState}.Total"/> is not counted (-1); a walk needs none.</summary>
+    public bool CountTotal { get; init; } = true;
+
     /// <summary>A page of a list endpoint: the filters and sort field its query class resolved, and the request's paging.</summary>
     public static DocumentQuery Page(
         IReadOnlyList<FieldFilter> filters, string sortField, bool descending, int limit, int offset, string? text = null) => new()
@@ -65,10 +75,20 @@ public sealed record DocumentQuery
     };
 }
 
+/// <summary>
+/// A position in a list's sort order: the sort key of a document as the store holds it (opaque outside the store
+/// that returned it) and its id, the tie-breaker.
+/// </summary>
+public sealed record KeysetPosition(object? SortValue, string Id);
+
 /// <summary>One stored entity: its id (the grain key) and its state.</summary>
 public sealed record StoredDocument<TState>(string Id, TState State);
 
-public sealed record DocumentPage<TState>(IReadOnlyList<StoredDocument<TState>> Items, long Total, int? Next);
+public sealed record DocumentPage<TState>(IReadOnlyList<StoredDocument<TState>> Items, long Total, int? Next)
+{
+    /// <summary>The position of the page's last document (for <see cref="DocumentQuery.After"/>), or null when the page is empty.</summary>
+    public KeysetPosition? Last { get; init; }
+}
 
 /// <summary>Runs list queries over the documents grain storage wrote. Never activates grains.</summary>
 public interface IDocumentQueries
@@ -111,5 +131,39 @@ public static class DocumentQueriesExtensions
     {
         var page = await documents.QueryAsync<TState>(collection, query, cancellationToken).ConfigureAwait(false);
         return new CrmChatbot.Common.Page<TDto>([.. page.Items.Select(map)], page.Total, page.Next);
+    }
+
+    /// <summary>
+    /// Every document of a list query (its filters, search and sort; its paging is ignored), read a page of
+    /// <paramref name="pageSize"/> at a time with keyset paging: memory stays that of one page however long the list.
+    /// </summary>
+    public static async IAsyncEnumerable<TDto> WalkAsync<TState, TDto>(
+        this IDocumentQueries documents,
+        string collection,
+        DocumentQuery query,
+        Func<StoredDocument<TState>, TDto> map,
+        int pageSize,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        where TState : class, new()
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        var page = query with { Limit = pageSize, Offset = 0, After = null, CountTotal = false };
+        while (true)
+        {
+            var result = await documents.QueryAsync<TState>(collection, page, cancellationToken).ConfigureAwait(false);
+            foreach (var item in result.Items)
+            {
+                yield return map(item);
+            }
+
+            if (result.Items.Count < pageSize || result.Last is null)
+            {
+                yield break;
+            }
+
+            page = page with { After = result.Last };
+        }
     }
 }

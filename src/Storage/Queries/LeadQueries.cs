@@ -5,21 +5,12 @@ using CrmChatbot.Storage.Schemas;
 namespace CrmChatbot.Storage.Queries;
 
 /// <summary>Lead lists from the <c>leads</c> collection through <see cref="IDocumentQueries"/>, on any store.</summary>
-public sealed class LeadQueries : ILeadQueries
+public sealed class LeadQueries(IDocumentQueries documents) : EntityListQueries<LeadListQuery, LeadState, LeadDto>(documents, StorageNames.Leads), ILeadQueries
 {
-    private readonly IDocumentQueries _documents;
+    protected override LeadDto Map(StoredDocument<LeadState> document) => document.State.ToDto(document.Id);
 
-    public LeadQueries(IDocumentQueries documents)
+    protected override DocumentQuery Build(LeadListQuery query)
     {
-        ArgumentNullException.ThrowIfNull(documents);
-        _documents = documents;
-    }
-
-    public async Task<Page<LeadDto>> ListAsync(LeadListQuery query, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        QueryRules.ValidatePaging(query.Limit, query.Offset);
-
         var filters = new FilterSet();
         filters.EqIfSet(LeadFields.Status, query.Status);
         filters.EqIfSet(LeadFields.Source, query.Source);
@@ -45,10 +36,6 @@ public sealed class LeadQueries : ILeadQueries
             _ => throw new ArgumentOutOfRangeException(nameof(query), query.Sort.Field, "Unknown lead sort field."),
         };
 
-        return await _documents.PageAsync<LeadState, LeadDto>(
-            StorageNames.Leads,
-            DocumentQuery.Page(filters, sortField, query.Sort.Descending, query.Limit, query.Offset, query.Text),
-            d => d.State.ToDto(d.Id),
-            cancellationToken).ConfigureAwait(false);
+        return DocumentQuery.Page(filters, sortField, query.Sort.Descending, query.Limit, query.Offset, query.Text);
     }
 }

@@ -5,21 +5,12 @@ using CrmChatbot.Storage.Schemas;
 namespace CrmChatbot.Storage.Queries;
 
 /// <summary>Meeting lists from the <c>meetings</c> collection through <see cref="IDocumentQueries"/>, on any store.</summary>
-public sealed class MeetingQueries : IMeetingQueries
+public sealed class MeetingQueries(IDocumentQueries documents) : EntityListQueries<MeetingListQuery, MeetingState, MeetingDto>(documents, MeetingNames.Collection), IMeetingQueries
 {
-    private readonly IDocumentQueries _documents;
+    protected override MeetingDto Map(StoredDocument<MeetingState> document) => document.State.ToDto(document.Id);
 
-    public MeetingQueries(IDocumentQueries documents)
+    protected override DocumentQuery Build(MeetingListQuery query)
     {
-        ArgumentNullException.ThrowIfNull(documents);
-        _documents = documents;
-    }
-
-    public async Task<Page<MeetingDto>> ListAsync(MeetingListQuery query, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        QueryRules.ValidatePaging(query.Limit, query.Offset);
-
         var filters = new FilterSet();
         // Overlap with [from, to): the meeting ends after from and starts before to.
         if (query.From is { } from)
@@ -49,10 +40,6 @@ public sealed class MeetingQueries : IMeetingQueries
             _ => throw new ArgumentOutOfRangeException(nameof(query), query.Sort.Field, "Unknown meeting sort field."),
         };
 
-        return await _documents.PageAsync<MeetingState, MeetingDto>(
-            MeetingNames.Collection,
-            DocumentQuery.Page(filters, sortField, query.Sort.Descending, query.Limit, query.Offset, query.Text),
-            d => d.State.ToDto(d.Id),
-            cancellationToken).ConfigureAwait(false);
+        return DocumentQuery.Page(filters, sortField, query.Sort.Descending, query.Limit, query.Offset, query.Text);
     }
 }

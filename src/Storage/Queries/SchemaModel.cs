@@ -350,5 +350,9 @@ internal static partial class SchemaModel
         QueryRules.ValidatePaging(query.Limit, query.Offset);
         ArgumentNullException.ThrowIfNull(query.Filters);
         ArgumentException.ThrowIfNullOrWhiteSpace(query.SortField);
+        if (query.After is not null && query.Offset != 0)
+        {
+            throw new ArgumentException("Keyset paging (After) starts at offset 0.", nameof(query));
+        }
     }
 }

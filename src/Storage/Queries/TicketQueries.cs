@@ -5,21 +5,12 @@ using CrmChatbot.Tickets;
 namespace CrmChatbot.Storage.Queries;
 
 /// <summary>Ticket lists and number look-ups from the <c>tickets</c> collection through <see cref="IDocumentQueries"/>, on any store.</summary>
-public sealed class TicketQueries : ITicketQueries
+public sealed class TicketQueries(IDocumentQueries documents) : EntityListQueries<TicketListQuery, TicketState, TicketDto>(documents, TicketStorage.Tickets), ITicketQueries
 {
-    private readonly IDocumentQueries _documents;
+    protected override TicketDto Map(StoredDocument<TicketState> document) => document.State.ToDto(document.Id);
 
-    public TicketQueries(IDocumentQueries documents)
+    protected override DocumentQuery Build(TicketListQuery query)
     {
-        ArgumentNullException.ThrowIfNull(documents);
-        _documents = documents;
-    }
-
-    public async Task<Page<TicketDto>> ListAsync(TicketListQuery query, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        QueryRules.ValidatePaging(query.Limit, query.Offset);
-
         var filters = new FilterSet();
         filters.EqIfSet(TicketFields.Status, query.Status);
         filters.EqIfSet(TicketFields.Priority, query.Priority);
@@ -46,11 +37,7 @@ public sealed class TicketQueries : ITicketQueries
             _ => throw new ArgumentOutOfRangeException(nameof(query), query.Sort.Field, "Unknown ticket sort field."),
         };
 
-        return await _documents.PageAsync<TicketState, TicketDto>(
-            TicketStorage.Tickets,
-            DocumentQuery.Page(filters, sortField, query.Sort.Descending, query.Limit, query.Offset, text),
-            d => d.State.ToDto(d.Id),
-            cancellationToken).ConfigureAwait(false);
+        return DocumentQuery.Page(filters, sortField, query.Sort.Descending, query.Limit, query.Offset, text);
     }
 
     public async Task<long> CountOpenAsync(string requesterId, CancellationToken cancellationToken = default)
@@ -69,7 +56,7 @@ public sealed class TicketQueries : ITicketQueries
 
     public async Task<string?> FindIdByNumberAsync(long number, CancellationToken cancellationToken = default)
     {
-        var doc = await _documents.FindOneAsync<TicketState>(
+        var doc = await Documents.FindOneAsync<TicketState>(
             TicketStorage.Tickets, [FieldFilter.Eq(TicketFields.Number, number)], cancellationToken).ConfigureAwait(false);
         return doc?.Id;
     }

@@ -44,11 +44,17 @@ public sealed class SqliteDocumentQueries : IDocumentQueries
         cancellationToken.ThrowIfCancellationRequested();
 
         var direction = query.Descending ? " DESC" : "";
-        var order = sort.Location == FieldLocation.Id ? $"id{direction}" : $"{Expression(layout, sort)}{direction}, id{direction}";
+        var sortExpression = Expression(layout, sort);
+        var order = sort.Location == FieldLocation.Id ? $"id{direction}" : $"{sortExpression}{direction}, id{direction}";
+        if (query.After is { } after)
+        {
+            where.Term(After(sortExpression, sort.Location == FieldLocation.Id, query.Descending, after, where));
+        }
+
         var limit = where.Add(query.Limit);
         var offset = where.Add(query.Offset);
         string Select(bool manyMatches) =>
-            $"SELECT id, doc FROM {layout.Table}{where.Sql(manyMatches)} ORDER BY {order} LIMIT {limit} OFFSET {offset}";
+            $"SELECT id, doc, {sortExpression} FROM {layout.Table}{where.Sql(manyMatches)} ORDER BY {order} LIMIT {limit} OFFSET {offset}";
 
         var page = _store.ReadSnapshot(session =>
         {
@@ -63,12 +69,19 @@ public sealed class SqliteDocumentQueries : IDocumentQueries
             }
 
             var items = new List<StoredDocument<TState>>();
+            KeysetPosition? last = null;
             using (var reader = session.Command(Select(matches > _fewSearchMatches), [.. where.Args]).ExecuteReader())
             {
                 while (reader.Read())
                 {
                     items.Add(new StoredDocument<TState>(reader.GetString(0), SqliteJson.Deserialize<TState>(reader.GetString(1))));
+                    last = new KeysetPosition(reader.IsDBNull(2) ? null : reader.GetValue(2), reader.GetString(0));
                 }
+            }
+
+            if (!query.CountTotal)
+            {
+                return new DocumentPage<TState>(items, -1, null) { Last = last };
             }
 
             // A short page that holds something (or starts at 0) ends the list: its total needs no count. A search
@@ -77,8 +90,10 @@ public sealed class SqliteDocumentQueries : IDocumentQueries
                 ? (long)query.Offset + items.Count
                 : query.Filters.Count == 0 && matches is { } counted
                     ? counted
-                    : Count(session, layout, query.Filters, query.Text, where);
-            return new DocumentPage<TState>(items, total, QueryRules.NextOffset(query.Offset, query.Limit, total));
+                    : query.After is null
+                        ? Count(session, layout, query.Filters, query.Text, where)
+                        : (long)session.Scalar($"SELECT count(*) FROM {layout.Table}{where.Sql()}", [.. where.Args])!; // after a keyset position
+            return new DocumentPage<TState>(items, total, QueryRules.NextOffset(query.Offset, query.Limit, total)) { Last = last };
         });
         return Task.FromResult(page);
     }
@@ -208,6 +223,31 @@ public sealed class SqliteDocumentQueries : IDocumentQueries
         }
 
         return where;
+    }
+
+    /// <summary>
+    /// The rows after <paramref name="after"/> in the order (sort key, id), ascending or descending. SQLite sorts
+    /// NULL first (ascending) and last (descending), as MongoDB does with null or missing fields.
+    /// </summary>
+    private static string After(string sortExpression, bool sortIsId, bool descending, KeysetPosition after, WhereClause where)
+    {
+        var id = where.Add(after.Id);
+        var beyond = descending ? "<" : ">";
+        if (sortIsId)
+        {
+            return $"id {beyond} {id}";
+        }
+
+        if (after.SortValue is null)
+        {
+            return descending
+                ? $"({sortExpression} IS NULL AND id < {id})"
+                : $"(({sortExpression} IS NULL AND id > {id}) OR {sortExpression} IS NOT NULL)";
+        }
+
+        var value = where.Add(after.SortValue);
+        var nulls = descending ? $" OR {sortExpression} IS NULL" : "";
+        return $"({sortExpression} {beyond} {value} OR ({sortExpression} = {value} AND id {beyond} {id}){nulls})";
     }
 
     /// <summary>A field as SQL: the id, its real column, or json_extract of the state.</summary>

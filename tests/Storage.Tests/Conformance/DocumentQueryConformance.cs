@@ -225,6 +225,54 @@ public abstract class DocumentQueryConformance : IAsyncLifetime
         Assert.Equal(expected, await Ids(new DocumentQuery { SortField = field, Descending = descending }));
     }
 
+    [Theory]
+    [InlineData("priority", false, new[] { "d6", "d1", "d2", "d3", "d4", "d5" })]
+    [InlineData("priority", true, new[] { "d5", "d4", "d3", "d2", "d1", "d6" })]
+    [InlineData(DocProbeSchema.TitleLower, true, new[] { "d5", "d3", "d6", "d2", "d4", "d1" })]
+    [InlineData("due_at", false, new[] { "d2", "d5", "d3", "d6", "d1", "d4" })] // nulls first ascending
+    [InlineData("due_at", true, new[] { "d4", "d1", "d6", "d3", "d5", "d2" })] // nulls last descending
+    [InlineData("sla.level", false, new[] { "d2", "d5", "d3", "d6", "d1", "d4" })]
+    [InlineData("sla.level", true, new[] { "d4", "d1", "d6", "d3", "d5", "d2" })]
+    [InlineData("score", true, new[] { "d5", "d2", "d1", "d6", "d4", "d3" })]
+    [InlineData("_id", true, new[] { "d6", "d5", "d4", "d3", "d2", "d1" })]
+    public async Task Keyset_pages_walk_the_sort_order_once_across_ties_and_nulls(string field, bool descending, string[] expected)
+    {
+        foreach (var pageSize in new[] { 1, 2, 4 })
+        {
+            var walked = new List<string>();
+            var query = new DocumentQuery { SortField = field, Descending = descending, Limit = pageSize, CountTotal = false };
+            for (var pages = 0; pages < 10; pages++)
+            {
+                var page = await Queries.QueryAsync<DocProbeState>(C, query);
+                Assert.Equal(-1, page.Total); // not counted
+                walked.AddRange(page.Items.Select(x => x.Id));
+                if (page.Items.Count < pageSize)
+                {
+                    break;
+                }
+
+                query = query with { After = page.Last };
+            }
+
+            Assert.Equal(expected, walked);
+        }
+    }
+
+    [Fact]
+    public async Task Walks_every_match_of_filters_and_text_with_keyset_pages()
+    {
+        var query = new DocumentQuery { Filters = [F("status", FilterOp.Eq, LeadStatus.New)], SortField = "created_at", Descending = true };
+        var walked = new List<string>();
+        await foreach (var id in Queries.WalkAsync<DocProbeState, string>(C, query, d => d.Id, pageSize: 1, CancellationToken.None))
+        {
+            walked.Add(id);
+        }
+
+        Assert.Equal(["d6", "d3", "d1"], walked);
+        await Assert.ThrowsAsync<ArgumentException>(
+            () => Queries.QueryAsync<DocProbeState>(C, query with { Offset = 1, After = new KeysetPosition(null, "d1") }));
+    }
+
     [Fact]
     public async Task Refuses_to_sort_by_an_array()
     {

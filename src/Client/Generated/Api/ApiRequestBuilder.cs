@@ -4,6 +4,7 @@ using CrmChatbot.Client.Generated.Api.Admin;
 using CrmChatbot.Client.Generated.Api.Auth;
 using CrmChatbot.Client.Generated.Api.Campaigns;
 using CrmChatbot.Client.Generated.Api.Chat;
+using CrmChatbot.Client.Generated.Api.Imports;
 using CrmChatbot.Client.Generated.Api.Leads;
 using CrmChatbot.Client.Generated.Api.Meetings;
 using CrmChatbot.Client.Generated.Api.Tickets;
@@ -41,6 +42,11 @@ namespace CrmChatbot.Client.Generated.Api
         public global::CrmChatbot.Client.Generated.Api.Chat.ChatRequestBuilder Chat
         {
             get => new global::CrmChatbot.Client.Generated.Api.Chat.ChatRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The imports property</summary>
+        public global::CrmChatbot.Client.Generated.Api.Imports.ImportsRequestBuilder Imports
+        {
+            get => new global::CrmChatbot.Client.Generated.Api.Imports.ImportsRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The leads property</summary>
         public global::CrmChatbot.Client.Generated.Api.Leads.LeadsRequestBuilder Leads
