@@ -126,6 +126,18 @@ public static class SiloHost
                 options.IdleTimeout = TimeSpan.FromMinutes(settings.ChatIdleMinutes);
                 options.MessagesPerMinute = settings.ChatMessagesPerMinute;
             });
+            silo.Services.Configure<CrmChatbot.Webhooks.WebhookOptions>(options =>
+            {
+                options.AllowPrivateNetworks = settings.Webhooks.AllowPrivateNetworks;
+                options.Timeout = TimeSpan.FromSeconds(settings.Webhooks.TimeoutSeconds);
+                options.RetryBase = TimeSpan.FromMilliseconds(settings.Webhooks.RetryBaseMilliseconds);
+                options.RetryWindow = TimeSpan.FromMinutes(settings.Webhooks.RetryWindowMinutes);
+                options.SecretOverlap = TimeSpan.FromHours(settings.Webhooks.SecretOverlapHours);
+                options.MaxPending = settings.Webhooks.MaxPending;
+            });
+            // The webhook dispatcher runs from the start (the outbox fills with every change) and resumes deliveries.
+            silo.AddStartupTask((services, _) =>
+                services.GetRequiredService<IGrainFactory>().GetGrain<CrmChatbot.Webhooks.IWebhookDispatcherGrain>(0).WakeAsync());
             silo.Services.Configure<MeetingOptions>(options => options.ReminderOffset = TimeSpan.FromMinutes(settings.MeetingReminderMinutes));
             silo.Services.AddCrmChat(options =>
             {

@@ -15,6 +15,7 @@ public static class ApiTags
         ["Tickets"] = "Support tickets numbered T-1001, ...: SLA, status workflow, comments (public or internal) and history.",
         ["Meetings"] = "Meetings with staff, leads and clients: conflicts, invitations, iCalendar export.",
         ["Chat"] = "Chat sessions with the assistant and, after a hand-off, with an agent. Visitors prove ownership with X-Chat-Token.",
+        ["Webhooks"] = "Signed event deliveries to other systems (Standard Webhooks), with retries, a delivery log and replay; admins only.",
         ["Admin"] = "Operations for admins: the cluster view and the Orleans dashboard session.",
     };
 }
