@@ -106,7 +106,7 @@ public sealed partial class WebhookSubscriptionGrain(
         var replayed = delivery is null
             ? null
             : state.State.Recent.FirstOrDefault(e => e.Id == delivery.EventId) ?? Queue.FirstOrDefault(q => q.Event.Id == delivery.EventId)?.Event;
-        if (replayed is null || replayed.Type == WebhookRules.TestEventType)
+        if (replayed is null)
         {
             return false;
         }
