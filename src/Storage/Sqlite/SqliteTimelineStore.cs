@@ -86,12 +86,15 @@ public sealed class SqliteTimelineStore : ITimelineStore
         foreach (var row in rows)
         {
             // Entries are immutable: storing one again changes nothing.
-            session.Execute(
+            var inserted = session.Execute(
                 $"INSERT INTO {TimelineDocuments.Collection} (id, {TimelineDocuments.EntityKey}, {TimelineDocuments.At}, {TimelineDocuments.Version}, doc) " +
                 "VALUES (@p0, @p1, @p2, @p3, @p4) ON CONFLICT (id) DO NOTHING",
                 row[..5]);
-            // The change's event, in the same transaction: its sequence number is the commit order.
-            SqliteEventOutbox.Insert(session, (string)row[0]!, (string)row[5]!);
+            if (inserted == 1)
+            {
+                // The change's event, in the same transaction: its sequence number is the commit order.
+                SqliteEventOutbox.Insert(session, (string)row[0]!, (string)row[5]!);
+            }
         }
 
         return rows.Count;
