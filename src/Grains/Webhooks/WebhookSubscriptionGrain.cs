@@ -63,7 +63,8 @@ public sealed partial class WebhookSubscriptionGrain(
     public async Task EnqueueAsync(IReadOnlyList<WebhookEvent> events)
     {
         ArgumentNullException.ThrowIfNull(events);
-        var queued = Queue.Select(q => q.Event.Id).ToHashSet(StringComparer.Ordinal);
+        // Events queued, or delivered lately (a dispatcher that died before removing its batch hands it on again).
+        var queued = Queue.Select(q => q.Event.Id).Concat(state.State.Recent.Select(e => e.Id)).ToHashSet(StringComparer.Ordinal);
         var fresh = events.Where(e => queued.Add(e.Id)).ToList();
         var room = options.Value.MaxPending - Queue.Count;
         if (fresh.Count > room)
