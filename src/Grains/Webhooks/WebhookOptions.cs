@@ -21,7 +21,7 @@ public sealed class WebhookOptions
     public int MaxPending { get; set; } = 10_000;
 
     /// <summary>Attempts kept in a subscription's delivery log.</summary>
-    public int LogSize { get; set; } = 200;
+    public int LogSize { get; set; } = 100;
 
     /// <summary>Whether receivers on loopback, private and link-local addresses are allowed (tests, on-premises setups).</summary>
     public bool AllowPrivateNetworks { get; set; }
