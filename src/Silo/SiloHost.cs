@@ -136,8 +136,19 @@ public static class SiloHost
                 options.MaxPending = settings.Webhooks.MaxPending;
             });
             // The webhook dispatcher runs from the start (the outbox fills with every change) and resumes deliveries.
-            silo.AddStartupTask((services, _) =>
-                services.GetRequiredService<IGrainFactory>().GetGrain<CrmChatbot.Webhooks.IWebhookDispatcherGrain>(0).WakeAsync());
+            silo.AddStartupTask(async (services, _) =>
+            {
+                try
+                {
+                    await services.GetRequiredService<IGrainFactory>().GetGrain<CrmChatbot.Webhooks.IWebhookDispatcherGrain>(0).WakeAsync();
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    // Not a reason to refuse to start: the dispatcher's reminder (once registered) or the next start wakes it.
+                    services.GetRequiredService<ILoggerFactory>().CreateLogger("CrmChatbot.Webhooks")
+                        .LogWarning("The webhook dispatcher did not start: {Error}", ex.Message);
+                }
+            });
             silo.Services.Configure<MeetingOptions>(options => options.ReminderOffset = TimeSpan.FromMinutes(settings.MeetingReminderMinutes));
             silo.Services.AddCrmChat(options =>
             {

@@ -29,11 +29,20 @@ public sealed class WebhookCrashTests : IDisposable
     [Theory]
     [InlineData(ReceiverMode.Up)]
     [InlineData(ReceiverMode.Unavailable)]
-    public async Task Every_change_acknowledged_before_kill_9_reaches_the_subscriber_after_the_restart(ReceiverMode before)
+    public Task Every_change_acknowledged_before_kill_9_reaches_the_subscriber_after_the_restart(ReceiverMode before) =>
+        CrashAndRestartAsync(before, SiloProcess.Environment(_dataDir));
+
+    [Fact]
+    public async Task On_MongoDB_every_change_acknowledged_before_kill_9_reaches_the_subscriber_after_the_restart()
+    {
+        var server = await MongoTestServer.SharedAsync();
+        await CrashAndRestartAsync(ReceiverMode.Up, SiloProcess.MongoEnvironment(server.ConnectionString, MongoTestServer.NewDatabaseName("e2e-webhooks")));
+    }
+
+    private static async Task CrashAndRestartAsync(ReceiverMode before, Dictionary<string, string?> environment)
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         receiver.Mode = before;
-        var environment = SiloProcess.Environment(_dataDir);
         environment["WEBHOOK_ALLOW_PRIVATE_NETWORKS"] = "true";
         environment["WEBHOOK_RETRY_BASE_MS"] = "50";
         var acknowledged = new ConcurrentBag<string>();
