@@ -22,6 +22,7 @@ public static class WebhookRules
         ["ticket"] = ["created", "updated", "status_changed", "assigned", "staff_updated", "commented", "internal_note", "sla_breached", "deleted"],
         ["meeting"] = ["created", "updated", "rescheduled", "cancelled", "participant_responded", "reminder_sent", "deleted"],
         ["campaign"] = ["created", "updated", "status_changed", "metrics_added", "lead_counted", "deleted"],
+        ["chat"] = ["handoff_requested"],
     };
 
     /// <summary>The event type of a timeline entry, e.g. <c>ticket.status_changed</c>.</summary>

@@ -73,7 +73,9 @@ public abstract class WebhookDeliveryTests(WebhookFixture fixture)
         Assert.Equal("contacted", mine.Single(r => r.Version == 3).Json.GetProperty("data").GetProperty("status").GetString());
         Assert.True(updated.TryGetProperty("occurred_at", out _));
 
-        var deliveries = await fixture.GetAsync($"/api/webhooks/{webhookId}/deliveries");
+        // The log records an attempt once its answer is back in the grain, just after the receiver saw it.
+        var deliveries = await fixture.EventuallyAsync($"/api/webhooks/{webhookId}/deliveries",
+            json => json.GetProperty("items").EnumerateArray().Count(d => timeline.Contains(d.GetProperty("event_id").GetString()!)) >= 4);
         var logged = deliveries.GetProperty("items").EnumerateArray().Where(d => timeline.Contains(d.GetProperty("event_id").GetString()!)).ToList();
         Assert.Equal(4, logged.Count);
         Assert.All(logged, d =>
@@ -131,6 +133,32 @@ public abstract class WebhookDeliveryTests(WebhookFixture fixture)
         Assert.Contains(after.GetProperty("items").EnumerateArray(), d => d.GetProperty("attempt").GetInt32() > 1 && d.GetProperty("outcome").GetString() == "delivered");
         var webhook = await fixture.GetAsync($"/api/webhooks/{webhookId}");
         Assert.Equal("active", webhook.GetProperty("status").GetString());
+        await DeleteAsync(webhookId);
+    }
+
+    [Fact]
+    public async Task A_chat_hand_off_is_a_chat_handoff_requested_event_with_the_session()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var (webhookId, secret) = await fixture.SubscribeAsync(receiver.Url, "chat.*");
+        using var visitor = fixture.Factory.CreateClient();
+        var (sessionId, token, _) = await CrmChatbot.Api.Tests.Chat.ChatApi.StartAsync(visitor);
+        await ProblemAssert.JsonAsync(await CrmChatbot.Api.Tests.Chat.ChatApi.SendAsync(visitor, sessionId, token, "hello"), HttpStatusCode.OK);
+        var handoff = await ProblemAssert.JsonAsync(
+            await CrmChatbot.Api.Tests.Chat.ChatApi.SendAsync(visitor, sessionId, token, CrmChatbot.Api.Tests.Chat.ChatApi.AskForHuman), HttpStatusCode.OK);
+        Assert.Equal("waiting_for_agent", handoff.GetProperty("status").GetString());
+        // Asking again while waiting is no second hand-off.
+        await CrmChatbot.Api.Tests.Chat.ChatApi.SendAsync(visitor, sessionId, token, CrmChatbot.Api.Tests.Chat.ChatApi.AskForHuman);
+
+        await receiver.WaitForAsync(all => all.Any(r => r.AnsweredWith == ReceiverMode.Up && r.EntityId == sessionId));
+        var received = Assert.Single(receiver.Delivered, r => r.EntityId == sessionId);
+        Assert.Equal("chat.handoff_requested", received.Type);
+        Assert.True(WebhookReceiver.Verify(secret, received.Id, received.Timestamp, received.Body, received.Signature));
+        var data = received.Json.GetProperty("data");
+        Assert.Equal(sessionId, data.GetProperty("id").GetString());
+        Assert.Equal("waiting_for_agent", data.GetProperty("status").GetString());
+        Assert.Equal("chat", received.Json.GetProperty("entity").GetProperty("kind").GetString());
+        Assert.Equal("chatbot", received.Json.GetProperty("actor").GetProperty("kind").GetString());
         await DeleteAsync(webhookId);
     }
 

@@ -46,6 +46,8 @@ public class WebhookRulesTests
     [InlineData("ticket.status_changed", true)]
     [InlineData("meeting.cancelled", true)]
     [InlineData("campaign.metrics_added", true)]
+    [InlineData("chat.handoff_requested", true)]
+    [InlineData("chat.message_sent", false)]
     [InlineData("lead", false)]
     [InlineData("lead.exploded", false)]
     [InlineData("robot.*", false)]
