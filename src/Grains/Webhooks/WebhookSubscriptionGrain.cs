@@ -135,7 +135,10 @@ public sealed partial class WebhookSubscriptionGrain(
         return PumpAsync();
     }
 
-    public async Task ResetAsync()
+    public Task ResetAsync() => ForgetAsync();
+
+    /// <summary>Drops the queue, the log and the reminder: the subscription is gone.</summary>
+    private async Task ForgetAsync()
     {
         _retryTimer?.Dispose();
         _retryTimer = null;
@@ -234,9 +237,16 @@ public sealed partial class WebhookSubscriptionGrain(
         }
 
         var target = await Registry.TargetAsync(Id);
-        if (target is null || !target.Delivering)
+        if (target is null)
         {
-            return; // deleted, paused (failing) or switched off: the queue waits for an update
+            // Deleted (events that were on their way when it was): nothing to keep, no reminder left behind.
+            await ForgetAsync();
+            return;
+        }
+
+        if (!target.Delivering)
+        {
+            return; // paused (failing) or switched off: the queue waits for an update
         }
 
         var head = Queue[0];
