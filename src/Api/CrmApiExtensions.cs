@@ -14,6 +14,7 @@ using CrmChatbot.Api.Meetings;
 using CrmChatbot.Api.Observability;
 using CrmChatbot.Api.OpenApi;
 using CrmChatbot.Api.Users;
+using CrmChatbot.Api.Webhooks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -127,6 +128,7 @@ public static class CrmApiExtensions
         app.MapMeetingEndpoints();
         app.MapChatEndpoints();
         app.MapChatWidget();
+        app.MapWebhookEndpoints();
         app.MapAdminEndpoints(settings);
         app.MapCrmMetrics();
         return app;

@@ -126,6 +126,29 @@ public static class SiloHost
                 options.IdleTimeout = TimeSpan.FromMinutes(settings.ChatIdleMinutes);
                 options.MessagesPerMinute = settings.ChatMessagesPerMinute;
             });
+            silo.Services.Configure<CrmChatbot.Webhooks.WebhookOptions>(options =>
+            {
+                options.AllowPrivateNetworks = settings.Webhooks.AllowPrivateNetworks;
+                options.Timeout = TimeSpan.FromSeconds(settings.Webhooks.TimeoutSeconds);
+                options.RetryBase = TimeSpan.FromMilliseconds(settings.Webhooks.RetryBaseMilliseconds);
+                options.RetryWindow = TimeSpan.FromMinutes(settings.Webhooks.RetryWindowMinutes);
+                options.SecretOverlap = TimeSpan.FromHours(settings.Webhooks.SecretOverlapHours);
+                options.MaxPending = settings.Webhooks.MaxPending;
+            });
+            // The webhook dispatcher runs from the start (the outbox fills with every change) and resumes deliveries.
+            silo.AddStartupTask(async (services, _) =>
+            {
+                try
+                {
+                    await services.GetRequiredService<IGrainFactory>().GetGrain<CrmChatbot.Webhooks.IWebhookDispatcherGrain>(0).WakeAsync();
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    // Not a reason to refuse to start: the dispatcher's reminder (once registered) or the next start wakes it.
+                    services.GetRequiredService<ILoggerFactory>().CreateLogger("CrmChatbot.Webhooks")
+                        .LogWarning("The webhook dispatcher did not start: {Error}", ex.Message);
+                }
+            });
             silo.Services.Configure<MeetingOptions>(options => options.ReminderOffset = TimeSpan.FromMinutes(settings.MeetingReminderMinutes));
             silo.Services.AddCrmChat(options =>
             {

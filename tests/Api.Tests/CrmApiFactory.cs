@@ -74,6 +74,8 @@ public sealed class CrmApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("CHAT_SESSIONS_PER_HOUR_PER_ADDRESS", "1000000");
         builder.UseSetting("CHAT_MESSAGES_PER_MINUTE", "100000");
         builder.UseSetting("KNOWN_PROXIES", KnownProxies);
+        // Webhook receivers of the tests listen on 127.0.0.1.
+        builder.UseSetting("WEBHOOK_ALLOW_PRIVATE_NETWORKS", "true");
         foreach (var (name, value) in Settings)
         {
             builder.UseSetting(name, value);

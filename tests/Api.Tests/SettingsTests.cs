@@ -53,12 +53,34 @@ public class SettingsTests
     [InlineData("KNOWN_PROXIES", "10.0.0.0/33")]
     [InlineData("KNOWN_PROXIES", "172.28.0.5, 300.1.1.1")]
     [InlineData("DOCS_ENABLED", "maybe")]
+    [InlineData("WEBHOOK_ALLOW_PRIVATE_NETWORKS", "sometimes")]
+    [InlineData("WEBHOOK_TIMEOUT_SECONDS", "0")]
+    [InlineData("WEBHOOK_RETRY_BASE_MS", "fast")]
+    [InlineData("WEBHOOK_RETRY_WINDOW_MINUTES", "-1")]
+    [InlineData("WEBHOOK_SECRET_OVERLAP_HOURS", "721")]
+    [InlineData("WEBHOOK_MAX_PENDING", "0")]
     public void A_bad_value_stops_start_up_naming_the_variable(string name, string value)
     {
         var ex = Assert.Throws<SettingsException>(() => Load("Production", ("JWT_SECRET_KEY", GoodKey), (name, value)));
 
         Assert.Contains(name, ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', ex.Message);
+    }
+
+    [Fact]
+    public void Webhook_settings_default_to_a_day_of_retries_and_public_receivers_only()
+    {
+        var defaults = Load("Production", ("JWT_SECRET_KEY", GoodKey)).Webhooks;
+        var set = Load("Production", ("JWT_SECRET_KEY", GoodKey), ("WEBHOOK_ALLOW_PRIVATE_NETWORKS", "true"), ("WEBHOOK_RETRY_BASE_MS", "20"),
+            ("WEBHOOK_RETRY_WINDOW_MINUTES", "0"), ("WEBHOOK_TIMEOUT_SECONDS", "3"), ("WEBHOOK_SECRET_OVERLAP_HOURS", "1"), ("WEBHOOK_MAX_PENDING", "5")).Webhooks;
+
+        Assert.Equal(new WebhookSettings(), defaults);
+        Assert.False(defaults.AllowPrivateNetworks);
+        Assert.Equal(24 * 60, defaults.RetryWindowMinutes);
+        Assert.Equal(new WebhookSettings
+        {
+            AllowPrivateNetworks = true, RetryBaseMilliseconds = 20, RetryWindowMinutes = 0, TimeoutSeconds = 3, SecretOverlapHours = 1, MaxPending = 5,
+        }, set);
     }
 
     [Fact]

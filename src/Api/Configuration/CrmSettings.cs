@@ -79,6 +79,9 @@ public sealed partial record CrmSettings
     /// <summary>Per-client ticket quotas (TICKET_CLIENT_MAX_OPEN, TICKET_CLIENT_COMMENTS_PER_HOUR, TICKET_CLIENT_STATUS_CHANGES_PER_DAY).</summary>
     public CrmChatbot.Tickets.TicketQuotaOptions TicketQuotas { get; init; } = new();
 
+    /// <summary>Webhook delivery (WEBHOOK_* variables).</summary>
+    public WebhookSettings Webhooks { get; init; } = new();
+
     /// <summary>How many minutes before its start a meeting's reminder fires.</summary>
     public int MeetingReminderMinutes { get; init; } = 15;
 
@@ -282,6 +285,15 @@ public sealed partial record CrmSettings
                 ClientCommentsPerHour = Int(config, "TICKET_CLIENT_COMMENTS_PER_HOUR", 30, 1, 10_000),
                 ClientStatusChangesPerDay = Int(config, "TICKET_CLIENT_STATUS_CHANGES_PER_DAY", 10, 1, 10_000),
             },
+            Webhooks = new WebhookSettings
+            {
+                AllowPrivateNetworks = Bool(config, "WEBHOOK_ALLOW_PRIVATE_NETWORKS", false),
+                TimeoutSeconds = Int(config, "WEBHOOK_TIMEOUT_SECONDS", 10, 1, 300),
+                RetryBaseMilliseconds = Int(config, "WEBHOOK_RETRY_BASE_MS", 10_000, 1, 3_600_000),
+                RetryWindowMinutes = Int(config, "WEBHOOK_RETRY_WINDOW_MINUTES", 24 * 60, 0, 30 * 24 * 60),
+                SecretOverlapHours = Int(config, "WEBHOOK_SECRET_OVERLAP_HOURS", 24, 0, 30 * 24),
+                MaxPending = Int(config, "WEBHOOK_MAX_PENDING", 10_000, 1, 1_000_000),
+            },
             MeetingReminderMinutes = Int(config, "MEETING_REMINDER_MINUTES", 15, 1, 7 * 24 * 60),
             ChatIdleMinutes = Int(config, "CHAT_IDLE_MINUTES", 60, 1, 7 * 24 * 60),
             ChatFaqPath = chatFaqPath is null ? null : Path.GetFullPath(chatFaqPath),
@@ -477,4 +489,26 @@ public enum ClusteringMode
 
     /// <summary>The membership table in MongoDB (MONGO_URL): several silos form one cluster.</summary>
     Mongo,
+}
+
+/// <summary>Webhook delivery settings; the silo passes them on to the delivery grains.</summary>
+public sealed record WebhookSettings
+{
+    /// <summary>WEBHOOK_ALLOW_PRIVATE_NETWORKS: receivers on loopback, private and link-local addresses are allowed.</summary>
+    public bool AllowPrivateNetworks { get; init; }
+
+    /// <summary>WEBHOOK_TIMEOUT_SECONDS: time a receiver has to answer one delivery.</summary>
+    public int TimeoutSeconds { get; init; } = 10;
+
+    /// <summary>WEBHOOK_RETRY_BASE_MS: delay before the first retry (doubling per retry, with jitter, up to an hour).</summary>
+    public int RetryBaseMilliseconds { get; init; } = 10_000;
+
+    /// <summary>WEBHOOK_RETRY_WINDOW_MINUTES: how long an event is retried before the subscription is marked failing.</summary>
+    public int RetryWindowMinutes { get; init; } = 24 * 60;
+
+    /// <summary>WEBHOOK_SECRET_OVERLAP_HOURS: how long the previous secret still signs after a rotation.</summary>
+    public int SecretOverlapHours { get; init; } = 24;
+
+    /// <summary>WEBHOOK_MAX_PENDING: undelivered events one subscription may hold.</summary>
+    public int MaxPending { get; init; } = 10_000;
 }

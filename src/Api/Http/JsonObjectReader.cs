@@ -66,6 +66,23 @@ public sealed class JsonObjectReader(JsonElement root, FieldProblems problems)
         return Optional<T>.Absent;
     }
 
+    /// <summary>A field holding an array of strings; absent when absent (null is a problem).</summary>
+    public Optional<IReadOnlyList<string>> StringListField(string field)
+    {
+        if (!TryGet(field, out var value))
+        {
+            return Optional<IReadOnlyList<string>>.Absent;
+        }
+
+        if (value.ValueKind == JsonValueKind.Array && value.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String))
+        {
+            return Optional<IReadOnlyList<string>>.Of([.. value.EnumerateArray().Select(e => e.GetString()!)]);
+        }
+
+        problems.Add(field, $"must be an array of strings, not {Describe(value)}");
+        return Optional<IReadOnlyList<string>>.Absent;
+    }
+
     public Optional<bool> BoolField(string field)
     {
         if (!TryGet(field, out var value))

@@ -16,6 +16,7 @@ public static class ApiTags
         ["Meetings"] = "Meetings with staff, leads and clients: conflicts, invitations, iCalendar export.",
         ["Chat"] = "Chat sessions with the assistant and, after a hand-off, with an agent. Visitors prove ownership with X-Chat-Token.",
         ["Imports"] = "Progress and per-row results of CSV lead imports (POST /api/leads/import).",
+        ["Webhooks"] = "Signed event deliveries to other systems (Standard Webhooks), with retries, a delivery log and replay; admins only.",
         ["Admin"] = "Operations for admins: the cluster view and the Orleans dashboard session.",
     };
 }

@@ -6,6 +6,7 @@ using CrmChatbot.Api.Leads;
 using CrmChatbot.Api.Meetings;
 using CrmChatbot.Api.Tickets;
 using CrmChatbot.Api.Users;
+using CrmChatbot.Api.Webhooks;
 
 namespace CrmChatbot.Api.OpenApi;
 
@@ -39,6 +40,8 @@ public static class RequestExamples
         [typeof(UpdateMeetingRequest)] = """{"location": "Room 2", "duration_minutes": 45}""",
         [typeof(RespondRequest)] = """{"response": "accepted"}""",
         [typeof(StartChatRequest)] = """{"time_zone": "Europe/Paris"}""",
+        [typeof(CreateWebhookRequest)] = """{"url": "https://hooks.example.com/crm", "events": ["lead.created", "ticket.*"]}""",
+        [typeof(UpdateWebhookRequest)] = """{"active": true}""",
         [typeof(ChatTextRequest)] = """{"text": "I'd like a demo on Thursday at 3pm"}""",
     };
 

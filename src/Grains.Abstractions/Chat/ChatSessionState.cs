@@ -41,7 +41,7 @@ public sealed class ChatMessage
 /// intent and slots here are the last turn's, for staff views and lists.
 /// </summary>
 [GenerateSerializer, Alias("crm.chat-session-state")]
-public sealed class ChatSessionState
+public sealed class ChatSessionState : IEntityState
 {
     [Id(0)] public long Version { get; set; }
     [Id(1)] public ChatSessionStatus Status { get; set; } = ChatSessionStatus.Active;
@@ -78,6 +78,12 @@ public sealed class ChatSessionState
     /// <summary>Owner messages accepted since <see cref="MessageWindowStart"/>.</summary>
     [Id(18)] public int MessagesInWindow { get; set; }
 
+    /// <summary>
+    /// Events of the session (a hand-off) stored with it and not yet appended to the timeline and event outbox
+    /// (MongoDB; see <see cref="IEntityState"/>). A session records no other history.
+    /// </summary>
+    [Id(19)] public List<TimelineEntry> PendingTimeline { get; set; } = [];
+
     public ChatSessionState Copy() => new()
     {
         Version = Version,
@@ -99,6 +105,7 @@ public sealed class ChatSessionState
         OwnerEmail = OwnerEmail,
         MessageWindowStart = MessageWindowStart,
         MessagesInWindow = MessagesInWindow,
+        PendingTimeline = [.. PendingTimeline],
     };
 
     /// <summary>The session as the API shows it; <paramref name="earlier"/> is the archived start of the transcript.</summary>

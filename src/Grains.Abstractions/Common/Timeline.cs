@@ -43,6 +43,25 @@ public sealed class TimelineEntry
 
     /// <summary>Free text for actions that are more than field changes (a comment excerpt, a reason).</summary>
     [Id(10)] public string? Note { get; set; }
+
+    /// <summary>
+    /// The entity after the change as the API shows it (snake_case JSON): the data of the change's webhook event.
+    /// Stored with the entry in the event outbox (<c>IEventOutbox</c>) only; the timeline itself does not keep it.
+    /// </summary>
+    [Id(11)] public string? Snapshot { get; set; }
+
+    /// <summary>This entry as the timeline stores it: without <see cref="Snapshot"/> (a copy when there is one).</summary>
+    public TimelineEntry WithoutSnapshot()
+    {
+        if (Snapshot is null)
+        {
+            return this;
+        }
+
+        var copy = (TimelineEntry)MemberwiseClone();
+        copy.Snapshot = null;
+        return copy;
+    }
 }
 
 /// <summary>

@@ -14,6 +14,8 @@ public sealed class CampaignGrain(
 {
     protected override string EntityKind => CampaignNames.Kind;
 
+    protected override object ToEventData(CampaignState state) => state.ToDto(Id);
+
     public async Task<CommandResult<CampaignDto>> CreateAsync(NewCampaign input, Actor actor)
     {
         if (Exists)

@@ -30,6 +30,9 @@ public abstract partial class EntityGrain<TState> : Grain
 
     protected TimeProvider Clock { get; }
 
+    /// <summary>The entity as the API shows staff (its DTO): the data of the change's webhook event.</summary>
+    protected abstract object ToEventData(TState state);
+
     protected string Id => this.GetPrimaryKeyString();
 
     protected bool Exists => _entity.RecordExists;
@@ -58,6 +61,7 @@ public abstract partial class EntityGrain<TState> : Grain
         var entry = NewEntry(actor, action, note, changes ?? TimelineDiff.Between(Exists ? Current : null, next));
         next.Version = (Exists ? Current.Version : 0) + 1;
         entry.Version = next.Version;
+        entry.Snapshot = CrmChatbot.Webhooks.WebhookJson.Serialize(ToEventData(next));
         return SaveAsync(next, [entry]);
     }
 
@@ -69,6 +73,7 @@ public abstract partial class EntityGrain<TState> : Grain
     {
         var entry = NewEntry(actor, "deleted", null, []);
         entry.Version = Current.Version + 1;
+        entry.Snapshot = CrmChatbot.Webhooks.WebhookJson.Serialize(ToEventData(Current)); // the last state, as it was deleted
         await _store.DeleteAsync(_stateName, this.GetGrainId(), _entity, [entry]);
         DeactivateOnIdle();
     }

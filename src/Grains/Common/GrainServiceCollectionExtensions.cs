@@ -18,6 +18,7 @@ public static class GrainServiceCollectionExtensions
         services.TryAddSingleton<IPasswordHashAlgorithm, BCryptPasswordHashAlgorithm>();
         services.TryAddSingleton<PasswordHasher>();
         services.AddCrmChat();
+        CrmChatbot.Webhooks.WebhookServiceCollectionExtensions.AddCrmWebhooks(services);
         return services;
     }
 }

@@ -27,6 +27,8 @@ public sealed partial class LeadGrain : EntityGrain<LeadState>, ILeadGrain
 
     protected override string EntityKind => "lead";
 
+    protected override object ToEventData(LeadState state) => state.ToDto(Id);
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await base.OnActivateAsync(cancellationToken);

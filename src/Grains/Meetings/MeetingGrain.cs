@@ -24,6 +24,8 @@ public sealed partial class MeetingGrain(
 
     protected override string EntityKind => MeetingNames.Kind;
 
+    protected override object ToEventData(MeetingState state) => state.ToDto(Id);
+
     private TimeSpan ReminderOffset => options.Value.ReminderOffset;
 
     public async Task<MeetingResult> CreateAsync(MeetingPatch input, Actor actor, bool force = false)

@@ -29,6 +29,8 @@ public sealed class TicketGrain(
 
     protected override string EntityKind => "ticket";
 
+    protected override object ToEventData(TicketState state) => state.ToDto(Id);
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await base.OnActivateAsync(cancellationToken);

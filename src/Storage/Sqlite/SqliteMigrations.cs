@@ -46,6 +46,8 @@ internal static class SqliteMigrations
         session.ExecuteOnce($"CREATE INDEX IF NOT EXISTS reminders__grain_id ON {ReminderFields.Collection} ({ReminderFields.GrainId})");
         // Store version 2: ticket comments left the ticket documents for their own table.
         SqliteTicketCommentStore.Create(session);
+        // Store version 3: the event outbox of webhooks.
+        SqliteEventOutbox.Create(session);
         session.Execute("INSERT INTO crm_schema (name, version) VALUES (@p0, @p1) ON CONFLICT (name) DO UPDATE SET version = excluded.version", StoreKey, current);
         return 1;
     }

@@ -46,6 +46,7 @@ public static class SqliteStorageServiceCollectionExtensions
         services.AddGrainStorage(StorageNames.Crm, (sp, _) => sp.GetRequiredService<SqliteGrainStorage>());
         services.AddSingleton<IEntityStore, SqliteEntityStore>();
         services.AddSingleton<ITimelineStore, SqliteTimelineStore>();
+        services.AddSingleton<CrmChatbot.Webhooks.IEventOutbox, SqliteEventOutbox>();
         services.AddSingleton<CrmChatbot.Tickets.ITicketCommentStore, SqliteTicketCommentStore>();
         services.AddSingleton<IEntityDirectory, SqliteEntityDirectory>();
         services.AddSingleton<IDocumentQueries, SqliteDocumentQueries>();

@@ -65,7 +65,10 @@ public sealed class SqliteTimelineStore : ITimelineStore
         return Task.FromResult(page);
     }
 
-    /// <summary>Entries as the timeline table stores them: id, entity key, time, version, JSON.</summary>
+    /// <summary>
+    /// Entries as the timeline table stores them (id, entity key, time, version, JSON without the snapshot), followed
+    /// by the JSON the event outbox stores (with it).
+    /// </summary>
     internal static IReadOnlyList<object?[]> ToRows(IReadOnlyList<TimelineEntry> entries) =>
         entries.Select(entry => new object?[]
         {
@@ -73,6 +76,7 @@ public sealed class SqliteTimelineStore : ITimelineStore
             TimelineDocuments.KeyOf(entry.EntityKind, entry.EntityId),
             SqliteJson.FormatDate(entry.At),
             entry.Version,
+            SqliteJson.Serialize(entry.WithoutSnapshot()),
             SqliteJson.Serialize(entry),
         }).ToList();
 
@@ -82,10 +86,15 @@ public sealed class SqliteTimelineStore : ITimelineStore
         foreach (var row in rows)
         {
             // Entries are immutable: storing one again changes nothing.
-            session.Execute(
+            var inserted = session.Execute(
                 $"INSERT INTO {TimelineDocuments.Collection} (id, {TimelineDocuments.EntityKey}, {TimelineDocuments.At}, {TimelineDocuments.Version}, doc) " +
                 "VALUES (@p0, @p1, @p2, @p3, @p4) ON CONFLICT (id) DO NOTHING",
-                row);
+                row[..5]);
+            if (inserted == 1)
+            {
+                // The change's event, in the same transaction: its sequence number is the commit order.
+                SqliteEventOutbox.Insert(session, (string)row[0]!, (string)row[5]!);
+            }
         }
 
         return rows.Count;

@@ -19,3 +19,20 @@ public static class TimelineDocuments
 
     public static string KeyOf(string entityKind, string entityId) => $"{entityKind}/{entityId}";
 }
+
+/// <summary>
+/// The <c>event_outbox</c> collection: timeline entries with their snapshot, written with the change and removed
+/// once the webhook dispatcher handed them on (<see cref="CrmChatbot.Webhooks.IEventOutbox"/>).
+/// </summary>
+public static class EventOutboxDocuments
+{
+    public const string Collection = "event_outbox";
+
+    /// <summary>The entry's time (MongoDB orders by it, then by <see cref="Version"/> and id).</summary>
+    public const string At = "at";
+
+    public const string Version = "version";
+
+    /// <summary>The entry as JSON (MongoDB) or the row's JSON column (SQLite).</summary>
+    public const string Doc = "doc";
+}

@@ -11,7 +11,9 @@ public static class TimelineServiceCollectionExtensions
     /// MongoDB (needs AddMongoCrmStorage). The SQLite store registers its own in AddSqliteCrmStorage.
     /// </summary>
     public static IServiceCollection AddMongoCrmTimeline(this IServiceCollection services) =>
-        services.AddSingleton<ITimelineStore, MongoTimelineStore>()
+        services.AddSingleton<MongoTimelineStore>()
+            .AddSingleton<ITimelineStore>(sp => sp.GetRequiredService<MongoTimelineStore>())
+            .AddSingleton<CrmChatbot.Webhooks.IEventOutbox>(sp => sp.GetRequiredService<MongoTimelineStore>())
             .AddSingleton<CrmChatbot.Tickets.ITicketCommentStore, MongoTicketCommentStore>()
             .AddSingleton<IEntityStore>(sp => new MongoEntityStore(
                 new MongoGrainStorage(sp.GetRequiredService<MongoStore>()),

@@ -15,6 +15,7 @@ public static partial class AccessRequests
     private static readonly Dictionary<string, Func<AccessWorld, object>> Bodies = new(StringComparer.Ordinal)
     {
         ["POST /api/auth/register"] = w => new { email = $"register-{w.Next()}-{Guid.NewGuid():N}@crm.test", password = CrmApiFactory.UserPassword, name = "Registered" },
+        ["POST /api/webhooks"] = _ => new { url = "http://127.0.0.1:9/hook", events = new[] { "campaign.created" } },
         ["POST /api/auth/login"] = w => new { email = w.LoginEmail, password = CrmApiFactory.UserPassword },
         ["POST /api/users"] = w => new { email = $"created-{w.Next()}-{Guid.NewGuid():N}@crm.test", password = CrmApiFactory.UserPassword, name = "Created", role = "client" },
         ["PUT /api/users/{id}"] = _ => new { name = "Renamed" },
@@ -46,6 +47,7 @@ public static partial class AccessRequests
     {
         ["POST /api/chat/sessions/{id}/agent-messages"] = AssignAsync,
         ["POST /api/chat/sessions/{id}/release"] = AssignAsync,
+        ["POST /api/webhooks/{id}/deliveries/{deliveryId}/replay"] = PingAsync,
     };
 
     /// <summary>Values of route parameters that are not record ids.</summary>
@@ -57,6 +59,7 @@ public static partial class AccessRequests
         ["path"] = w => w.SiloAddress,
         ["address"] = w => w.SiloAddress,
         ["grainName"] = _ => "x",
+        ["deliveryId"] = w => w.WebhookDeliveryId,
     };
 
     public static bool HasRecord(string route) => route.Contains("/{id}", StringComparison.Ordinal);
@@ -113,6 +116,15 @@ public static partial class AccessRequests
         using var http = world.ClientFor(role is AccessRole.Admin or AccessRole.Agent ? role : AccessRole.Agent);
         using var response = await http.PostAsync($"/api/chat/sessions/{record.Id}/assign", null);
         response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>A logged delivery to replay: the admin sends the webhook a ping.</summary>
+    private static async Task PingAsync(AccessWorld world, AccessRole role, AccessRecord record)
+    {
+        using var http = world.ClientFor(AccessRole.Admin);
+        using var response = await http.PostAsync($"/api/webhooks/{record.Id}/test", null);
+        var json = await ProblemAssert.JsonAsync(response, System.Net.HttpStatusCode.OK);
+        world.WebhookDeliveryId = json.GetProperty("id").GetString()!;
     }
 
     [GeneratedRegex(@"\{\*{0,2}([A-Za-z]+)(?::[^}]*)?\}")]

@@ -87,6 +87,9 @@ public sealed partial class AccessWorld : IAsyncLifetime
 
     public int Next() => Interlocked.Increment(ref _counter);
 
+    /// <summary>A delivery of the webhook a replay row is called on (set by its setup step).</summary>
+    public string WebhookDeliveryId { get; set; } = "none";
+
     /// <summary>
     /// A record of the collection (the route up to <c>/{id}</c>) owned by <paramref name="owner"/>, or by
     /// someone else when null. Add a case here when a new kind of record gets routes.
@@ -113,6 +116,8 @@ public sealed partial class AccessWorld : IAsyncLifetime
             }),
             "/api/chat/sessions" => await StartChatAsync(owner, owner is null),
             "/api/imports" => await ImportAsync(collection, owner),
+            // A receiver that refuses connections (port 9, discard): its deliveries only fail and retry.
+            "/api/webhooks" => await AdminCreatesAsync(collection, owner, "/api/webhooks", new { url = "http://127.0.0.1:9/hook", events = new[] { "campaign.created" } }),
             _ => throw new InvalidOperationException($"no records for '{collection}': add a case to {nameof(AccessWorld)}.{nameof(RecordAsync)}"),
         };
         if (!fresh)

@@ -227,3 +227,20 @@ public abstract class SqliteTicketCommentStoreTests(bool onFile) : TicketComment
 public sealed class SqliteInMemoryTicketCommentStoreTests() : SqliteTicketCommentStoreTests(onFile: false);
 
 public sealed class SqliteFileTicketCommentStoreTests() : SqliteTicketCommentStoreTests(onFile: true);
+
+public abstract class SqliteEventOutboxTests(bool onFile) : EventOutboxConformance, IDisposable
+{
+    private readonly SqliteTestStore _store = new(onFile);
+
+    protected override IEntityStore Entities => new SqliteEntityStore(new SqliteGrainStorage(_store.Store));
+
+    protected override ITimelineStore Timeline => new SqliteTimelineStore(_store.Store);
+
+    protected override CrmChatbot.Webhooks.IEventOutbox Outbox => new SqliteEventOutbox(_store.Store);
+
+    public void Dispose() => _store.Dispose();
+}
+
+public sealed class SqliteInMemoryEventOutboxTests() : SqliteEventOutboxTests(onFile: false);
+
+public sealed class SqliteFileEventOutboxTests() : SqliteEventOutboxTests(onFile: true);

@@ -9,6 +9,7 @@ using CrmChatbot.Client.Generated.Api.Leads;
 using CrmChatbot.Client.Generated.Api.Meetings;
 using CrmChatbot.Client.Generated.Api.Tickets;
 using CrmChatbot.Client.Generated.Api.Users;
+using CrmChatbot.Client.Generated.Api.Webhooks;
 using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions;
 using System.Collections.Generic;
@@ -67,6 +68,11 @@ namespace CrmChatbot.Client.Generated.Api
         public global::CrmChatbot.Client.Generated.Api.Users.UsersRequestBuilder Users
         {
             get => new global::CrmChatbot.Client.Generated.Api.Users.UsersRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The webhooks property</summary>
+        public global::CrmChatbot.Client.Generated.Api.Webhooks.WebhooksRequestBuilder Webhooks
+        {
+            get => new global::CrmChatbot.Client.Generated.Api.Webhooks.WebhooksRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>
         /// Instantiates a new <see cref="global::CrmChatbot.Client.Generated.Api.ApiRequestBuilder"/> and sets the default values.

@@ -13,7 +13,7 @@ namespace CrmChatbot.Chat.Sessions;
 /// A durable reminder closes the session once it has been idle for <see cref="ChatSessionOptions.IdleTimeout"/>.
 /// </summary>
 public sealed class ChatSessionGrain(
-    [PersistentState(ChatStorage.Sessions, StorageNames.Crm)] IPersistentState<ChatSessionState> session,
+    IEntityStore store,
     [PersistentState(ChatStorage.Dialogues, StorageNames.Crm)] IPersistentState<DialogueState> dialogue,
     [PersistentState(ChatStorage.Transcripts, StorageNames.Crm)] IPersistentState<ChatTranscriptState> transcript,
     IServiceProvider services,
@@ -22,9 +22,18 @@ public sealed class ChatSessionGrain(
 {
     public const string IdleReminder = "chat_idle";
 
+    // Through the entity store (not a plain persistent state): a hand-off's event is stored in the session's write.
+    private readonly GrainState<ChatSessionState> session = new(new ChatSessionState());
+
     private string Id => this.GetPrimaryKeyString();
 
-    private ChatSessionState Current => session.State;
+    private ChatSessionState Current => session.State!;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await store.ReadAsync(ChatStorage.Sessions, this.GetGrainId(), session);
+        await base.OnActivateAsync(cancellationToken);
+    }
 
     private TimeSpan IdleTimeout => options.Value.IdleTimeout;
 
@@ -108,6 +117,7 @@ public sealed class ChatSessionGrain(
         // its memory was cleared), what this turn understood.
         next.Slots = new Dictionary<string, string>(turn.State.Slots.Count > 0 ? turn.State.Slots : turn.Slots);
         added.Add(ChatSessionRules.Append(next, ChatRole.Bot, turn.Reply, Timestamps.Now(clock), null, "assistant").ToDto());
+        var handoff = turn.HandoffRequested && next.Status != ChatSessionStatus.WaitingForAgent;
         if (turn.HandoffRequested)
         {
             next.Status = ChatSessionStatus.WaitingForAgent;
@@ -116,7 +126,9 @@ public sealed class ChatSessionGrain(
         // Two documents, written together (the embedded store commits them in one group commit); the turn
         // is acknowledged only when both are stored. A turn that left the memory as it was (a question
         // answered from the FAQ) writes the session only.
-        await Task.WhenAll(turn.State.SameAs(dialogue.State) ? Task.CompletedTask : SaveDialogueAsync(turn.State), SaveAsync(next));
+        await Task.WhenAll(
+            turn.State.SameAs(dialogue.State) ? Task.CompletedTask : SaveDialogueAsync(turn.State),
+            SaveAsync(next, handoff ? HandoffEvent(next, caller) : null));
         CrmDiagnostics.ChatTurns.Add(1, new KeyValuePair<string, object?>("answered_by", "assistant"));
         return CommandResult<ChatTurnResult>.Ok(Turn(turn.Reply, next.Intent, [.. turn.Actions.Select(a => new ChatAction(a.Type, a.Id))], turn.Suggestions, previous, added));
     }
@@ -266,9 +278,11 @@ public sealed class ChatSessionGrain(
 
     private ChatSessionDto Dto() => Current.ToDto(Id, transcript.State.Messages);
 
-    private async Task SaveAsync(ChatSessionState next)
+    private async Task SaveAsync(ChatSessionState next, TimelineEntry? handoff = null)
     {
         next.Version = (session.RecordExists ? Current.Version : 0) + 1;
+        handoff?.Version = next.Version;
+        handoff?.Snapshot = CrmChatbot.Webhooks.WebhookJson.Serialize(next.ToSummary(Id));
         // A full session document first hands its oldest messages to the archive; the archive is written
         // first, so a failure in between leaves a message in both (shown once), never in neither.
         if (next.Messages.Count > ChatLimits.StoredRecentMessages)
@@ -278,8 +292,35 @@ public sealed class ChatSessionGrain(
             await transcript.ReplaceAsync(archive, DeactivateOnIdle);
         }
 
-        await session.ReplaceAsync(next, DeactivateOnIdle);
+        var previous = session.RecordExists ? Current : null;
+        // The outbox belongs to the stored state: entries a store has not appended yet stay in it.
+        next.PendingTimeline = previous?.PendingTimeline ?? [];
+        session.State = next;
+        try
+        {
+            await store.WriteAsync(ChatStorage.Sessions, this.GetGrainId(), session, handoff is null ? [] : [handoff]);
+        }
+        catch
+        {
+            session.State = previous ?? new ChatSessionState();
+            DeactivateOnIdle();
+            throw;
+        }
     }
+
+    /// <summary>The chat.handoff_requested event: the assistant handed the conversation to the agents' queue.</summary>
+    private TimelineEntry HandoffEvent(ChatSessionState next, ChatCaller caller) => new()
+    {
+        Id = Guid.CreateVersion7().ToString(),
+        EntityKind = "chat",
+        EntityId = Id,
+        At = Timestamps.Now(clock),
+        ActorKind = caller.User is null ? ActorKind.Chatbot : ActorKind.User,
+        ActorId = caller.User?.UserId,
+        ActorName = caller.User?.Name ?? next.OwnerName,
+        Action = "handoff_requested",
+        Changes = [new FieldChange("status", "\"active\"", "\"waiting_for_agent\"")],
+    };
 
     private Task SaveDialogueAsync(DialogueState next) => dialogue.ReplaceAsync(next, DeactivateOnIdle);
 
