@@ -108,6 +108,26 @@ public sealed partial class LanguageEngine
             slots[SlotKeys.Company] = company;
         }
 
+        // "i'm per from bergen bryggeri": lower case counts when the bot asked for exactly this.
+        if (SlotExtractors.NameFromCompany(maskedText) is { } person &&
+            (expected is SlotKeys.Name or SlotKeys.Company || person.Name.Split(' ').All(w => maskedText.Contains(w, StringComparison.Ordinal))))
+        {
+            slots.TryAdd(SlotKeys.Name, person.Name);
+            slots.TryAdd(SlotKeys.Company, person.Company);
+        }
+
+        // A contact as a list ("Ola Nordmann, Nordlys AS, ola@nordlys.example"): only with an email or phone in it, or
+        // as the answer to a contact question, so an ordinary sentence with commas is not read as one.
+        if (slots.ContainsKey(SlotKeys.Email) || slots.ContainsKey(SlotKeys.Phone) || expected is SlotKeys.Name or SlotKeys.Company or SlotKeys.Email or SlotKeys.Phone)
+        {
+            var known = context.Slots ?? new Dictionary<string, string>();
+            string[] order = [.. new[] { SlotKeys.Name, SlotKeys.Company }.OrderBy(k => known.ContainsKey(k) && k != expected)];
+            foreach (var (key, value) in SlotExtractors.ContactList(maskedText, order))
+            {
+                slots.TryAdd(key, value);
+            }
+        }
+
         if (SlotExtractors.Need(norm) is { } need)
         {
             slots[SlotKeys.Need] = need;
@@ -176,7 +196,9 @@ public sealed partial class LanguageEngine
             case SlotKeys.Name when !slots.ContainsKey(SlotKeys.Name) && SlotExtractors.BareName(masked) is { } name:
                 slots[SlotKeys.Name] = name;
                 break;
-            case SlotKeys.Company when !slots.ContainsKey(SlotKeys.Company) && allowFreeText && SlotExtractors.BareCompany(masked) is { } company:
+            // A message that gives another contact detail ("sorry, my name is ...") is not the company's name.
+            case SlotKeys.Company when !slots.ContainsKey(SlotKeys.Company) && allowFreeText && !slots.ContainsKey(SlotKeys.Name) &&
+                                       !slots.ContainsKey(SlotKeys.Email) && !slots.ContainsKey(SlotKeys.Phone) && SlotExtractors.BareCompany(masked) is { } company:
                 slots[SlotKeys.Company] = company;
                 break;
             case SlotKeys.Need when allowFreeText:
