@@ -6,21 +6,54 @@ using Xunit.Abstractions;
 
 namespace CrmChatbot.Grains.Tests.Chat;
 
-/// <summary>Runs the utterance corpus through the engine and holds intent and slot accuracy at 95% or better.</summary>
+/// <summary>
+/// Runs the utterance corpus (the tuning corpus) through the engine with the embeddings on and off and holds intent
+/// and slot accuracy at 95% or better both ways. The semantic classifier's examples are built from this corpus, so
+/// with embeddings on it is also scored leave-one-out (each case's own example ignored): a fairer view of how the
+/// model generalizes; the blind measure is the held-out set.
+/// </summary>
 public sealed class LanguageCorpusTests(ITestOutputHelper output)
 {
     private const double Required = 0.95;
 
+    /// <summary>
+    /// The rules alone are held lower: the 2026-12-06 batch of new wording (the paraphrases of issue 15) was added
+    /// without tuning the rules to it, so it measures what they miss and the embeddings catch.
+    /// </summary>
+    private const double RequiredRulesOnly = 0.9;
+
+    [Theory]
+    [InlineData("off")]
+    [InlineData("on")]
+    public void Corpus_meets_intent_and_slot_accuracy(string embeddings)
+    {
+        var engine = embeddings == "on" ? LanguageTestSupport.WithEmbeddings : LanguageTestSupport.RulesOnly;
+        var required = embeddings == "on" ? Required : RequiredRulesOnly;
+        var result = Run(engine, leaveOut: false);
+        Assert.True(result.Cases >= 220, $"The corpus must hold at least 220 utterances, has {result.Cases}.");
+        Assert.True(result.IntentAccuracy >= required, $"Intent accuracy {result.IntentAccuracy:P1} is below {required:P0}.\n{result.Misses}");
+        Assert.True(result.SlotAccuracy >= Required, $"Slot accuracy {result.SlotAccuracy:P1} is below {Required:P0}.\n{result.Misses}");
+    }
+
     [Fact]
-    public void Corpus_meets_intent_and_slot_accuracy()
+    public void Corpus_leave_one_out_with_embeddings_is_reported()
+    {
+        LanguageEngine.ConsultAlways = Environment.GetEnvironmentVariable("CHAT_CORPUS_DUMP") is not null;
+        var result = Run(LanguageTestSupport.WithEmbeddings, leaveOut: true);
+        // Not a tuning target: a floor that catches a broken classifier (the rules alone score about this).
+        Assert.True(result.IntentAccuracy >= 0.9, $"Leave-one-out intent accuracy {result.IntentAccuracy:P1} is below 90%.\n{result.Misses}");
+    }
+
+    private sealed record Result(int Cases, double IntentAccuracy, double SlotAccuracy, string Misses);
+
+    private Result Run(LanguageEngine engine, bool leaveOut)
     {
         using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Chat", "Corpus", "utterances.json")));
         var root = doc.RootElement;
         var now = DateTimeOffset.Parse(root.GetProperty("now").GetString()!, CultureInfo.InvariantCulture);
         var defaultZone = root.GetProperty("time_zone").GetString()!;
-        var engine = LanguageTestSupport.Engine;
 
-        int cases = 0, intentHits = 0, slotTotal = 0, slotHits = 0;
+        int cases = 0, intentHits = 0, slotTotal = 0, slotHits = 0, consulted = 0;
         var perIntent = new SortedDictionary<string, (int Total, int Hits)>(StringComparer.Ordinal);
         var misses = new StringBuilder();
         foreach (var c in root.GetProperty("cases").EnumerateArray())
@@ -39,7 +72,15 @@ public sealed class LanguageCorpusTests(ITestOutputHelper output)
                 };
             }
 
-            var analysis = engine.Analyze(text, context);
+            var reading = engine.Read(text, context, leaveOut ? text : null);
+            if (Environment.GetEnvironmentVariable("CHAT_CORPUS_DUMP") is { } dump && leaveOut)
+            {
+                File.AppendAllText(dump, string.Join('\t', text.Replace('\n', ' ').Replace('\t', ' '), expectedIntent, reading.RulesIntent, reading.TopScore, reading.SecondIntent,
+                    reading.SecondScore, reading.ContextDecided, reading.Semantic?.Intent, reading.Semantic?.Similarity, reading.Semantic?.Share) + "\n");
+            }
+
+            var analysis = reading.Analysis;
+            consulted += reading.Semantic is null ? 0 : 1;
             cases++;
             var intentOk = analysis.Intent.ToString() == expectedIntent;
             if (c.TryGetProperty("correction", out var corr))
@@ -53,7 +94,8 @@ public sealed class LanguageCorpusTests(ITestOutputHelper output)
             var problems = new List<string>();
             if (!intentOk)
             {
-                problems.Add($"intent {analysis.Intent} (correction={analysis.IsCorrection}), expected {expectedIntent}");
+                problems.Add($"intent {analysis.Intent} (correction={analysis.IsCorrection}, rules {reading.RulesIntent} {reading.TopScore}/{reading.SecondScore}" +
+                             (reading.Semantic is { } m ? $", semantic {m.Intent} {m.Similarity:F2}" : "") + $"), expected {expectedIntent}");
             }
 
             if (c.TryGetProperty("slots", out var slots))
@@ -80,7 +122,8 @@ public sealed class LanguageCorpusTests(ITestOutputHelper output)
 
         var intentAccuracy = (double)intentHits / cases;
         var slotAccuracy = slotTotal == 0 ? 1 : (double)slotHits / slotTotal;
-        output.WriteLine($"cases: {cases}, intent accuracy: {intentAccuracy:P1} ({intentHits}/{cases}), slot accuracy: {slotAccuracy:P1} ({slotHits}/{slotTotal})");
+        output.WriteLine($"embeddings {(engine.HasSemanticLayer ? "on" : "off")}{(leaveOut ? " (leave-one-out)" : "")}: cases: {cases}, intent accuracy: {intentAccuracy:P1} ({intentHits}/{cases}), " +
+                         $"slot accuracy: {slotAccuracy:P1} ({slotHits}/{slotTotal}), model consulted on {consulted} messages");
         foreach (var (intent, (total, hits)) in perIntent)
         {
             output.WriteLine($"  {intent,-14} {hits}/{total}");
@@ -88,9 +131,7 @@ public sealed class LanguageCorpusTests(ITestOutputHelper output)
 
         output.WriteLine("misses:");
         output.WriteLine(misses.ToString());
-        Assert.True(cases >= 220, $"The corpus must hold at least 220 utterances, has {cases}.");
-        Assert.True(intentAccuracy >= Required, $"Intent accuracy {intentAccuracy:P1} is below {Required:P0}.\n{misses}");
-        Assert.True(slotAccuracy >= Required, $"Slot accuracy {slotAccuracy:P1} is below {Required:P0}.\n{misses}");
+        return new Result(cases, intentAccuracy, slotAccuracy, misses.ToString());
     }
 
     private static Dictionary<string, string> ReadSlots(JsonElement e) =>

@@ -1,8 +1,10 @@
 using CrmChatbot.Chat.Broadcast;
 using CrmChatbot.Chat.Language;
+using CrmChatbot.Chat.Language.Semantic;
 using CrmChatbot.Chat.Llm;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Hosting;
@@ -22,7 +24,14 @@ public static class ChatServiceCollectionExtensions
         }
 
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<LanguageEngine>();
+        services.TryAddSingleton(sp =>
+        {
+            var chat = sp.GetRequiredService<IOptions<ChatOptions>>().Value;
+            return new LanguageEngine(chat.Embeddings
+                ? SemanticIntentClassifier.CreateDefault(sp.GetRequiredService<ILogger<SemanticIntentClassifier>>(), chat.EmbeddingCacheDirectory)
+                : null);
+        });
+        services.AddHostedService<ChatModelWarmUp>();
         services.TryAddSingleton(sp => LoadFaq(sp.GetRequiredService<IOptions<ChatOptions>>().Value.FaqPath));
         services.TryAddSingleton<DialogueManager>();
         services.TryAddSingleton<ChatTools>();
@@ -67,5 +76,24 @@ public static class ChatServiceCollectionExtensions
         }
 
         return FaqKnowledge.Load(full);
+    }
+
+    /// <summary>
+    /// Loads the embedding model and the example vectors in the background at start-up, so the first visitor does not
+    /// wait for them; start-up itself does not wait either (until then the first such turn loads them).
+    /// </summary>
+    private sealed class ChatModelWarmUp(LanguageEngine engine) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            if (engine.HasSemanticLayer)
+            {
+                _ = Task.Run(engine.WarmUp, CancellationToken.None);
+            }
+
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

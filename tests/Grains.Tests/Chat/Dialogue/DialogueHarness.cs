@@ -26,7 +26,7 @@ internal sealed class DialogueHarness(ClusterFixture fixture)
     /// <summary>Monday 14 January 2030, 10:00 in Berlin: far enough ahead that no meeting reminder fires during tests.</summary>
     public static readonly DateTimeOffset Now = new(2030, 1, 14, 9, 0, 0, TimeSpan.Zero);
 
-    private static readonly LanguageEngine Engine = new();
+    private static LanguageEngine Engine => LanguageTestSupport.Engine;
 
     private readonly SqliteDocumentQueries documents = new(fixture.Store);
 
