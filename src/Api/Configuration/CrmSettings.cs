@@ -103,6 +103,9 @@ public sealed partial record CrmSettings
     /// <summary>Meetings one anonymous chat session may book (CHAT_ANON_MAX_MEETINGS).</summary>
     public int ChatAnonMaxMeetings { get; init; } = 1;
 
+    /// <summary>The chat engine's sentence-embedding layer (CHAT_EMBEDDINGS on|off, default on); off = the rules alone.</summary>
+    public bool ChatEmbeddings { get; init; } = true;
+
     /// <summary>The chat assistant's optional language model (CHAT_LLM_*); null = off. Holds the API key: never log it.</summary>
     public CrmChatbot.Chat.Llm.LlmSettings? ChatLlm { get; init; }
 
@@ -288,6 +291,7 @@ public sealed partial record CrmSettings
             ChatMessagesPerMinute = Int(config, "CHAT_MESSAGES_PER_MINUTE", 20, 1, 100_000),
             ChatAnonMaxLeads = Int(config, "CHAT_ANON_MAX_LEADS", 1, 0, 100),
             ChatAnonMaxMeetings = Int(config, "CHAT_ANON_MAX_MEETINGS", 1, 0, 100),
+            ChatEmbeddings = OnOff(config, "CHAT_EMBEDDINGS", true),
             DashboardEnabled = Bool(config, "DASHBOARD_ENABLED", true),
         };
     }
@@ -388,6 +392,18 @@ public sealed partial record CrmSettings
             "true" or "1" => true,
             "false" or "0" => false,
             _ => throw new SettingsException($"{name} '{raw}' is invalid: expected true or false"),
+        };
+    }
+
+    private static bool OnOff(IConfiguration config, string name, bool fallback)
+    {
+        var raw = Optional(config, name);
+        return raw?.ToLowerInvariant() switch
+        {
+            null => fallback,
+            "on" => true,
+            "off" => false,
+            _ => throw new SettingsException($"{name} '{raw}' is invalid: expected on or off"),
         };
     }
 

@@ -250,7 +250,9 @@ public sealed partial class LanguageEngine
             match = m;
             // The model decides above the threshold, except that a third opinion against the rules' own two best
             // candidates needs the stronger similarity.
-            var decides = m.Similarity >= SemanticThreshold &&
+            // While a task is in progress, "sounds like that task" is no answer and no new request: only a different
+            // intent (a question, a human, another task) is the model's to decide.
+            var decides = m.Similarity >= SemanticThreshold && m.Intent != pending &&
                           (intent == Intent.Unknown || m.Intent == top || m.Intent == secondIntent || m.Similarity >= SemanticOverruleThreshold);
             if (decides && m.Intent != intent && SemanticFaq(m, faq, context) is var semanticFaq &&
                 (m.Intent != Intent.Faq || semanticFaq is not null))

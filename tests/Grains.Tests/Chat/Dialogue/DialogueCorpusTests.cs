@@ -18,9 +18,12 @@ namespace CrmChatbot.Grains.Tests.Chat.Dialogue;
 [Collection(ClusterCollection.Name)]
 public sealed class DialogueCorpusTests(ClusterFixture fixture, ITestOutputHelper output)
 {
-    [Fact]
-    public async Task Every_dialogue_of_the_corpus_passes()
+    [Theory]
+    [InlineData("on")]
+    [InlineData("off")]
+    public async Task Every_dialogue_of_the_corpus_passes(string embeddings)
     {
+        var engine = embeddings == "on" ? LanguageTestSupport.WithEmbeddings : LanguageTestSupport.RulesOnly;
         using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Chat", "Corpus", "dialogues.json")));
         var root = doc.RootElement;
         var now = DateTimeOffset.Parse(root.GetProperty("now").GetString()!, CultureInfo.InvariantCulture);
@@ -34,7 +37,7 @@ public sealed class DialogueCorpusTests(ClusterFixture fixture, ITestOutputHelpe
             await gate.WaitAsync();
             try
             {
-                return await RunAsync(d, now, zone);
+                return await RunAsync(d, now, zone, engine);
             }
             finally
             {
@@ -43,6 +46,7 @@ public sealed class DialogueCorpusTests(ClusterFixture fixture, ITestOutputHelpe
         }));
 
         var failures = results.Where(r => r.Failure is not null).ToList();
+        output.WriteLine($"embeddings {embeddings}: {results.Length - failures.Count}/{results.Length} dialogues pass");
         foreach (var r in results)
         {
             output.WriteLine($"[{(r.Failure is null ? "pass" : "FAIL")}] {r.Id}{(r.Failure is null ? "" : ": " + r.Failure)}");
@@ -59,7 +63,7 @@ public sealed class DialogueCorpusTests(ClusterFixture fixture, ITestOutputHelpe
 
     private sealed record Outcome(string Id, string? Failure, string Transcript);
 
-    private async Task<Outcome> RunAsync(JsonElement dialogue, DateTimeOffset now, string defaultZone)
+    private async Task<Outcome> RunAsync(JsonElement dialogue, DateTimeOffset now, string defaultZone, CrmChatbot.Chat.Language.LanguageEngine engine)
     {
         var harness = new DialogueHarness(fixture);
         var id = dialogue.GetProperty("id").GetString()!;
@@ -73,7 +77,7 @@ public sealed class DialogueCorpusTests(ClusterFixture fixture, ITestOutputHelpe
             var values = new Dictionary<string, string>(StringComparer.Ordinal) { ["uid"] = Guid.NewGuid().ToString("N")[..8] };
             await SetUpAsync(harness, dialogue, owner, account, values);
 
-            var manager = harness.Manager(owner.Id, now);
+            var manager = harness.Manager(owner.Id, now, engine);
             var state = new DialogueState { TimeZone = dialogue.TryGetProperty("time_zone", out var tz) ? tz.GetString()! : defaultZone };
             var actions = new List<DialogueAction>();
             transcript.AppendLine("  bot: " + manager.Greeting(chatUser));

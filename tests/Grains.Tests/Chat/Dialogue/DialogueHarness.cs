@@ -45,8 +45,8 @@ internal sealed class DialogueHarness(ClusterFixture fixture)
         return created.Value ?? throw new InvalidOperationException(created.Error!.Message);
     }
 
-    public DialogueManager Manager(string botOwnerId, DateTimeOffset? now = null) => new(
-        Engine, LanguageTestSupport.Faq, Grains, Users, Tickets, Meetings, new FixedClock(now ?? Now),
+    public DialogueManager Manager(string botOwnerId, DateTimeOffset? now = null, LanguageEngine? engine = null) => new(
+        engine ?? Engine, LanguageTestSupport.Faq, Grains, Users, Tickets, Meetings, new FixedClock(now ?? Now),
         Options.Create(new ChatOptions { BotOwnerUserId = botOwnerId }));
 
     public async Task<TicketDto> NewTicketAsync(string requesterId, string subject)
