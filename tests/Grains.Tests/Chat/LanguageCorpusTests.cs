@@ -38,7 +38,12 @@ public sealed class LanguageCorpusTests(ITestOutputHelper output)
     [Fact]
     public void Corpus_leave_one_out_with_embeddings_is_reported()
     {
-        LanguageEngine.ConsultAlways = Environment.GetEnvironmentVariable("CHAT_CORPUS_DUMP") is not null;
+        // Calibration only (CHAT_CORPUS_DUMP=<file>): dump every case with the model consulted, for threshold tuning.
+        if (Environment.GetEnvironmentVariable("CHAT_CORPUS_DUMP") is not null)
+        {
+            LanguageEngine.ConsultAlways = true;
+        }
+
         var result = Run(LanguageTestSupport.WithEmbeddings, leaveOut: true);
         // Not a tuning target: a floor that catches a broken classifier (the rules alone score about this).
         Assert.True(result.IntentAccuracy >= 0.9, $"Leave-one-out intent accuracy {result.IntentAccuracy:P1} is below 90%.\n{result.Misses}");

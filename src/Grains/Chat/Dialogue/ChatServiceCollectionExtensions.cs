@@ -4,7 +4,6 @@ using CrmChatbot.Chat.Language.Semantic;
 using CrmChatbot.Chat.Llm;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Hosting;
@@ -76,24 +75,5 @@ public static class ChatServiceCollectionExtensions
         }
 
         return FaqKnowledge.Load(full);
-    }
-
-    /// <summary>
-    /// Loads the embedding model and the example vectors in the background at start-up, so the first visitor does not
-    /// wait for them; start-up itself does not wait either (until then the first such turn loads them).
-    /// </summary>
-    private sealed class ChatModelWarmUp(LanguageEngine engine) : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken)
-        {
-            if (engine.HasSemanticLayer)
-            {
-                _ = Task.Run(engine.WarmUp, CancellationToken.None);
-            }
-
-            return Task.CompletedTask;
-        }
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

@@ -143,7 +143,9 @@ public sealed partial class SemanticIntentClassifier
 
     private float[][] EmbedAndCache(IIntentEmbedder embedder, string key)
     {
-        var vectors = embedder.Embed([.. examples.Select(e => e.Text)]);
+        // Small batches: ONNX Runtime keeps its memory arena at the largest batch it ever ran, and one batch of all
+        // examples would hold hundreds of MB for the life of the process.
+        var vectors = examples.Select(e => e.Text).Chunk(8).SelectMany(batch => embedder.Embed(batch)).ToArray();
         if (cacheDirectory is not null)
         {
             try
