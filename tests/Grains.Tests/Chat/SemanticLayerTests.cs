@@ -78,6 +78,17 @@ public sealed class SemanticLayerTests
     }
 
     [Fact]
+    public async Task The_shared_model_gives_the_same_vectors_when_turns_run_concurrently()
+    {
+        string[] texts = ["hiya, anyone there?", "show me what you can do", "I'd like to arrange a video call with an account manager",
+            "this bot is useless, get me someone", "nothing works after the update, please help", "list your features"];
+        var model = MiniLmEmbedder.Shared;
+        var sequential = texts.Select(t => model.Embed([t])[0]).ToArray();
+        var concurrent = await Task.WhenAll(Enumerable.Range(0, 24).Select(i => Task.Run(() => (i % texts.Length, model.Embed([texts[i % texts.Length]])[0]))));
+        Assert.All(concurrent, c => Assert.Equal(sequential[c.Item1], c.Item2));
+    }
+
+    [Fact]
     public void Example_vectors_are_cached_on_disk_by_model_and_examples()
     {
         var directory = Path.Combine(Path.GetTempPath(), "crm-embeddings-" + Guid.NewGuid().ToString("N"));
