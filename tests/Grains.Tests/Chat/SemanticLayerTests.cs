@@ -28,6 +28,7 @@ public sealed class SemanticLayerTests
     [InlineData("+47 912 34 567", null, null)]
     [InlineData("thanks", null, null)]
     [InlineData("I'd like to open a ticket", null, null)]
+    [InlineData("friday at 10am", Intent.BookMeeting, null)]
     public void Answers_yes_no_ids_emails_and_sure_commands_never_run_the_model(string text, Intent? pending, string? expected)
     {
         var embedder = new CountingEmbedder();

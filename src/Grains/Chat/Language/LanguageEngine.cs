@@ -244,7 +244,10 @@ public sealed partial class LanguageEngine
         var rulesSure = !ConsultAlways && (
             (topScore >= SureScore && topScore - second >= SureMargin) ||
             (words <= ShortMessageWords && topScore >= 3 && topScore - second >= 2) ||
-            slots.ContainsKey(SlotKeys.Email) || slots.ContainsKey(SlotKeys.Phone) || slots.ContainsKey(SlotKeys.TicketNumber));
+            slots.ContainsKey(SlotKeys.Email) || slots.ContainsKey(SlotKeys.Phone) || slots.ContainsKey(SlotKeys.TicketNumber) ||
+            // The rules read it as the task in progress ("friday at 10am" after a "no"), and the model may not
+            // pick that task anyway: nothing to ask it.
+            (pending is not null && top == pending && topScore > 0));
         if (semantic is not null && !contextDecided && !rulesSure && words > 0 && semantic.Classify(maskedText, leaveOut) is { } m)
         {
             match = m;
