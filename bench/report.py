@@ -92,7 +92,7 @@ w("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 SQLITE_CEILING = "ceiling: bare Kestrel PATCH, SQLite write"
 JOURNAL_CEILING = "ceiling: bare Kestrel PATCH, fsync'd journal"
 main = [*BASELINES, SQLITE_CEILING, JOURNAL_CEILING, "GET lead", "PATCH lead", "mixed 80/20", "POST lead", "list status", "list q",
-        "chat turn", "chat turn @4", "login (bcrypt)", "GET lead @4, idle", "GET lead @4, under login flood"]
+        "chat turn", "chat turn @4", "chat mix @4", "login (bcrypt)", "GET lead @4, idle", "GET lead @4, under login flood"]
 for name in main:
     r = by_name.get(name)
     if r and not answered(r):
@@ -111,7 +111,9 @@ w(f"GET reads random ids among {subsets[2]:,} warm lead grains; PATCH changes `n
   "(durable: the grain writes the document before answering); mixed is 80% GET and 20% PATCH; POST creates leads "
   "(no email/phone, so no contact claims); list status is `?status=qualified&sort=-created_at&limit=50`, list q is "
   "`?q=orbital&sort=-created_at&limit=50` (~4% of the leads match: 2 of the 50 seeded companies, and 1 in 25 of the leads the POST scenario creates); chat turn posts an FAQ question to one of 256 "
-  "sessions (the deterministic engine, no LLM) at 32 and, for the latency target, at 4 connections; login checks a bcrypt hash and issues a token. "
+  "sessions (the rules decide it, no model, no LLM) at 32 and, for the latency target, at 4 connections; chat mix walks each "
+  "session through a 10-turn conversation (3 openers only the embedding model understands, then slot answers, a no, a "
+  "correction, cancels; bench/wrk/scenario.lua) at 4 connections; login checks a bcrypt hash and issues a token. "
   f"GET lead @4 reads {subsets[0]:,} warm leads on 4 connections, once idle and once while a second wrk sends wrong-password logins for "
   "256 unknown emails on 40 connections (the run lifts the per-address and per-account login limits, since everything comes from "
   "127.0.0.1, so the flood meets only the bounded password-hashing queue: the case of a flood spread over many addresses).")
@@ -173,6 +175,11 @@ if chat:
 if chat4:
     target_row("chat turn (4 connections)", "p99 < 20 ms", chat4["p99_us"] < 20_000,
                f"p99 {ms(chat4['p99_us'])} ms at {rps(chat4):,.0f} req/s")
+chatmix = by_name.get("chat mix @4")
+if chatmix:
+    target_row("chat mix with the embedding model (4 connections)", "p99 < 30 ms", answered(chatmix) and chatmix["p99_us"] < 30_000,
+               f"p50 {ms(chatmix['p50_us'])} ms, p99 {ms(chatmix['p99_us'])} ms at {rps(chatmix):,.0f} turns/s; "
+               + (facts.get("chat_model") or "model not loaded"))
 idle, flooded = by_name.get("GET lead @4, idle"), by_name.get("GET lead @4, under login flood")
 if idle and flooded:
     ok = answered(idle) and answered(flooded) and flooded["p50_us"] <= 3 * idle["p50_us"]

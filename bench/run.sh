@@ -2,9 +2,10 @@
 # The benchmark harness (issue #7): builds Release, starts the real Silo on a temporary embedded
 # store, seeds leads, drives load with wrk (a separate process, 127.0.0.1 only, bounded in time)
 # and writes bench/results/<yyyy-MM-dd>.md. Usage:
-#   bash bench/run.sh [--quick] [--duration SECONDS] [--out FILE] [--no-build] [--import-only]
+#   bash bench/run.sh [--quick] [--duration SECONDS] [--out FILE] [--no-build] [--import-only] [--chat-only]
 # --quick: small data (1k/5k/10k leads) and 3 s per scenario, a smoke run of the whole pipeline.
 # --import-only: only the CSV import scenario (a 100,000-row file into an empty store; 10,000 with --quick).
+# --chat-only: only the chat scenarios on an empty store, printed (no report file).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -14,6 +15,8 @@ DURATION=""
 OUT=""
 BUILD=1
 IMPORT_ONLY=0
+CHAT_ONLY=0
+CHAT_MODEL_LINE=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --quick) QUICK=1 ;;
@@ -21,6 +24,7 @@ while [[ $# -gt 0 ]]; do
     --out) OUT="$2"; shift ;;
     --no-build) BUILD=0 ;;
     --import-only) IMPORT_ONLY=1 ;;
+    --chat-only) CHAT_ONLY=1 ;;
     -h|--help) sed -n 2,8p "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -283,11 +287,57 @@ PY
   exit 0
 fi
 
+# The chat scenarios: 256 sessions of the admin; an FAQ turn (rules only) at 32 and 4 connections, then the
+# realistic mix (openers that need the embedding model, slot answers, yes/no; wrk/scenario.lua) at 4 connections.
+chat_scenarios() {
+  log "starting 256 chat sessions"
+  SESSIONS="$WORK/sessions.txt"
+  seq 256 | xargs -P 8 -I{} curl -s --retry 2 "http://127.0.0.1:$PORT/api/chat/sessions" -X POST \
+    -H "authorization: Bearer $TOKEN" -o "$WORK/session-{}.json" -w '%{http_code}\n' >"$WORK/session-status.txt" || true
+  python3 - "$WORK"/session-*.json >"$SESSIONS" <<'PY'
+import json, sys
+for path in sys.argv[1:]:
+    try:
+        print(json.load(open(path))["id"])
+    except (ValueError, KeyError, OSError):
+        pass
+PY
+  log "  $(wc -l <"$SESSIONS") sessions started (HTTP statuses: $(sort "$WORK/session-status.txt" | uniq -c | tr -s ' \n' ' '))"
+  [[ -s $SESSIONS ]] || { log "no chat session could be started"; tail -20 "$WORK/silo.log" >&2; exit 1; }
+  # The model loads in the background at start-up; the mix must not measure that load.
+  local deadline=$(( $(date +%s) + 120 ))
+  until grep -q "Chat embeddings loaded" "$WORK/silo.log" || (( $(date +%s) > deadline )); do sleep 0.5; done
+  CHAT_MODEL_LINE=$(grep -o "Chat embeddings loaded in [0-9]* ms, process memory +[0-9]* MB" "$WORK/silo.log" | tail -1 || true)
+  log "  ${CHAT_MODEL_LINE:-chat embeddings not loaded (CHAT_EMBEDDINGS=off or no model)}"
+  run_wrk "chat turn" chat 32 "$DURATION" "$PORT" IDS="$SESSIONS"
+  # The latency target is checked below saturation too: at 32 connections p99 is mostly queueing.
+  run_wrk "chat turn @4" chat 4 "$DURATION" "$PORT" IDS="$SESSIONS"
+  run_wrk "chat mix @4" chatmix 4 "$DURATION" "$PORT" IDS="$SESSIONS"
+}
+
 # --- phase 0: the service creates its store, indexes and admin ----------------------------------
 log "work dir $WORK, service on 127.0.0.1:$PORT"
 start_silo
 TOKEN=$(login)
 OWNER_ID=$(curl -sf "http://127.0.0.1:$PORT/api/auth/me" -H "authorization: Bearer $TOKEN" | json_field id)
+if [[ $CHAT_ONLY == 1 ]]; then
+  # Just the chat scenarios on an empty store (they do not read leads): a short run for chat engine changes.
+  chat_scenarios
+  stop_silo
+  python3 - "$RESULTS" "$CHAT_MODEL_LINE" "$(cut -d' ' -f1-3 /proc/loadavg)" "$(git -C "$ROOT" rev-parse --short HEAD)" <<'PY'
+import json, sys
+print(f"chat-only bench, commit {sys.argv[4]}, load average {sys.argv[3]}; {sys.argv[2] or 'embeddings not loaded'}")
+print("| Scenario | Connections | turns/s | p50 ms | p95 ms | p99 ms | errors | server CPU µs/turn | RSS after |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    errors = r["errors_connect"] + r["errors_read"] + r["errors_write"] + r["errors_status"] + r["errors_timeout"]
+    rps = r["requests"] / (r["duration_us"] / 1e6)
+    print(f"| {r['name']} | {r['connections']} | {rps:,.0f} | {r['p50_us'] / 1000:.2f} | {r['p95_us'] / 1000:.2f} | {r['p99_us'] / 1000:.2f} | "
+          f"{errors} | {r['server_cpu_s'] * 1e6 / max(1, r['requests']):,.0f} | {r['rss_after_mb']} MB |")
+PY
+  exit 0
+fi
 stop_silo
 
 # --- phase 1: list at the smallest size -------------------------------------------------------------
@@ -353,23 +403,7 @@ run_wrk "mixed 80/20" mixed 32 "$DURATION" "$PORT" IDS="$IDS" ID_LIMIT="${GET_SU
 run_wrk "POST lead" post 32 "$DURATION" "$PORT"
 list_scenarios ""
 
-log "starting 256 chat sessions"
-SESSIONS="$WORK/sessions.txt"
-seq 256 | xargs -P 8 -I{} curl -s --retry 2 "http://127.0.0.1:$PORT/api/chat/sessions" -X POST \
-  -H "authorization: Bearer $TOKEN" -o "$WORK/session-{}.json" -w '%{http_code}\n' >"$WORK/session-status.txt" || true
-python3 - "$WORK"/session-*.json >"$SESSIONS" <<'PY'
-import json, sys
-for path in sys.argv[1:]:
-    try:
-        print(json.load(open(path))["id"])
-    except (ValueError, KeyError, OSError):
-        pass
-PY
-log "  $(wc -l <"$SESSIONS") sessions started (HTTP statuses: $(sort "$WORK/session-status.txt" | uniq -c | tr -s ' \n' ' '))"
-[[ -s $SESSIONS ]] || { log "no chat session could be started"; tail -20 "$WORK/silo.log" >&2; exit 1; }
-run_wrk "chat turn" chat 32 "$DURATION" "$PORT" IDS="$SESSIONS"
-# The latency target is checked below saturation too: at 32 connections p99 is mostly queueing.
-run_wrk "chat turn @4" chat 4 "$DURATION" "$PORT" IDS="$SESSIONS"
+chat_scenarios
 run_wrk "login (bcrypt)" login 4 "$DURATION" "$PORT" LOGIN_BODY="{\"email\":\"$ADMIN_EMAIL\",\"password\":\"$ADMIN_PASSWORD\"}"
 login_flood_scenario
 RSS_AFTER_LOAD=$(rss_mb "$SILO_PID")
@@ -410,6 +444,7 @@ cat >"$FACTS" <<JSON
  "activations_warm": $ACTIVATIONS_WARM, "activations_before_idle": $ACTIVATIONS_BEFORE_IDLE,
  "activations_after_idle": $ACTIVATIONS_AFTER_IDLE, "idle_seconds": $IDLE_SECONDS, "idle_age": $IDLE_AGE,
  "import": $IMPORT_JSON,
+ "chat_model": "$CHAT_MODEL_LINE",
  "total_seconds": $(( $(date +%s) - START_TIME ))}
 JSON
 mkdir -p "$(dirname "$OUT")"

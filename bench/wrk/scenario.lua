@@ -1,6 +1,8 @@
 -- One wrk script for every scenario, chosen by environment variables (wrk gives scripts no arguments
 -- before init, and every thread runs its own copy of this file):
---   MODE     get | put | mixed | post | list | chat | login | flood | warm
+--   MODE     get | put | mixed | post | list | chat | chatmix | login | flood | warm
+--            (chatmix: each thread walks its share of the sessions round robin, each session through CHAT_SCRIPT:
+--             openers only the embedding model understands, then slot answers, yes/no and commands the rules decide)
 --            (flood: wrong-password logins spread over 256 unknown emails; done() also counts 401/429/503)
 --   TOKEN    bearer token (all but login)
 --   IDS      file of ids (lead ids for get/put/mixed/warm, chat session ids for chat); ID_LIMIT uses the first N
@@ -51,6 +53,34 @@ function init(args)
   if token then wrk.headers["Authorization"] = "Bearer " .. token end
 end
 
+-- A conversation as a signed-in customer types it; "M" marks the turns that need the embedding model.
+local chat_script = {
+  "hiya, anyone there?",                                           -- M greeting
+  "show me what you can do",                                       -- M help
+  "I'd like to arrange a video call with an account manager",      -- M book_meeting: asks the start
+  "tomorrow at 3pm",                                               -- slot answer: confirmation
+  "no",                                                            -- deny at the confirmation
+  "friday at 10am",                                                -- correction: confirmation again
+  "cancel",                                                        -- drops the booking
+  "I'd like to open a ticket",                                     -- rules: asks the description
+  "the export button does nothing when I click it",                -- slot answer: confirmation
+  "cancel",
+}
+local chat_positions = {}
+local chat_next = 0
+
+local function chat_mix()
+  -- This thread's slice of the sessions, round robin: a session's next message goes out long after its last answer.
+  local first = math.floor(#ids * (thread_index or 0) / 2) + 1
+  local last = math.floor(#ids * ((thread_index or 0) + 1) / 2)
+  local id = ids[first + chat_next % (last - first + 1)]
+  chat_next = chat_next + 1
+  local position = chat_positions[id] or 0
+  chat_positions[id] = position + 1
+  local text = chat_script[position % #chat_script + 1]
+  return wrk.format("POST", "/api/chat/sessions/" .. id .. "/messages", nil, '{"text":"' .. text .. '"}')
+end
+
 local function random_id()
   return ids[math.random(#ids)]
 end
@@ -90,6 +120,8 @@ function request()
   elseif mode == "chat" then
     return wrk.format("POST", "/api/chat/sessions/" .. random_id() .. "/messages", nil,
       '{"text":"What are your opening hours?"}')
+  elseif mode == "chatmix" then
+    return chat_mix()
   elseif mode == "login" then
     return wrk.format("POST", "/api/auth/login", nil, login_body)
   elseif mode == "flood" then

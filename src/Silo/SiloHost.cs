@@ -157,6 +157,8 @@ public static class SiloHost
                 options.Llm = settings.ChatLlm;
                 options.AnonymousMaxLeads = settings.ChatAnonMaxLeads;
                 options.AnonymousMaxMeetings = settings.ChatAnonMaxMeetings;
+                options.Embeddings = settings.ChatEmbeddings;
+                options.EmbeddingCacheDirectory = Path.Combine(settings.DataDir, "chat-embeddings");
             });
             silo.Services.Configure<LoginThrottleOptions>(options =>
             {

@@ -74,6 +74,9 @@ public sealed partial class SiloProcess : IAsyncDisposable
         // Every test talks from 127.0.0.1 and some start many chats: the chat limits have their own tests.
         ["CHAT_SESSIONS_PER_HOUR_PER_ADDRESS"] = "1000000",
         ["CHAT_MESSAGES_PER_MINUTE"] = "100000",
+        // These tests are about processes, clusters and durability: several silos each loading the embedding model
+        // (seconds of CPU, ~240 MB) would only slow them. The model runs in the Grains and Api tests and the bench.
+        ["CHAT_EMBEDDINGS"] = "off",
     };
 
     /// <summary><see cref="Environment"/> on MongoDB database <paramref name="database"/> (no data directory in use).</summary>

@@ -108,6 +108,8 @@ public sealed partial record CrmSettings
 
     /// <summary>Largest CSV file a lead import accepts, in MiB (IMPORT_MAX_MB); a larger upload is 413.</summary>
     public int ImportMaxMegabytes { get; init; } = 50;
+    /// <summary>The chat engine's sentence-embedding layer (CHAT_EMBEDDINGS on|off, default on); off = the rules alone.</summary>
+    public bool ChatEmbeddings { get; init; } = true;
 
     /// <summary>The chat assistant's optional language model (CHAT_LLM_*); null = off. Holds the API key: never log it.</summary>
     public CrmChatbot.Chat.Llm.LlmSettings? ChatLlm { get; init; }
@@ -304,6 +306,7 @@ public sealed partial record CrmSettings
             ChatAnonMaxLeads = Int(config, "CHAT_ANON_MAX_LEADS", 1, 0, 100),
             ChatAnonMaxMeetings = Int(config, "CHAT_ANON_MAX_MEETINGS", 1, 0, 100),
             ImportMaxMegabytes = Int(config, "IMPORT_MAX_MB", 50, 1, 1024),
+            ChatEmbeddings = OnOff(config, "CHAT_EMBEDDINGS", true),
             DashboardEnabled = Bool(config, "DASHBOARD_ENABLED", true),
         };
     }
@@ -404,6 +407,18 @@ public sealed partial record CrmSettings
             "true" or "1" => true,
             "false" or "0" => false,
             _ => throw new SettingsException($"{name} '{raw}' is invalid: expected true or false"),
+        };
+    }
+
+    private static bool OnOff(IConfiguration config, string name, bool fallback)
+    {
+        var raw = Optional(config, name);
+        return raw?.ToLowerInvariant() switch
+        {
+            null => fallback,
+            "on" => true,
+            "off" => false,
+            _ => throw new SettingsException($"{name} '{raw}' is invalid: expected on or off"),
         };
     }
 

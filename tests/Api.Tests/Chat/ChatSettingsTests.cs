@@ -46,4 +46,21 @@ public class ChatSettingsTests
         var error = Assert.Throws<SettingsException>(() => Load((name, value)));
         Assert.StartsWith(name, error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Chat_embeddings_are_on_by_default_and_can_be_turned_off()
+    {
+        Assert.True(Load().ChatEmbeddings);
+        Assert.False(Load(("CHAT_EMBEDDINGS", "off")).ChatEmbeddings);
+        Assert.True(Load(("CHAT_EMBEDDINGS", "ON")).ChatEmbeddings);
+    }
+
+    [Theory]
+    [InlineData("yes")]
+    [InlineData("0")]
+    public void A_bad_chat_embeddings_value_stops_start_up_naming_the_variable(string value)
+    {
+        var error = Assert.Throws<SettingsException>(() => Load(("CHAT_EMBEDDINGS", value)));
+        Assert.StartsWith("CHAT_EMBEDDINGS", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -1,4 +1,5 @@
 using CrmChatbot.Chat.Language;
+using CrmChatbot.Chat.Language.Semantic;
 
 namespace CrmChatbot.Grains.Tests.Chat;
 
@@ -11,7 +12,23 @@ internal static class LanguageTestSupport
 
     public static FaqKnowledge Faq => SampleFaq.Value;
 
-    public static LanguageEngine Engine { get; } = new();
+    /// <summary>
+    /// The engine as shipped: rules plus embeddings, unless the environment says CHAT_EMBEDDINGS=off (so any corpus
+    /// test can be run both ways). The model loads once per test process, on first use.
+    /// </summary>
+    public static LanguageEngine Engine =>
+        string.Equals(Environment.GetEnvironmentVariable("CHAT_EMBEDDINGS"), "off", StringComparison.OrdinalIgnoreCase) ? RulesOnly : WithEmbeddings;
+
+    /// <summary>The rules alone (CHAT_EMBEDDINGS=off).</summary>
+    public static LanguageEngine RulesOnly => Rules.Value;
+
+    /// <summary>Rules plus the shipped semantic classifier, shared by every test of the process.</summary>
+    public static LanguageEngine WithEmbeddings => Semantic.Value;
+
+    private static readonly Lazy<LanguageEngine> Rules = new(() => new LanguageEngine());
+
+    private static readonly Lazy<LanguageEngine> Semantic = new(() =>
+        new LanguageEngine(SemanticIntentClassifier.CreateDefault(Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance)));
 
     public static ChatContext Context(string zone = "Europe/Berlin", Intent? pending = null, string? expected = null, IReadOnlyDictionary<string, string>? slots = null) =>
         new(Now, zone, pending, expected, slots, Faq);

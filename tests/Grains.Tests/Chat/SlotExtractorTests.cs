@@ -100,4 +100,41 @@ public sealed class SlotExtractorTests
         Assert.True(subject.Length <= 81);
         Assert.EndsWith("…", subject, StringComparison.Ordinal);
     }
+    [Theory]
+    [InlineData("Ola Nordmann, Nordlys AS, ola@nordlys.example", "Ola Nordmann", "Nordlys AS")]
+    [InlineData("ola@nordlys.example\nNordlys AS\nOla Nordmann", "Ola Nordmann", "Nordlys AS")]
+    [InlineData("Nordlys AS; +47 912 34 567; ola nordmann", "Ola Nordmann", "Nordlys AS")]
+    [InlineData("per olsen, bergen bryggeri, per@bryggeri.example", "Per Olsen", "Bergen Bryggeri")]
+    public void A_contact_list_in_any_order_gives_name_and_company(string text, string name, string company)
+    {
+        var engine = LanguageTestSupport.Engine;
+        var slots = engine.Analyze(text, LanguageTestSupport.Context(pending: Intent.CreateLead, expected: SlotKeys.Name)).Slots;
+        Assert.Equal(name, slots[SlotKeys.Name]);
+        Assert.Equal(company, slots[SlotKeys.Company]);
+    }
+
+    [Theory]
+    [InlineData("sorry, my name is Ola Nordmann")]
+    [InlineData("hi, we'd like a quote, please")]
+    [InlineData("yes, that's right")]
+    public void A_sentence_with_commas_is_not_a_contact_list(string text)
+    {
+        Assert.Empty(SlotExtractors.ContactList(text, [SlotKeys.Name, SlotKeys.Company]));
+    }
+
+    [Theory]
+    [InlineData("i'm per from bergen bryggeri", "Per", "Bergen Bryggeri")]
+    [InlineData("Hi, this is Ola Nordmann at Nordlys AS, we need a quote", "Ola Nordmann", "Nordlys AS")]
+    public void Im_x_from_y_gives_name_and_company(string text, string name, string company)
+    {
+        Assert.Equal((name, company), SlotExtractors.NameFromCompany(text));
+    }
+
+    [Theory]
+    [InlineData("I'm having trouble with the export")]
+    [InlineData("I'm writing from home")]
+    public void A_state_from_somewhere_is_not_a_name(string text)
+    {
+        Assert.Null(SlotExtractors.NameFromCompany(text));
+    }
 }

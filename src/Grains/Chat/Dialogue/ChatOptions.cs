@@ -26,6 +26,15 @@ public sealed class ChatOptions
     /// <summary>Meetings an anonymous visitor's session may book (CHAT_ANON_MAX_MEETINGS).</summary>
     public int AnonymousMaxMeetings { get; set; } = 1;
 
+    /// <summary>
+    /// The semantic layer of the language engine (CHAT_EMBEDDINGS, default on): a local sentence-embedding model
+    /// decides what the rules are not sure of. Off, or a model that cannot be loaded: the rules alone.
+    /// </summary>
+    public bool Embeddings { get; set; } = true;
+
+    /// <summary>Where the example vectors are cached between restarts (DATA_DIR/chat-embeddings); null: not cached.</summary>
+    public string? EmbeddingCacheDirectory { get; set; }
+
     /// <summary>The optional language model (CHAT_LLM_*); null (default) = the deterministic assistant alone.</summary>
     public LlmSettings? Llm { get; set; }
 }

@@ -1,5 +1,6 @@
 using CrmChatbot.Chat.Broadcast;
 using CrmChatbot.Chat.Language;
+using CrmChatbot.Chat.Language.Semantic;
 using CrmChatbot.Chat.Llm;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -22,7 +23,14 @@ public static class ChatServiceCollectionExtensions
         }
 
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<LanguageEngine>();
+        services.TryAddSingleton(sp =>
+        {
+            var chat = sp.GetRequiredService<IOptions<ChatOptions>>().Value;
+            return new LanguageEngine(chat.Embeddings
+                ? SemanticIntentClassifier.CreateDefault(sp.GetRequiredService<ILogger<SemanticIntentClassifier>>(), chat.EmbeddingCacheDirectory)
+                : null);
+        });
+        services.AddHostedService<ChatModelWarmUp>();
         services.TryAddSingleton(sp => LoadFaq(sp.GetRequiredService<IOptions<ChatOptions>>().Value.FaqPath));
         services.TryAddSingleton<DialogueManager>();
         services.TryAddSingleton<ChatTools>();

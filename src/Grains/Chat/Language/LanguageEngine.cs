@@ -1,8 +1,19 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using CrmChatbot.Chat.Language.Semantic;
 
 namespace CrmChatbot.Chat.Language;
+
+/// <summary>How one message was read (for tests and the corpus report).</summary>
+/// <param name="RulesIntent">The rules' own best intent, before context and embeddings.</param>
+/// <param name="ContextDecided">The dialogue context settled the intent (an answer, a yes/no, a correction).</param>
+/// <param name="Semantic">The classifier's reading when the model was consulted; null when it was not.</param>
+internal sealed record Reading(Analysis Analysis, Intent RulesIntent, double TopScore, double SecondScore, bool ContextDecided, SemanticMatch? Semantic)
+{
+    /// <summary>The rules' runner-up intent.</summary>
+    public Intent SecondIntent { get; init; }
+}
 
 /// <summary>
 /// Offline, deterministic language understanding: one call per user message, no state of its own.
@@ -39,17 +50,51 @@ public sealed partial class LanguageEngine
     /// <summary>Below this score nothing is understood.</summary>
     private const double MinScore = 2.0;
 
-    private readonly TextNormalizer normalizer;
+    /// <summary>The rules are sure at this score or more, with <see cref="SureMargin"/> over the runner-up.</summary>
+    public const double SureScore = 4.0;
 
-    public LanguageEngine()
+    /// <summary>How far the rules' best intent must lead the second for the rules to decide alone.</summary>
+    public const double SureMargin = 1.5;
+
+    /// <summary>Messages of at most this many words are sure with one decisive keyword ("yes", "cancel", "thanks").</summary>
+    public const int ShortMessageWords = 3;
+
+    /// <summary>Below this similarity to its nearest example the semantic reading is ignored (fallback to the rules).</summary>
+    public const double SemanticThreshold = 0.4;
+
+    /// <summary>The similarity the model needs to pick an intent that is neither of the rules' two best candidates.</summary>
+    public const double SemanticOverruleThreshold = 0.6;
+
+    private readonly TextNormalizer normalizer;
+    private readonly SemanticIntentClassifier? semantic;
+
+    /// <summary>Tests only: consult the model even when the rules are sure (to calibrate the decision rule).</summary>
+    internal static bool ConsultAlways { get; set; }
+
+    /// <param name="semantic">The embedding layer; null: the rules alone (CHAT_EMBEDDINGS=off).</param>
+    public LanguageEngine(SemanticIntentClassifier? semantic = null)
     {
         var vocabulary = IntentLexicon.Entries.SelectMany(e => e.Words).Concat(IntentLexicon.ExtraVocabulary);
         normalizer = new TextNormalizer(vocabulary);
+        this.semantic = semantic;
     }
 
     public TextNormalizer Normalizer => normalizer;
 
-    public Analysis Analyze(string text, ChatContext context)
+    /// <summary>True when this engine has an embedding layer configured (it may still turn out unavailable).</summary>
+    public bool HasSemanticLayer => semantic is not null;
+
+    /// <summary>Loads the embedding model and example vectors now; false when there is no usable semantic layer.</summary>
+    public bool WarmUp() => semantic?.Warm() ?? false;
+
+    public Analysis Analyze(string text, ChatContext context) => Read(text, context, null).Analysis;
+
+    /// <summary>
+    /// The analysis plus how it was reached: the rules' own reading, whether the dialogue context decided, and the
+    /// semantic match when the model was consulted. <paramref name="leaveOut"/>: an example text the classifier
+    /// ignores (leave-one-out scoring of the tuning corpus).
+    /// </summary>
+    internal Reading Read(string text, ChatContext context, string? leaveOut)
     {
         ArgumentNullException.ThrowIfNull(context);
         // Chat messages are short; the cap bounds the regex work a pasted log file could cause.
@@ -62,7 +107,7 @@ public sealed partial class LanguageEngine
         var slots = new Dictionary<string, string>(StringComparer.Ordinal);
         if (raw.Length == 0)
         {
-            return new Analysis(Intent.Unknown, 0, slots, false);
+            return new Reading(new Analysis(Intent.Unknown, 0, slots, false), Intent.Unknown, 0, 0, false, null);
         }
 
         var expected = context.ExpectedSlot;
@@ -108,6 +153,26 @@ public sealed partial class LanguageEngine
             slots[SlotKeys.Company] = company;
         }
 
+        // "i'm per from bergen bryggeri": lower case counts when the bot asked for exactly this.
+        if (SlotExtractors.NameFromCompany(maskedText) is { } person &&
+            (expected is SlotKeys.Name or SlotKeys.Company || person.Name.Split(' ').All(w => maskedText.Contains(w, StringComparison.Ordinal))))
+        {
+            slots.TryAdd(SlotKeys.Name, person.Name);
+            slots.TryAdd(SlotKeys.Company, person.Company);
+        }
+
+        // A contact as a list ("Ola Nordmann, Nordlys AS, ola@nordlys.example"): only with an email or phone in it, or
+        // as the answer to a contact question, so an ordinary sentence with commas is not read as one.
+        if (slots.ContainsKey(SlotKeys.Email) || slots.ContainsKey(SlotKeys.Phone) || expected is SlotKeys.Name or SlotKeys.Company or SlotKeys.Email or SlotKeys.Phone)
+        {
+            var known = context.Slots ?? new Dictionary<string, string>();
+            string[] order = [.. new[] { SlotKeys.Name, SlotKeys.Company }.OrderBy(k => known.ContainsKey(k) && k != expected)];
+            foreach (var (key, value) in SlotExtractors.ContactList(maskedText, order))
+            {
+                slots.TryAdd(key, value);
+            }
+        }
+
         if (SlotExtractors.Need(norm) is { } need)
         {
             slots[SlotKeys.Need] = need;
@@ -129,9 +194,12 @@ public sealed partial class LanguageEngine
         }
 
         var (top, topScore, second) = Best(scores);
+        var secondIntent = TieOrder.OrderByDescending(i => scores[i]).Skip(1).First();
         var intent = topScore >= MinScore ? top : Intent.Unknown;
+        var rulesIntent = intent;
         var confidence = intent == Intent.Unknown ? 0 : topScore / (topScore + 2) * (0.5 + 0.5 * Math.Min(1, (topScore - second) / topScore));
         var isCorrection = false;
+        var contextDecided = false;
 
         // Dialogue context: bare answers to the bot's question, and corrections of what was said before.
         var pending = context.PendingIntent;
@@ -144,6 +212,7 @@ public sealed partial class LanguageEngine
             {
                 intent = yn.Groups["no"].Success ? Intent.Deny : Intent.Affirm;
                 confidence = 0.8;
+                contextDecided = true;
             }
 
             FillBareAnswer(expected, raw, maskedText, slots, allowFreeText: !control && !(intent is Intent.Affirm or Intent.Deny && topScore >= 3 && norm.Tokens.Count <= 3));
@@ -153,20 +222,69 @@ public sealed partial class LanguageEngine
                 intent = p;
                 isCorrection = true;
                 confidence = 0.85;
+                contextDecided = true;
             }
             else if (NegatedAlternativeRegex().IsMatch(norm.Corrected) && intent != p && intent != Intent.Unknown && !control)
             {
                 isCorrection = true;
+                contextDecided = true;
             }
             else if (expected is not null && (slots.ContainsKey(expected) || (expected == SlotKeys.Start && slots.ContainsKey(SlotKeys.Date))) && !control)
             {
                 intent = p;
                 confidence = 0.9;
+                contextDecided = true;
+            }
+        }
+
+        // The semantic layer (see Chat/Language/README.md, "Decision rule"): consulted only when neither the dialogue
+        // context nor the rules are sure. A message with an email, phone or ticket id is the rules' business.
+        SemanticMatch? match = null;
+        var words = norm.Tokens.Count(t => t.Norm.Any(char.IsLetter));
+        var rulesSure = !ConsultAlways && (
+            (topScore >= SureScore && topScore - second >= SureMargin) ||
+            (words <= ShortMessageWords && topScore >= 3 && topScore - second >= 2) ||
+            slots.ContainsKey(SlotKeys.Email) || slots.ContainsKey(SlotKeys.Phone) || slots.ContainsKey(SlotKeys.TicketNumber) ||
+            // The rules read it as the task in progress ("friday at 10am" after a "no"), and the model may not
+            // pick that task anyway: nothing to ask it.
+            (pending is not null && top == pending && topScore > 0));
+        if (semantic is not null && !contextDecided && !rulesSure && words > 0 && semantic.Classify(maskedText, leaveOut) is { } m)
+        {
+            match = m;
+            // The model decides above the threshold, except that a third opinion against the rules' own two best
+            // candidates needs the stronger similarity.
+            // While a task is in progress, "sounds like that task" is no answer and no new request: only a different
+            // intent (a question, a human, another task) is the model's to decide.
+            var decides = m.Similarity >= SemanticThreshold && m.Intent != pending &&
+                          (intent == Intent.Unknown || m.Intent == top || m.Intent == secondIntent || m.Similarity >= SemanticOverruleThreshold);
+            if (decides && m.Intent != intent && SemanticFaq(m, faq, context) is var semanticFaq &&
+                (m.Intent != Intent.Faq || semanticFaq is not null))
+            {
+                intent = m.Intent;
+                faq = m.Intent == Intent.Faq ? semanticFaq : faq;
+                confidence = m.Similarity * m.Share;
             }
         }
 
         FinishSlots(intent, raw, temporal, slots, context, faq);
-        return new Analysis(intent, Math.Round(confidence, 3), slots, isCorrection, intent == Intent.Faq ? faq : null);
+        var analysis = new Analysis(intent, Math.Round(confidence, 3), slots, isCorrection, intent == Intent.Faq ? faq : null);
+        return new Reading(analysis, rulesIntent, topScore, second, contextDecided, match) { SecondIntent = secondIntent };
+    }
+
+    /// <summary>The FAQ entry for a semantic FAQ reading: the text's own match, else the nearest example's entry if the knowledge has it.</summary>
+    private static FaqMatch? SemanticFaq(SemanticMatch m, FaqMatch? textMatch, ChatContext context)
+    {
+        if (m.Intent != Intent.Faq)
+        {
+            return null;
+        }
+
+        if (textMatch is not null)
+        {
+            return textMatch;
+        }
+
+        return context.Faq?.Entries.FirstOrDefault(e => e.Id == m.FaqId) is { } entry ? new FaqMatch(entry, m.Similarity) : null;
     }
 
     private static void FillBareAnswer(string? expected, string raw, string masked, Dictionary<string, string> slots, bool allowFreeText)
@@ -176,7 +294,9 @@ public sealed partial class LanguageEngine
             case SlotKeys.Name when !slots.ContainsKey(SlotKeys.Name) && SlotExtractors.BareName(masked) is { } name:
                 slots[SlotKeys.Name] = name;
                 break;
-            case SlotKeys.Company when !slots.ContainsKey(SlotKeys.Company) && allowFreeText && SlotExtractors.BareCompany(masked) is { } company:
+            // A message that gives another contact detail ("sorry, my name is ...") is not the company's name.
+            case SlotKeys.Company when !slots.ContainsKey(SlotKeys.Company) && allowFreeText && !slots.ContainsKey(SlotKeys.Name) &&
+                                       !slots.ContainsKey(SlotKeys.Email) && !slots.ContainsKey(SlotKeys.Phone) && SlotExtractors.BareCompany(masked) is { } company:
                 slots[SlotKeys.Company] = company;
                 break;
             case SlotKeys.Need when allowFreeText:

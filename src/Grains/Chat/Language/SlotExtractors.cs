@@ -42,6 +42,23 @@ public static partial class SlotExtractors
         "cet", "est", "pst", "gmt", "utc", "berlin", "london", "paris", "ticket", "tomorrow", "today", "tonight",
     };
 
+    // Legal forms that end a company name in a contact list (Nordic, German, English, ...).
+    private static readonly HashSet<string> ListCompanySuffixes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "as", "asa", "ab", "oy", "oyj", "aps", "a/s", "ltd", "inc", "gmbh", "llc", "corp", "corporation", "ag", "plc", "sa", "sas",
+        "sarl", "srl", "spa", "bv", "nv", "limited", "group", "labs", "kg", "se", "pty", "co", "company", "gbr", "ug",
+    };
+
+    // Words that make a list item a sentence, a greeting or a request rather than a name or company.
+    private static readonly HashSet<string> ListStopWords = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "hi", "hello", "hey", "hiya", "thanks", "thank", "cheers", "regards", "yes", "no", "ok", "okay", "sure", "please", "need",
+        "want", "like", "would", "could", "can", "demo", "quote", "price", "pricing", "offer", "meeting", "call", "ticket", "help",
+        "we", "we'd", "i'd", "i'm", "it's", "its", "is", "are", "am", "be", "me", "us", "this", "that", "there", "name", "email",
+        "phone", "company", "tomorrow", "today", "morning", "afternoon", "evening", "sales", "support", "interested", "looking",
+        "sorry", "actually", "oops", "wait", "correction", "meant", "instead", "rather", "thx", "bye",
+    };
+
     /// <summary>Email addresses, lower-cased; also the spelled-out "ada at example dot com".</summary>
     public static IReadOnlyList<Found> Emails(string text)
     {
@@ -252,6 +269,85 @@ public static partial class SlotExtractors
         return stripped.Length is > 0 and <= 80 ? CompanyCase(stripped) : null;
     }
 
+    /// <summary>
+    /// "I'm per from bergen bryggeri", "this is Ola at Nordlys AS": a name and a company in one clause. Unlike
+    /// <see cref="Name"/> it accepts lower case, because the "X from Y" shape says what each part is.
+    /// </summary>
+    public static (string Name, string Company)? NameFromCompany(string text)
+    {
+        var m = NameFromCompanyRegex().Match(text);
+        if (!m.Success)
+        {
+            return null;
+        }
+
+        var name = m.Groups["name"].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var company = m.Groups["company"].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .TakeWhile(w => !NameStops.Contains(w) || CompanySuffixes.Contains(w)).ToList();
+        if (company.Count == 0 || name.Any(w => NameStops.Contains(w) || ListStopWords.Contains(w)) || NotNames.Contains(name[0]) || NotCompanies.Contains(company[0]))
+        {
+            return null;
+        }
+
+        return (string.Join(' ', name.Select(Capitalize)), CompanyCase(string.Join(' ', company)));
+    }
+
+    /// <summary>
+    /// A contact written as a list, one item per comma, semicolon or line, in any order: "Ola Nordmann, Nordlys AS,
+    /// ola@nordlys.example". Emails and phones are found (and masked) before; of the remaining items one ending in a
+    /// company form (AS, Ltd, GmbH...) is the company, and the other name-like items fill <paramref name="order"/>
+    /// (the slots still missing first). Items that read as a sentence are left to the other extractors.
+    /// </summary>
+    public static Dictionary<string, string> ContactList(string masked, IReadOnlyList<string> order)
+    {
+        var found = new Dictionary<string, string>(StringComparer.Ordinal);
+        var items = ListSeparatorRegex().Split(masked).Select(i => i.Trim().Trim('.', '!', '-', '–', ':', ' ')).ToList();
+        if (items.Count < 2)
+        {
+            return found;
+        }
+
+        var unlabeled = new List<string>();
+        var recognized = items.Count(i => i.Length == 0); // a masked email or phone
+        var sentences = 0;
+        foreach (var item in items.Where(i => i.Length > 0))
+        {
+            var words = item.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (words.Length > 5 || !words.All(w => ListWordRegex().IsMatch(w)) || words.Any(w => ListStopWords.Contains(w) || NameStops.Contains(w)))
+            {
+                sentences++;
+                continue;
+            }
+
+            recognized++;
+
+            if (words.Length > 1 && ListCompanySuffixes.Contains(words[^1].TrimEnd('.')))
+            {
+                found.TryAdd(SlotKeys.Company, CompanyCase(item));
+            }
+            else if (words.Length <= 4 && words.All(w => NameTokenRegex().IsMatch(w)) && !NotCompanies.Contains(words[0]))
+            {
+                unlabeled.Add(item);
+            }
+        }
+
+        // "sorry, my name is Ola" is a sentence with a comma, not a list.
+        if (recognized < 2 || recognized < sentences)
+        {
+            return [];
+        }
+
+        var targets = order.Where(k => !found.ContainsKey(k)).ToList();
+        for (var i = 0; i < unlabeled.Count && i < targets.Count; i++)
+        {
+            found[targets[i]] = targets[i] == SlotKeys.Name
+                ? string.Join(' ', unlabeled[i].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(Capitalize))
+                : CompanyCase(unlabeled[i]);
+        }
+
+        return found;
+    }
+
     /// <summary>What a lead wants: the rest of the clause after "interested in", "looking for", "I'd like", "want", "need".</summary>
     public static string? Need(NormalizedText text)
     {
@@ -264,6 +360,8 @@ public static partial class SlotExtractors
                 "looking" when i + 1 < t.Count && t[i + 1].Norm == "for" => 2,
                 "i'd" or "we'd" or "would" when i + 1 < t.Count && t[i + 1].Norm is "like" or "love" => 2,
                 "want" or "need" => 1,
+                // "contact me about pricing", "get in touch about licences"
+                "about" when i > 0 && t[i - 1].Norm is "me" or "us" or "touch" or "back" => 1,
                 _ => 0,
             };
             if (len == 0 || i + len >= t.Count)
@@ -405,6 +503,15 @@ public static partial class SlotExtractors
 
     [GeneratedRegex(@"^(?:(?:it's|it is|its|we're|we are|were|i work for|i work at|i'm at|i'm from|i'm with|i am with|we're with|at|from|with|the company is|company is|company:|company name is)\s+)+", RegexOptions.IgnoreCase)]
     private static partial Regex BareCompanyPrefixRegex();
+
+    [GeneratedRegex(@"(?:^|[,.!;]\s*)(?:(?:hi|hello|hey)[,!.]?\s+)?(?:i'm|i am|im|this is|it's|it is|my name is|my name's)\s+(?<name>[\p{L}][\p{L}'\-]*(?: [\p{L}][\p{L}'\-]*){0,2}?)\s+(?:from|at|with|of)\s+(?<company>[\p{L}\p{N}&][\p{L}\p{N}&'\-\.]*(?: [\p{L}\p{N}&][\p{L}\p{N}&'\-\.]*){0,4})", RegexOptions.IgnoreCase)]
+    private static partial Regex NameFromCompanyRegex();
+
+    [GeneratedRegex(@"[,;\n|]+")]
+    private static partial Regex ListSeparatorRegex();
+
+    [GeneratedRegex(@"^[\p{L}\p{N}&][\p{L}\p{N}&'\-\./]*$")]
+    private static partial Regex ListWordRegex();
 
     [GeneratedRegex(@"[,;!?\n]|\.(?:\s|$)|\s(?:and|but)\s")]
     private static partial Regex ClauseEndRegex();

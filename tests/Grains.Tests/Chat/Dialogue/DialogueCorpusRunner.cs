@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using CrmChatbot.Chat.Dialogue;
+using CrmChatbot.Chat.Language;
 using CrmChatbot.Common;
 using CrmChatbot.Leads;
 using CrmChatbot.Meetings;
@@ -20,7 +21,7 @@ internal sealed record DialogueOutcome(string Id, string? Failure, string Transc
 /// </summary>
 internal sealed class DialogueCorpusRunner(ClusterFixture fixture)
 {
-    public async Task<IReadOnlyList<DialogueOutcome>> RunFileAsync(string fileName)
+    public async Task<IReadOnlyList<DialogueOutcome>> RunFileAsync(string fileName, LanguageEngine engine)
     {
         using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Chat", "Corpus", fileName)));
         var root = doc.RootElement;
@@ -35,7 +36,7 @@ internal sealed class DialogueCorpusRunner(ClusterFixture fixture)
             await gate.WaitAsync();
             try
             {
-                return await RunAsync(d, now, zone);
+                return await RunAsync(d, now, zone, engine);
             }
             finally
             {
@@ -44,7 +45,7 @@ internal sealed class DialogueCorpusRunner(ClusterFixture fixture)
         }));
     }
 
-    private async Task<DialogueOutcome> RunAsync(JsonElement dialogue, DateTimeOffset now, string defaultZone)
+    private async Task<DialogueOutcome> RunAsync(JsonElement dialogue, DateTimeOffset now, string defaultZone, LanguageEngine engine)
     {
         var harness = new DialogueHarness(fixture);
         var id = dialogue.GetProperty("id").GetString()!;
@@ -58,7 +59,7 @@ internal sealed class DialogueCorpusRunner(ClusterFixture fixture)
             var values = new Dictionary<string, string>(StringComparer.Ordinal) { ["uid"] = Guid.NewGuid().ToString("N")[..8] };
             await SetUpAsync(harness, dialogue, owner, account, values);
 
-            var manager = harness.Manager(owner.Id, now);
+            var manager = harness.Manager(owner.Id, now, engine);
             var state = new DialogueState { TimeZone = dialogue.TryGetProperty("time_zone", out var tz) ? tz.GetString()! : defaultZone };
             var actions = new List<DialogueAction>();
             transcript.AppendLine("  bot: " + manager.Greeting(chatUser));

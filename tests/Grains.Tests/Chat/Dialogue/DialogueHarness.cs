@@ -26,7 +26,7 @@ internal sealed class DialogueHarness(ClusterFixture fixture)
     /// <summary>Monday 14 January 2030, 10:00 in Berlin: far enough ahead that no meeting reminder fires during tests.</summary>
     public static readonly DateTimeOffset Now = new(2030, 1, 14, 9, 0, 0, TimeSpan.Zero);
 
-    private static readonly LanguageEngine Engine = new();
+    private static LanguageEngine Engine => LanguageTestSupport.Engine;
 
     private readonly SqliteDocumentQueries documents = new(fixture.Store);
 
@@ -45,8 +45,8 @@ internal sealed class DialogueHarness(ClusterFixture fixture)
         return created.Value ?? throw new InvalidOperationException(created.Error!.Message);
     }
 
-    public DialogueManager Manager(string botOwnerId, DateTimeOffset? now = null) => new(
-        Engine, LanguageTestSupport.Faq, Grains, Users, Tickets, Meetings, new FixedClock(now ?? Now),
+    public DialogueManager Manager(string botOwnerId, DateTimeOffset? now = null, LanguageEngine? engine = null) => new(
+        engine ?? Engine, LanguageTestSupport.Faq, Grains, Users, Tickets, Meetings, new FixedClock(now ?? Now),
         Options.Create(new ChatOptions { BotOwnerUserId = botOwnerId }));
 
     public async Task<TicketDto> NewTicketAsync(string requesterId, string subject)

@@ -1,0 +1,147 @@
+using System.Reflection;
+using CrmChatbot.Chat.Language;
+
+namespace CrmChatbot.Chat.Dialogue.Forms;
+
+/// <summary>
+/// One task of the assistant (the pattern Rasa calls a form): which slots it takes from a message, which it
+/// requires and how it asks for them, how it confirms, and the action it runs through <see cref="ChatTools"/>.
+/// The <see cref="DialogueManager"/> only picks the active form, fills its slots and handles cancel, correction and
+/// fallback for all of them. Forms are stateless singletons found by reflection: adding an intent is one new
+/// subclass (plus its <see cref="Intent"/> value and corpus examples).
+/// </summary>
+internal abstract class ChatForm
+{
+    private static readonly string[] YesNo = ["yes", "no", "cancel"];
+
+    public abstract Intent Intent { get; }
+
+    /// <summary>The slots, in the order they are asked, that must be known before confirming.</summary>
+    protected virtual IReadOnlyList<string> Required => [];
+
+    /// <summary>Every slot a message may fill for this form (the required ones and optional extras).</summary>
+    protected virtual IReadOnlyList<string> Accepted => Required;
+
+    /// <summary>Runs at once when asked for: no slots, no confirmation (a lookup).</summary>
+    public virtual bool Immediate => false;
+
+    /// <summary>Also runs while another form is active, which it replaces (asking for a human).</summary>
+    public virtual bool Interrupts => false;
+
+    /// <summary>What the assistant says it can do for this user with this form ("open a support ticket"); null: nothing to list.</summary>
+    public virtual string? Capability(ChatUser user) => null;
+
+    /// <summary>Order of <see cref="Capability"/> in the help text.</summary>
+    public virtual int Order => 100;
+
+    /// <summary>False when this user may not start the form now; the turn then already says why.</summary>
+    public virtual bool MayStart(FormTurn turn) => true;
+
+    /// <summary>Slots known without asking (a signed-in user's name and email).</summary>
+    public virtual void Prefill(FormTurn turn)
+    {
+    }
+
+    /// <summary>A signed-in user has told us who they are already.</summary>
+    protected static void PrefillContact(FormTurn turn)
+    {
+        if (!turn.User.IsSignedIn)
+        {
+            return;
+        }
+
+        foreach (var (key, value) in new[] { (SlotKeys.Name, turn.User.Name), (SlotKeys.Email, turn.User.Email) })
+        {
+            if (!string.IsNullOrWhiteSpace(value))
+            {
+                turn.State.Slots.TryAdd(key, value);
+            }
+        }
+    }
+
+    /// <summary>After the opening message's slots are merged: drop what only looked like an answer.</summary>
+    public virtual void Started(FormTurn turn)
+    {
+    }
+
+    /// <summary>The slots of a message that belong to this form.</summary>
+    public Dictionary<string, string> Relevant(IReadOnlyDictionary<string, string> slots)
+    {
+        var relevant = Accepted.Where(slots.ContainsKey).ToDictionary(k => k, k => slots[k], StringComparer.Ordinal);
+        if (relevant.Count == 1 && relevant.ContainsKey(SlotKeys.TimeZone))
+        {
+            relevant.Clear(); // a zone alone is context, not an answer
+        }
+
+        return relevant;
+    }
+
+    /// <summary>Stores answered slots; an answer replaces the earlier value (a correction) and keeps the others.</summary>
+    public virtual void Merge(DialogueState state, IReadOnlyDictionary<string, string> slots)
+    {
+        foreach (var (key, value) in slots)
+        {
+            state.Slots[key] = value;
+        }
+
+        if (slots.ContainsKey(SlotKeys.Start))
+        {
+            state.Slots.Remove(SlotKeys.Date);
+        }
+    }
+
+    /// <summary>The next slot to ask for, or null when the form can confirm. May answer the turn itself (then sets Done).</summary>
+    public virtual Task<string?> MissingSlotAsync(FormTurn turn, CancellationToken ct) =>
+        Task.FromResult(Required.FirstOrDefault(k => !turn.State.Slots.ContainsKey(k)));
+
+    /// <summary>The question for <paramref name="slot"/>.</summary>
+    public virtual string Ask(FormTurn turn, string slot)
+    {
+        var slots = turn.State.Slots;
+        var name = slots.TryGetValue(SlotKeys.Name, out var n) ? ChatText.FirstName(n) : null;
+        return slot switch
+        {
+            SlotKeys.Name => "May I have your name?",
+            SlotKeys.Email => name is null ? "What's your email address?" : $"Thanks, {name}. What's your email address?",
+            SlotKeys.Company => "Which company are you with?",
+            SlotKeys.Description => "Please describe the problem in a sentence or two.",
+            SlotKeys.DurationMinutes => "How long should the meeting be, e.g. \"30 minutes\" or \"1 hour\"?",
+            _ => $"Could you give me the {slot.Replace('_', ' ')}?",
+        };
+    }
+
+    /// <summary>The yes/no question before acting.</summary>
+    public virtual string Confirmation(FormTurn turn) => "Shall I go ahead? yes/no";
+
+    /// <summary>The action (confirmed, or at once for an <see cref="Immediate"/> form); clears the task when done.</summary>
+    public abstract Task ExecuteAsync(FormTurn turn, CancellationToken ct);
+
+    /// <summary>Asks for the first missing slot, or for confirmation when all are there.</summary>
+    public async Task AskNextAsync(FormTurn turn, CancellationToken ct)
+    {
+        var state = turn.State;
+        var missing = await MissingSlotAsync(turn, ct);
+        if (turn.Done)
+        {
+            return;
+        }
+
+        state.ExpectedSlot = missing;
+        if (missing is not null)
+        {
+            state.AwaitingConfirmation = false;
+            turn.Say(Ask(turn, missing));
+            return;
+        }
+
+        state.AwaitingConfirmation = true;
+        turn.Say(Confirmation(turn));
+        turn.Suggestions = YesNo;
+    }
+
+    /// <summary>Every form of this assembly, one instance each, keyed by intent.</summary>
+    public static IReadOnlyDictionary<Intent, ChatForm> All { get; } = typeof(ChatForm).Assembly.GetTypes()
+        .Where(t => t.IsSubclassOf(typeof(ChatForm)) && !t.IsAbstract)
+        .Select(t => (ChatForm)Activator.CreateInstance(t, BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic, null, null, null)!)
+        .ToDictionary(f => f.Intent);
+}
