@@ -79,6 +79,7 @@ public sealed partial class WebhookSubscriptionGrain(
             state.State.Head ??= legacy[0].Attempts > 0 ? legacy[0] : null;
             state.State.Queue = [];
             await state.WriteStateAsync(cancellationToken);
+            await EnsureReminderAsync(); // it delivers them from its next tick on
         }
 
         await base.OnActivateAsync(cancellationToken);
