@@ -133,7 +133,6 @@ public static class SiloHost
                 options.RetryBase = TimeSpan.FromMilliseconds(settings.Webhooks.RetryBaseMilliseconds);
                 options.RetryWindow = TimeSpan.FromMinutes(settings.Webhooks.RetryWindowMinutes);
                 options.SecretOverlap = TimeSpan.FromHours(settings.Webhooks.SecretOverlapHours);
-                options.MaxPending = settings.Webhooks.MaxPending;
             });
             // The webhook dispatcher runs from the start (the outbox fills with every change) and resumes deliveries.
             silo.AddStartupTask(async (services, _) =>

@@ -58,7 +58,6 @@ public class SettingsTests
     [InlineData("WEBHOOK_RETRY_BASE_MS", "fast")]
     [InlineData("WEBHOOK_RETRY_WINDOW_MINUTES", "-1")]
     [InlineData("WEBHOOK_SECRET_OVERLAP_HOURS", "721")]
-    [InlineData("WEBHOOK_MAX_PENDING", "0")]
     public void A_bad_value_stops_start_up_naming_the_variable(string name, string value)
     {
         var ex = Assert.Throws<SettingsException>(() => Load("Production", ("JWT_SECRET_KEY", GoodKey), (name, value)));
@@ -72,14 +71,14 @@ public class SettingsTests
     {
         var defaults = Load("Production", ("JWT_SECRET_KEY", GoodKey)).Webhooks;
         var set = Load("Production", ("JWT_SECRET_KEY", GoodKey), ("WEBHOOK_ALLOW_PRIVATE_NETWORKS", "true"), ("WEBHOOK_RETRY_BASE_MS", "20"),
-            ("WEBHOOK_RETRY_WINDOW_MINUTES", "0"), ("WEBHOOK_TIMEOUT_SECONDS", "3"), ("WEBHOOK_SECRET_OVERLAP_HOURS", "1"), ("WEBHOOK_MAX_PENDING", "5")).Webhooks;
+            ("WEBHOOK_RETRY_WINDOW_MINUTES", "0"), ("WEBHOOK_TIMEOUT_SECONDS", "3"), ("WEBHOOK_SECRET_OVERLAP_HOURS", "1")).Webhooks;
 
         Assert.Equal(new WebhookSettings(), defaults);
         Assert.False(defaults.AllowPrivateNetworks);
         Assert.Equal(24 * 60, defaults.RetryWindowMinutes);
         Assert.Equal(new WebhookSettings
         {
-            AllowPrivateNetworks = true, RetryBaseMilliseconds = 20, RetryWindowMinutes = 0, TimeoutSeconds = 3, SecretOverlapHours = 1, MaxPending = 5,
+            AllowPrivateNetworks = true, RetryBaseMilliseconds = 20, RetryWindowMinutes = 0, TimeoutSeconds = 3, SecretOverlapHours = 1,
         }, set);
     }
 

@@ -294,7 +294,6 @@ public sealed partial record CrmSettings
                 RetryBaseMilliseconds = Int(config, "WEBHOOK_RETRY_BASE_MS", 10_000, 1, 3_600_000),
                 RetryWindowMinutes = Int(config, "WEBHOOK_RETRY_WINDOW_MINUTES", 24 * 60, 0, 30 * 24 * 60),
                 SecretOverlapHours = Int(config, "WEBHOOK_SECRET_OVERLAP_HOURS", 24, 0, 30 * 24),
-                MaxPending = Int(config, "WEBHOOK_MAX_PENDING", 10_000, 1, 1_000_000),
             },
             MeetingReminderMinutes = Int(config, "MEETING_REMINDER_MINUTES", 15, 1, 7 * 24 * 60),
             ChatIdleMinutes = Int(config, "CHAT_IDLE_MINUTES", 60, 1, 7 * 24 * 60),
@@ -523,7 +522,4 @@ public sealed record WebhookSettings
 
     /// <summary>WEBHOOK_SECRET_OVERLAP_HOURS: how long the previous secret still signs after a rotation.</summary>
     public int SecretOverlapHours { get; init; } = 24;
-
-    /// <summary>WEBHOOK_MAX_PENDING: undelivered events one subscription may hold.</summary>
-    public int MaxPending { get; init; } = 10_000;
 }

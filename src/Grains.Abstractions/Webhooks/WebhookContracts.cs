@@ -116,7 +116,7 @@ public interface IWebhookRegistryGrain : IGrainWithIntegerKey
     /// <summary>Where and how subscription <paramref name="id"/> delivers; null when it is gone.</summary>
     Task<WebhookTarget?> TargetAsync(string id);
 
-    /// <summary>The subscription gave up on an event (retry window over, backlog full): delivery pauses.</summary>
+    /// <summary>The subscription gave up on an event (retry window over): delivery pauses.</summary>
     Task MarkFailingAsync(string id, string reason);
 
     /// <summary>The receiver answered 410 Gone: the subscription is switched off.</summary>

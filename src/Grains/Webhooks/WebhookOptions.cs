@@ -17,9 +17,6 @@ public sealed class WebhookOptions
     /// <summary>How long the previous secret still signs after a rotation.</summary>
     public TimeSpan SecretOverlap { get; set; } = TimeSpan.FromHours(24);
 
-    /// <summary>Events one subscription may hold undelivered; past it the subscription is marked failing.</summary>
-    public int MaxPending { get; set; } = 10_000;
-
     /// <summary>Attempts kept in a subscription's delivery log.</summary>
     public int LogSize { get; set; } = 100;
 

@@ -16,7 +16,10 @@ public sealed class QueuedWebhookEvent
 [GenerateSerializer, Alias("crm.webhook-subscription-state")]
 public sealed class WebhookSubscriptionState
 {
-    /// <summary>Events not delivered yet, in the order they are sent (the head blocks the rest: order per entity).</summary>
+    /// <summary>
+    /// Only in states stored before the queue moved to <see cref="IWebhookQueue"/>: moved there on activation.
+    /// Empty otherwise (the queue is never kept in this document: it would be rewritten per event).
+    /// </summary>
     [Id(0)] public List<QueuedWebhookEvent> Queue { get; set; } = [];
 
     /// <summary>The last attempts, oldest first (capped at <see cref="WebhookOptions.LogSize"/>).</summary>
@@ -24,17 +27,24 @@ public sealed class WebhookSubscriptionState
 
     /// <summary>The last delivered or given-up events, for replay (capped at <see cref="WebhookSubscriptionGrain.ReplayableEvents"/>).</summary>
     [Id(2)] public List<WebhookEvent> Recent { get; set; } = [];
+
+    /// <summary>The retry schedule of the head of the queue (null: no failed attempt yet, or nothing queued).</summary>
+    [Id(3)] public QueuedWebhookEvent? Head { get; set; }
 }
 
 /// <summary>
-/// Delivers one subscription's events, one at a time and in order, at least once. The queue is stored before an
-/// enqueue returns; a send runs outside the grain's turns (its outcome comes back through
-/// <see cref="CompleteAsync"/>), so enqueues never wait for a slow receiver. Failed sends are retried with exponential
-/// backoff and jitter: a timer for the exact time, and a durable reminder that revives the grain after a restart
-/// while events wait. Past the retry window the subscription is marked failing; 410 Gone switches it off.
+/// Delivers one subscription's events, one at a time and in order, at least once. The events wait in the store's
+/// queue (<see cref="IWebhookQueue"/>), appended before an enqueue returns and removed once delivered; the grain keeps
+/// only the head of it in memory, and its own document (the head's retry schedule, the log) stays small, so a
+/// backlog of any length costs the same per event and nothing is dropped. A send runs outside the grain's turns (its
+/// outcome comes back through <see cref="CompleteAsync"/>), so enqueues never wait for a slow receiver. Failed sends
+/// are retried with exponential backoff and jitter: a timer for the exact time, and a durable reminder that revives
+/// the grain after a restart while events wait. Past the retry window the subscription is marked failing (its events
+/// stay queued); 410 Gone switches it off and drops its queue.
 /// </summary>
 public sealed partial class WebhookSubscriptionGrain(
     [PersistentState("webhook_deliveries", StorageNames.Crm)] IPersistentState<WebhookSubscriptionState> state,
+    IWebhookQueue queue,
     WebhookSender sender,
     IOptions<WebhookOptions> options,
     TimeProvider clock,
@@ -44,7 +54,13 @@ public sealed partial class WebhookSubscriptionGrain(
 
     public const int ReplayableEvents = 50;
 
+    /// <summary>Events read from the store at a time: the in-memory window at the head of the queue.</summary>
+    internal const int WindowSize = 100;
+
     private static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(1);
+
+    /// <summary>The oldest pending events, in order (a prefix of the stored queue; reloaded when used up).</summary>
+    private readonly Queue<WebhookEvent> _window = new();
 
     private string? _sending;
     private IGrainTimer? _retryTimer;
@@ -52,41 +68,41 @@ public sealed partial class WebhookSubscriptionGrain(
 
     private string Id => this.GetPrimaryKeyString();
 
-    private List<QueuedWebhookEvent> Queue => state.State.Queue;
-
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _reminderOn = await this.GetReminder(RetryReminder) is not null;
+        if (state.State.Queue.Count > 0)
+        {
+            // A state written before the queue moved to the store: its events go there, in order, with the head's schedule.
+            var legacy = state.State.Queue;
+            await queue.AppendAsync(Id, [.. legacy.Select(q => q.Event)], cancellationToken);
+            state.State.Head ??= legacy[0].Attempts > 0 ? legacy[0] : null;
+            state.State.Queue = [];
+            await state.WriteStateAsync(cancellationToken);
+            await EnsureReminderAsync(); // it delivers them from its next tick on
+        }
+
         await base.OnActivateAsync(cancellationToken);
     }
 
     public async Task EnqueueAsync(IReadOnlyList<WebhookEvent> events)
     {
         ArgumentNullException.ThrowIfNull(events);
-        // Events queued, or delivered lately (a dispatcher that died before removing its batch hands it on again).
-        var queued = Queue.Select(q => q.Event.Id).Concat(state.State.Recent.Select(e => e.Id)).ToHashSet(StringComparer.Ordinal);
-        var fresh = events.Where(e => queued.Add(e.Id)).ToList();
-        var room = options.Value.MaxPending - Queue.Count;
-        if (fresh.Count > room)
-        {
-            LogBacklogFull(logger, Id, fresh.Count - Math.Max(room, 0));
-            fresh = fresh.Take(Math.Max(room, 0)).ToList();
-            await Registry.MarkFailingAsync(Id, $"{options.Value.MaxPending} events wait undelivered; newer events are dropped until the receiver takes them");
-        }
-
-        if (fresh.Count == 0)
+        // Events delivered lately are skipped (a dispatcher that died before removing its batch hands it on again);
+        // events still queued are skipped by the store.
+        var recent = state.State.Recent.Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
+        var fresh = events.Where(e => !recent.Contains(e.Id)).ToList();
+        if (fresh.Count == 0 || await queue.AppendAsync(Id, fresh) == 0)
         {
             return;
         }
 
-        Queue.AddRange(fresh.Select(e => new QueuedWebhookEvent { Event = e }));
-        await state.WriteStateAsync();
         await EnsureReminderAsync();
         await PumpAsync();
     }
 
-    public Task<WebhookDeliveries> DeliveriesAsync(int limit) =>
-        Task.FromResult(new WebhookDeliveries([.. Enumerable.Reverse(state.State.Log).Take(limit)], Queue.Count));
+    public async Task<WebhookDeliveries> DeliveriesAsync(int limit) =>
+        new([.. Enumerable.Reverse(state.State.Log).Take(limit)], (int)Math.Min(int.MaxValue, await queue.CountAsync(Id)));
 
     public async Task<WebhookDeliveryDto> TestAsync()
     {
@@ -106,16 +122,15 @@ public sealed partial class WebhookSubscriptionGrain(
         var delivery = state.State.Log.FirstOrDefault(d => d.Id == deliveryId);
         var replayed = delivery is null
             ? null
-            : state.State.Recent.FirstOrDefault(e => e.Id == delivery.EventId) ?? Queue.FirstOrDefault(q => q.Event.Id == delivery.EventId)?.Event;
+            : state.State.Recent.FirstOrDefault(e => e.Id == delivery.EventId) ?? _window.FirstOrDefault(e => e.Id == delivery.EventId);
         if (replayed is null)
         {
             return false;
         }
 
-        if (Queue.All(q => q.Event.Id != replayed.Id))
+        // At the end of the queue; an event still queued stays where it is.
+        if (await queue.AppendAsync(Id, [replayed]) > 0)
         {
-            Queue.Add(new QueuedWebhookEvent { Event = replayed });
-            await state.WriteStateAsync();
             await EnsureReminderAsync();
         }
 
@@ -126,10 +141,10 @@ public sealed partial class WebhookSubscriptionGrain(
     public Task KickAsync()
     {
         // An admin resumed the subscription: the head starts a fresh retry window.
-        if (Queue.Count > 0 && _sending is null)
+        if (_sending is null && state.State.Head is { } head)
         {
-            Queue[0].FirstFailureAt = null;
-            Queue[0].NextAttemptAt = null;
+            head.FirstFailureAt = null;
+            head.NextAttemptAt = null;
         }
 
         return PumpAsync();
@@ -142,14 +157,11 @@ public sealed partial class WebhookSubscriptionGrain(
     {
         _retryTimer?.Dispose();
         _retryTimer = null;
+        _window.Clear();
+        await queue.DeleteAllAsync(Id);
         await state.ClearStateAsync();
         state.State = new WebhookSubscriptionState();
-        if (await this.GetReminder(RetryReminder) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-        }
-
-        _reminderOn = false;
+        await DropReminderAsync();
         DeactivateOnIdle();
     }
 
@@ -162,46 +174,53 @@ public sealed partial class WebhookSubscriptionGrain(
         }
 
         _sending = null;
-        var index = Queue.FindIndex(q => q.Event.Id == eventId);
-        if (index < 0)
+        if (!_window.TryPeek(out var webhookEvent) || webhookEvent.Id != eventId)
         {
-            await PumpAsync();
+            await PumpAsync(); // the queue was dropped meanwhile
             return;
         }
 
-        var queued = Queue[index];
-        queued.Attempts++;
+        var head = HeadSchedule(webhookEvent);
+        head.Attempts++;
         var now = Timestamps.Now(clock);
         if (result.Delivered)
         {
-            Queue.RemoveAt(index);
-            Record(queued.Event, queued.Attempts, result, DeliveryOutcome.Delivered);
-            Remember(queued.Event);
+            // Out of the store first: a crash before the log is written sends it again (at least once), never loses it.
+            await queue.RemoveAsync(Id, [eventId]);
+            _window.Dequeue();
+            state.State.Head = null;
+            Record(webhookEvent, head.Attempts, result, DeliveryOutcome.Delivered);
+            Remember(webhookEvent);
         }
         else if (result.StatusCode == 410)
         {
-            Record(queued.Event, queued.Attempts, result, DeliveryOutcome.Failed);
+            // The receiver says it is gone for good: the subscription is switched off and its queue dropped.
+            Record(webhookEvent, head.Attempts, result, DeliveryOutcome.Failed);
+            Remember(webhookEvent);
+            state.State.Head = null;
+            _window.Clear();
+            await queue.DeleteAllAsync(Id);
             await state.WriteStateAsync();
-            await Registry.DisableAsync(Id, $"the receiver answered 410 Gone to event {queued.Event.Id} ({queued.Event.Type}); switched off");
+            await Registry.DisableAsync(Id, $"the receiver answered 410 Gone to event {webhookEvent.Id} ({webhookEvent.Type}); switched off, its queued events dropped");
             return;
         }
         else
         {
-            queued.FirstFailureAt ??= now;
-            if (WebhookRules.GiveUp(queued.FirstFailureAt.Value, now, options.Value))
+            head.FirstFailureAt ??= now;
+            if (WebhookRules.GiveUp(head.FirstFailureAt.Value, now, options.Value))
             {
-                Record(queued.Event, queued.Attempts, result, DeliveryOutcome.Failed);
-                queued.FirstFailureAt = null;
-                queued.NextAttemptAt = null;
+                Record(webhookEvent, head.Attempts, result, DeliveryOutcome.Failed);
+                head.FirstFailureAt = null;
+                head.NextAttemptAt = null;
                 await state.WriteStateAsync();
                 await Registry.MarkFailingAsync(Id,
-                    $"event {queued.Event.Id} ({queued.Event.Type}) not delivered after {queued.Attempts} attempts over " +
+                    $"event {webhookEvent.Id} ({webhookEvent.Type}) not delivered after {head.Attempts} attempts over " +
                     $"{options.Value.RetryWindow.TotalHours:0.##} h; last error: {result.Error}. Delivery resumes when the webhook is updated.");
                 return;
             }
 
-            queued.NextAttemptAt = now + WebhookRules.RetryDelay(queued.Attempts, options.Value, Random.Shared.NextDouble());
-            Record(queued.Event, queued.Attempts, result, DeliveryOutcome.Retrying);
+            head.NextAttemptAt = now + WebhookRules.RetryDelay(head.Attempts, options.Value, Random.Shared.NextDouble());
+            Record(webhookEvent, head.Attempts, result, DeliveryOutcome.Retrying);
         }
 
         await state.WriteStateAsync();
@@ -212,14 +231,9 @@ public sealed partial class WebhookSubscriptionGrain(
 
     private async Task OnReminderAsync()
     {
-        if (Queue.Count == 0 && _sending is null)
+        if (_sending is null && _window.Count == 0 && await queue.CountAsync(Id) == 0)
         {
-            if (await this.GetReminder(RetryReminder) is { } reminder)
-            {
-                await this.UnregisterReminder(reminder);
-            }
-
-            _reminderOn = false;
+            await DropReminderAsync();
             return;
         }
 
@@ -228,12 +242,37 @@ public sealed partial class WebhookSubscriptionGrain(
 
     private IWebhookRegistryGrain Registry => GrainFactory.GetGrain<IWebhookRegistryGrain>(0);
 
+    /// <summary>The retry schedule of the head of the queue (a fresh one when the head changed).</summary>
+    private QueuedWebhookEvent HeadSchedule(WebhookEvent head)
+    {
+        if (state.State.Head is not { } schedule || schedule.Event.Id != head.Id)
+        {
+            schedule = new QueuedWebhookEvent { Event = new WebhookEvent(head.Id, head.Type, head.EntityKey, "") }; // the body stays in the queue
+            state.State.Head = schedule;
+        }
+
+        return schedule;
+    }
+
     /// <summary>Starts the send of the head of the queue when it is due and nothing is in flight.</summary>
     private async Task PumpAsync()
     {
-        if (_sending is not null || Queue.Count == 0)
+        if (_sending is not null)
         {
             return;
+        }
+
+        if (_window.Count == 0)
+        {
+            foreach (var queued in await queue.ReadAsync(Id, WindowSize))
+            {
+                _window.Enqueue(queued.Event);
+            }
+
+            if (_window.Count == 0)
+            {
+                return;
+            }
         }
 
         var target = await Registry.TargetAsync(Id);
@@ -249,8 +288,8 @@ public sealed partial class WebhookSubscriptionGrain(
             return; // paused (failing) or switched off: the queue waits for an update
         }
 
-        var head = Queue[0];
-        var wait = head.NextAttemptAt is { } due ? due - Timestamps.Now(clock) : TimeSpan.Zero;
+        var head = _window.Peek();
+        var wait = HeadSchedule(head).NextAttemptAt is { } due ? due - Timestamps.Now(clock) : TimeSpan.Zero;
         if (wait > TimeSpan.Zero)
         {
             _retryTimer?.Dispose();
@@ -258,9 +297,9 @@ public sealed partial class WebhookSubscriptionGrain(
             return;
         }
 
-        _sending = head.Event.Id;
+        _sending = head.Id;
         var self = this.AsReference<IWebhookSubscriptionGrain>();
-        var webhookEvent = head.Event;
+        var webhookEvent = head;
         // Outside the grain's turn: a slow receiver holds no call of this grain, nor of any other.
         _ = Task.Run(async () =>
         {
@@ -275,6 +314,16 @@ public sealed partial class WebhookSubscriptionGrain(
                 LogCompletionLost(logger, Id, webhookEvent.Id, ex.GetType().Name);
             }
         });
+    }
+
+    private async Task DropReminderAsync()
+    {
+        if (await this.GetReminder(RetryReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+
+        _reminderOn = false;
     }
 
     private async Task EnsureReminderAsync()
@@ -311,9 +360,6 @@ public sealed partial class WebhookSubscriptionGrain(
             recent.RemoveRange(0, recent.Count - ReplayableEvents);
         }
     }
-
-    [LoggerMessage(LogLevel.Warning, "Webhook {Id}: backlog full, {Dropped} events dropped")]
-    private static partial void LogBacklogFull(ILogger logger, string id, int dropped);
 
     [LoggerMessage(LogLevel.Warning, "Webhook {Id}: the outcome of sending {EventId} did not reach the grain ({Reason}); it is sent again")]
     private static partial void LogCompletionLost(ILogger logger, string id, string eventId, string reason);

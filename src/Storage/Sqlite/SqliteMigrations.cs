@@ -48,6 +48,8 @@ internal static class SqliteMigrations
         SqliteTicketCommentStore.Create(session);
         // Store version 3: the event outbox of webhooks.
         SqliteEventOutbox.Create(session);
+        // Store version 4: the webhook subscriptions' queues.
+        SqliteWebhookQueue.Create(session);
         session.Execute("INSERT INTO crm_schema (name, version) VALUES (@p0, @p1) ON CONFLICT (name) DO UPDATE SET version = excluded.version", StoreKey, current);
         return 1;
     }

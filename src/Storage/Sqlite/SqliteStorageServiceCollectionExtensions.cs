@@ -47,6 +47,7 @@ public static class SqliteStorageServiceCollectionExtensions
         services.AddSingleton<IEntityStore, SqliteEntityStore>();
         services.AddSingleton<ITimelineStore, SqliteTimelineStore>();
         services.AddSingleton<CrmChatbot.Webhooks.IEventOutbox, SqliteEventOutbox>();
+        services.AddSingleton<CrmChatbot.Webhooks.IWebhookQueue, SqliteWebhookQueue>();
         services.AddSingleton<CrmChatbot.Tickets.ITicketCommentStore, SqliteTicketCommentStore>();
         services.AddSingleton<IEntityDirectory, SqliteEntityDirectory>();
         services.AddSingleton<IDocumentQueries, SqliteDocumentQueries>();

@@ -7,7 +7,7 @@ namespace CrmChatbot.Storage.Timeline;
 public static class TimelineServiceCollectionExtensions
 {
     /// <summary>
-    /// Entity timelines, ticket comments, the entity store (state + outbox, appended after the write) and the entity directory in
+    /// Entity timelines, ticket comments, the webhook queues, the entity store (state + outbox, appended after the write) and the entity directory in
     /// MongoDB (needs AddMongoCrmStorage). The SQLite store registers its own in AddSqliteCrmStorage.
     /// </summary>
     public static IServiceCollection AddMongoCrmTimeline(this IServiceCollection services) =>
@@ -15,6 +15,7 @@ public static class TimelineServiceCollectionExtensions
             .AddSingleton<ITimelineStore>(sp => sp.GetRequiredService<MongoTimelineStore>())
             .AddSingleton<CrmChatbot.Webhooks.IEventOutbox>(sp => sp.GetRequiredService<MongoTimelineStore>())
             .AddSingleton<CrmChatbot.Tickets.ITicketCommentStore, MongoTicketCommentStore>()
+            .AddSingleton<CrmChatbot.Webhooks.IWebhookQueue, MongoWebhookQueue>()
             .AddSingleton<IEntityStore>(sp => new MongoEntityStore(
                 new MongoGrainStorage(sp.GetRequiredService<MongoStore>()),
                 sp.GetRequiredService<ITimelineStore>(),

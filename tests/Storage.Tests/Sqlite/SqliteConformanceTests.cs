@@ -244,3 +244,16 @@ public abstract class SqliteEventOutboxTests(bool onFile) : EventOutboxConforman
 public sealed class SqliteInMemoryEventOutboxTests() : SqliteEventOutboxTests(onFile: false);
 
 public sealed class SqliteFileEventOutboxTests() : SqliteEventOutboxTests(onFile: true);
+
+public abstract class SqliteWebhookQueueTests(bool onFile) : WebhookQueueConformance, IDisposable
+{
+    private readonly SqliteTestStore _store = new(onFile);
+
+    protected override CrmChatbot.Webhooks.IWebhookQueue Queue => new SqliteWebhookQueue(_store.Store);
+
+    public void Dispose() => _store.Dispose();
+}
+
+public sealed class SqliteInMemoryWebhookQueueTests() : SqliteWebhookQueueTests(onFile: false);
+
+public sealed class SqliteFileWebhookQueueTests() : SqliteWebhookQueueTests(onFile: true);
