@@ -35,7 +35,6 @@ public static class TicketSchema
         {
             [PriorityRank] = state => (int)((TicketState)state).Priority,
         },
-        CountedFields = [TicketFields.Status, TicketFields.Priority, TicketFields.AssigneeId, TicketFields.RequesterId, TicketFields.SlaBreached],
         Indexes =
         [
             // A backstop behind the allocator: two tickets can never be stored with one number.
