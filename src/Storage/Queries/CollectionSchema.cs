@@ -39,6 +39,13 @@ public sealed record CollectionSchema(string Name, Type StateType)
         new Dictionary<string, Func<object, object?>>();
 
     public IReadOnlyList<IndexSpec> Indexes { get; init; } = [];
+
+    /// <summary>
+    /// Scalar fields with few distinct values (a status, an owner) whose number of documents per value the store
+    /// keeps exact in the write's own transaction, so that the total of an unfiltered list, or of a list filtered by
+    /// equality on one of them, is one lookup rather than a count over an index. Each must also be an index key.
+    /// </summary>
+    public IReadOnlyList<string> CountedFields { get; init; } = [];
 }
 
 /// <summary>The schemas of every collection, registered once per process.</summary>

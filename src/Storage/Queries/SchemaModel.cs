@@ -93,6 +93,14 @@ internal static partial class SchemaModel
                 throw new ArgumentException($"Schema '{schema.Name}': two indexes would be named '{IndexName(index)}'.", nameof(schema));
             }
         }
+
+        foreach (var field in schema.CountedFields)
+        {
+            if (!schema.Indexes.Any(i => i.Keys.Any(k => k.Field == field)) || Resolve(schema, field) is not { IsArray: false, Location: not FieldLocation.Id })
+            {
+                throw new ArgumentException($"Schema '{schema.Name}': counted field '{field}' must be a scalar index key.", nameof(schema));
+            }
+        }
     }
 
     /// <summary>Throws unless <paramref name="field"/> is a plain identifier path (it is written into store expressions).</summary>

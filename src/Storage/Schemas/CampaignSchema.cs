@@ -49,6 +49,7 @@ public static class CampaignSchema
             [ActiveUntil] = state => ((CampaignState)state).EndDate ?? OpenEnd,
             [BudgetCents] = state => (long)(((CampaignState)state).Budget * 100),
         },
+        CountedFields = [CampaignFields.Status, CampaignFields.Type],
         Indexes =
         [
             IndexSpec.On(new IndexKey(CampaignFields.CreatedAt, true), new IndexKey(DocumentFields.Id, true)),

@@ -22,11 +22,10 @@ public static class LeadSchema
         {
             [NameLower] = state => ((LeadState)state).Name?.ToLowerInvariant(),
         },
+        // Equality filters use the compound indexes below (their first key); totals come from the counts.
+        CountedFields = [LeadFields.Status, LeadFields.Source, LeadFields.OwnerId, CampaignId],
         Indexes =
         [
-            IndexSpec.On(LeadFields.Status),
-            IndexSpec.On(LeadFields.Source),
-            IndexSpec.On(LeadFields.OwnerId),
             IndexSpec.On(new IndexKey(LeadFields.CreatedAt, true), new IndexKey(DocumentFields.Id, true)),
             IndexSpec.On(new IndexKey(LeadFields.UpdatedAt, true), new IndexKey(DocumentFields.Id, true)),
             IndexSpec.On(NameLower, DocumentFields.Id),

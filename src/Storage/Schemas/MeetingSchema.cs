@@ -32,6 +32,7 @@ public static class MeetingSchema
             [ParticipantKeys] = state => ((MeetingState)state).ParticipantFilterKeys(),
             [TitleLower] = state => ((MeetingState)state).Title?.ToLowerInvariant(),
         },
+        CountedFields = [Status],
         Indexes =
         [
             IndexSpec.On(Start, DocumentFields.Id),

@@ -35,6 +35,7 @@ public static class TicketSchema
         {
             [PriorityRank] = state => (int)((TicketState)state).Priority,
         },
+        CountedFields = [TicketFields.Status, TicketFields.Priority, TicketFields.AssigneeId, TicketFields.RequesterId, TicketFields.SlaBreached],
         Indexes =
         [
             // A backstop behind the allocator: two tickets can never be stored with one number.

@@ -90,7 +90,9 @@ public sealed class SqliteDocumentQueries : IDocumentQueries
                 ? (long)query.Offset + items.Count
                 : query.Filters.Count == 0 && matches is { } counted
                     ? counted
-                    : (long)session.Scalar($"SELECT count(*) FROM {layout.Table}{where.Sql()}", [.. where.Args])!;
+                    : query.After is null
+                        ? Count(session, layout, query.Filters, query.Text, where)
+                        : (long)session.Scalar($"SELECT count(*) FROM {layout.Table}{where.Sql()}", [.. where.Args])!; // after a keyset position
             return new DocumentPage<TState>(items, total, QueryRules.NextOffset(query.Offset, query.Limit, total)) { Last = last };
         });
         return Task.FromResult(page);
@@ -120,8 +122,38 @@ public sealed class SqliteDocumentQueries : IDocumentQueries
         var layout = _store.Layout(collection, typeof(object));
         var where = Where(layout, filters, null);
         cancellationToken.ThrowIfCancellationRequested();
-        var sql = $"SELECT count(*) FROM {layout.Table}{where.Sql()}";
-        return Task.FromResult((long)_store.Read(session => session.Scalar(sql, [.. where.Args]))!);
+        return Task.FromResult(_store.Read(session => Count(session, layout, filters, null, where)));
+    }
+
+    /// <summary>
+    /// The exact number of rows a query matches: from the counts table when the query is unfiltered or one equality
+    /// (or IN) filter on a counted field, else <c>count(*)</c> over the WHERE clause.
+    /// </summary>
+    private static long Count(SqliteSession session, SqliteLayout layout, IReadOnlyList<FieldFilter> filters, string? text, WhereClause where)
+    {
+        if (layout.CountedColumns.Count > 0 && QueryRules.NormalizeText(text) is null)
+        {
+            if (filters.Count == 0)
+            {
+                return (long)session.Scalar($"SELECT coalesce((SELECT n FROM {layout.CountsTable} WHERE field = '' AND value = ''), 0)")!;
+            }
+
+            if (filters is [{ Op: FilterOp.Eq or FilterOp.In } filter] &&
+                layout.CountedColumns.FirstOrDefault(c => c.Field.Field == SchemaModel.Resolve(layout.Schema, filter.Field).Field) is { } column)
+            {
+                var values = filter.Op == FilterOp.In ? SchemaModel.InValues(filter) : [SchemaModel.ScalarValue(filter)];
+                if (values.All(v => v is not null))
+                {
+                    // Distinct as stored: a value listed twice is counted once, as IN does.
+                    object?[] args = [column.Field.Path, .. values.Select(SqliteLayout.ToDb).Distinct()];
+                    var list = string.Join(", ", Enumerable.Range(1, args.Length - 1).Select(SqliteSession.ParameterName));
+                    return (long)session.Scalar(
+                        $"SELECT coalesce(sum(n), 0) FROM {layout.CountsTable} WHERE field = @p0 AND value IN ({list})", args)!;
+                }
+            }
+        }
+
+        return (long)session.Scalar($"SELECT count(*) FROM {layout.Table}{where.Sql()}", [.. where.Args])!;
     }
 
     /// <summary>The WHERE clause of a query and its parameters.</summary>

@@ -63,9 +63,14 @@ internal sealed class SqliteLayout
             : null;
         Indexes = BuildIndexes();
         ArrayIndexes = BuildArrayIndexes();
+        CountedColumns = [.. schema.CountedFields.Select(f => ColumnOf(SchemaModel.Resolve(schema, f))!)];
+        CountsRawName = schema.Name + "__counts";
+        CountsTable = SqliteNames.Quote(CountsRawName);
+        CountsDdl = BuildCounts();
         Signature = string.Join(
             "\n",
-            new[] { CreateTable, CreateFts ?? "" }.Concat(Indexes.Select(i => i.Sql)).Concat(ArrayIndexes.SelectMany(a => new[] { a.CreateTable, a.CreateRidIndex })));
+            new[] { CreateTable, CreateFts ?? "" }.Concat(Indexes.Select(i => i.Sql)).Concat(ArrayIndexes.SelectMany(a => new[] { a.CreateTable, a.CreateRidIndex }))
+                .Concat(CountsDdl));
 
         var parameters = Enumerable.Range(0, 3 + (Searched ? 1 : 0) + columns.Count).Select(SqliteSession.ParameterName);
         SelectForWrite = $"SELECT rid, etag{search}{helpers} FROM {Table} WHERE id = @p0";
@@ -106,6 +111,64 @@ internal sealed class SqliteLayout
     public string Insert { get; }
 
     public SqliteColumn? ColumnOf(ResolvedField field) => _byField.GetValueOrDefault(field.Field);
+
+    /// <summary>The columns of <see cref="CollectionSchema.CountedFields"/>: their rows per value are kept in <see cref="CountsTable"/>.</summary>
+    public IReadOnlyList<SqliteColumn> CountedColumns { get; }
+
+    public string CountsRawName { get; }
+
+    /// <summary>
+    /// <c>(field, value, n)</c>: the number of rows holding each non-null value of each counted column, and the number
+    /// of rows under <c>('', '')</c>. Triggers keep it in the transaction of every insert, delete and update of a
+    /// counted column; a list total filtered by one of them is then one lookup.
+    /// </summary>
+    public string CountsTable { get; }
+
+    /// <summary>The counts table and its triggers (none without counted columns).</summary>
+    public IReadOnlyList<string> CountsDdl { get; }
+
+    /// <summary>Recomputes the counts from the rows (a migration; the triggers keep them afterwards).</summary>
+    public IEnumerable<string> RebuildCounts()
+    {
+        yield return $"DELETE FROM {CountsTable}";
+        yield return $"INSERT INTO {CountsTable} (field, value, n) SELECT '', '', count(*) FROM {Table}";
+        foreach (var column in CountedColumns)
+        {
+            yield return $"INSERT INTO {CountsTable} (field, value, n) SELECT {SqliteNames.Literal(column.Field.Path)}, {column.Name}, count(*) " +
+                $"FROM {Table} WHERE {column.Name} IS NOT NULL GROUP BY {column.Name}";
+        }
+    }
+
+    private List<string> BuildCounts()
+    {
+        if (CountedColumns.Count == 0)
+        {
+            return [];
+        }
+
+        string Increment(string key, string value) =>
+            $"INSERT INTO {CountsTable} (field, value, n) SELECT {key}, {value}, 1 WHERE {value} IS NOT NULL ON CONFLICT (field, value) DO UPDATE SET n = n + 1;";
+        string Decrement(string key, string value) => $"UPDATE {CountsTable} SET n = n - 1 WHERE field = {key} AND value = {value};";
+        var all = "''";
+        var ddl = new List<string>
+        {
+            $"CREATE TABLE IF NOT EXISTS {CountsTable} (field TEXT NOT NULL, value NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (field, value)) WITHOUT ROWID",
+            $"CREATE TRIGGER {SqliteNames.Quote(CountsRawName + "__insert")} AFTER INSERT ON {Table} BEGIN " + Increment(all, all) + " " +
+                string.Join(" ", CountedColumns.Select(c => Increment(SqliteNames.Literal(c.Field.Path), "NEW." + c.Name))) + " END",
+            $"CREATE TRIGGER {SqliteNames.Quote(CountsRawName + "__delete")} AFTER DELETE ON {Table} BEGIN " + Decrement(all, all) + " " +
+                string.Join(" ", CountedColumns.Select(c => Decrement(SqliteNames.Literal(c.Field.Path), "OLD." + c.Name))) + " END",
+        };
+        for (var i = 0; i < CountedColumns.Count; i++)
+        {
+            // Grain storage names only changed columns in its UPDATE, so a write that keeps the value fires nothing.
+            var column = CountedColumns[i];
+            var key = SqliteNames.Literal(column.Field.Path);
+            ddl.Add($"CREATE TRIGGER {SqliteNames.Quote(CountsRawName + "__update__" + SqliteNames.Invariant(i))} AFTER UPDATE OF {column.Name} ON {Table} " +
+                $"WHEN OLD.{column.Name} IS NOT NEW.{column.Name} BEGIN {Decrement(key, "OLD." + column.Name)} {Increment(key, "NEW." + column.Name)} END");
+        }
+
+        return ddl;
+    }
 
     /// <summary>The helper values of a state as bound: the search text (when searched), then one per column.</summary>
     public object?[] HelperValues(object? state) => Helpers(state).Values;

@@ -148,12 +148,51 @@ internal static class SqliteMigrations
             }
         }
 
+        MigrateCounts(session, layout);
         session.Execute(
             "INSERT INTO crm_schema (name, version) VALUES (@p0, @p1) ON CONFLICT (name) DO UPDATE SET version = excluded.version",
             name,
             layout.Signature);
         session.ForgetCommands(); // statements prepared against the old table definition
         return 1;
+    }
+
+    /// <summary>Replaces the counts table's triggers with the layout's and recomputes the counts (after any backfill).</summary>
+    private static void MigrateCounts(SqliteSession session, SqliteLayout layout)
+    {
+        var triggers = new List<string>();
+        using (var list = session.Connection.CreateCommand())
+        {
+            list.CommandText = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = @t AND name LIKE @prefix ESCAPE '\\'";
+            list.Parameters.AddWithValue("@t", layout.Schema.Name);
+            list.Parameters.AddWithValue("@prefix", layout.CountsRawName.Replace("_", "\\_", StringComparison.Ordinal) + "\\_\\_%");
+            using var reader = list.ExecuteReader();
+            while (reader.Read())
+            {
+                triggers.Add(reader.GetString(0));
+            }
+        }
+
+        foreach (var trigger in triggers)
+        {
+            session.ExecuteOnce($"DROP TRIGGER {SqliteNames.Quote(trigger)}");
+        }
+
+        if (layout.CountsDdl.Count == 0)
+        {
+            session.ExecuteOnce($"DROP TABLE IF EXISTS {layout.CountsTable}");
+            return;
+        }
+
+        foreach (var sql in layout.CountsDdl)
+        {
+            session.ExecuteOnce(sql);
+        }
+
+        foreach (var sql in layout.RebuildCounts())
+        {
+            session.ExecuteOnce(sql);
+        }
     }
 
     /// <summary>Recomputes the helper columns of every stored document from its state (new columns start empty).</summary>

@@ -157,6 +157,7 @@ public sealed class SqliteStoreTests : IDisposable
             SearchFields = ["name"],
             Computed = new Dictionary<string, Func<object, object?>> { ["name_lower"] = s => ((MigratedState)s).Name.ToLowerInvariant() },
             Indexes = [.. v1.Indexes, IndexSpec.On("city", new IndexKey("created_at", true)), IndexSpec.On("name_lower", "_id")],
+            CountedFields = ["city"],
         };
         try
         {
@@ -178,6 +179,9 @@ public sealed class SqliteStoreTests : IDisposable
                 Assert.Equal(["m2", "m1"], page.Items.Select(d => d.Id));
                 Assert.Equal(["m1"], (await queries.QueryAsync<MigratedState>("migrated", new DocumentQuery { Text = "ze" })).Items.Select(d => d.Id));
                 Assert.NotNull(store.Read(s => s.Scalar("SELECT name FROM sqlite_master WHERE name = 'migrated__ix__city_created_at'")));
+                // The counts of the new counted field were computed from the stored rows.
+                Assert.Equal(1L, store.Read(s => s.Scalar("SELECT n FROM migrated__counts WHERE field = 'state.city' AND value = 'Oslo'")));
+                Assert.Equal(2L, store.Read(s => s.Scalar("SELECT n FROM migrated__counts WHERE field = '' AND value = ''")));
             }
         }
         finally
