@@ -87,7 +87,7 @@ public sealed class SqliteGrainStorage : IGrainStorage
 
             if (current is null)
             {
-                Insert(session, layout, id, newETag, doc, helpers, elements);
+                Insert(session, layout, id, newETag, doc, helpers, elements, counts: null);
             }
             else
             {
@@ -142,6 +142,9 @@ public sealed class SqliteGrainStorage : IGrainStorage
             }
 
             session.Execute($"DELETE FROM {layout.Table} WHERE rid = @p0", current.Value.Rid);
+            var counts = new Dictionary<(string Field, object Value), long>();
+            layout.CountDeltas(current.Value.Helpers, null, counts);
+            layout.ApplyCounts(session, counts);
             SqliteTimelineStore.Insert(session, entries);
             return (Conflict: false, Stored: (string?)null);
         }).ConfigureAwait(false);
@@ -170,11 +173,14 @@ public sealed class SqliteGrainStorage : IGrainStorage
             var rows = batch.Select(x => (Id: x.Key, Doc: SqliteJson.Serialize(x.Value), Helpers: layout.Helpers(x.Value))).ToList();
             inserted += await _store.Writes.RunAsync(session =>
             {
+                // One adjustment per counted value for the whole batch.
+                var counts = new Dictionary<(string Field, object Value), long>();
                 foreach (var (id, doc, helpers) in rows)
                 {
-                    Insert(session, layout, id, ETags.New(), doc, helpers.Values, helpers.Elements);
+                    Insert(session, layout, id, ETags.New(), doc, helpers.Values, helpers.Elements, counts);
                 }
 
+                layout.ApplyCounts(session, counts);
                 return rows.Count;
             }).ConfigureAwait(false);
         }
@@ -201,9 +207,23 @@ public sealed class SqliteGrainStorage : IGrainStorage
         return new StoredRow(reader.GetInt64(0), reader.GetString(1), helpers);
     }
 
-    private static void Insert(SqliteSession session, SqliteLayout layout, string id, string etag, string doc, object?[] helpers, List<object>[] elements)
+    /// <summary>Inserts a row; its counts go to <paramref name="counts"/> (applied by the caller) or, when null, are applied now.</summary>
+    private static void Insert(
+        SqliteSession session, SqliteLayout layout, string id, string etag, string doc, object?[] helpers, List<object>[] elements,
+        Dictionary<(string Field, object Value), long>? counts)
     {
         session.Execute(layout.Insert, [id, etag, doc, .. helpers]);
+        if (counts is not null)
+        {
+            layout.CountDeltas(null, helpers, counts);
+        }
+        else if (layout.CountedColumns.Count > 0)
+        {
+            var own = new Dictionary<(string Field, object Value), long>();
+            layout.CountDeltas(null, helpers, own);
+            layout.ApplyCounts(session, own);
+        }
+
         var rid = (long)session.Scalar("SELECT last_insert_rowid()")!;
         if (layout.Searched && helpers[0] is not null)
         {
@@ -249,6 +269,13 @@ public sealed class SqliteGrainStorage : IGrainStorage
         }
 
         session.Execute(sql.ToString(), [.. args]);
+        if (layout.CountedColumns.Count > 0)
+        {
+            var counts = new Dictionary<(string Field, object Value), long>();
+            layout.CountDeltas(current.Helpers, helpers, counts);
+            layout.ApplyCounts(session, counts);
+        }
+
         var offset = layout.Searched ? 1 : 0;
         for (var a = 0; a < layout.ArrayIndexes.Count; a++)
         {

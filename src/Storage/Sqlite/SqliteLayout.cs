@@ -22,6 +22,9 @@ internal sealed class SqliteLayout
 
     private readonly Dictionary<string, SqliteColumn> _byField;
 
+    // Positions of the counted columns among the helper values (after the search text, when searched).
+    private readonly int[] _countedHelpers;
+
     public SqliteLayout(CollectionSchema schema, bool registered)
     {
         SqliteNames.ValidateTable(schema.Name);
@@ -67,6 +70,8 @@ internal sealed class SqliteLayout
         CountsRawName = schema.Name + "__counts";
         CountsTable = SqliteNames.Quote(CountsRawName);
         CountsDdl = BuildCounts();
+        AdjustCount = $"INSERT INTO {CountsTable} (field, value, n) VALUES (@p0, @p1, @p2) ON CONFLICT (field, value) DO UPDATE SET n = n + excluded.n";
+        _countedHelpers = [.. CountedColumns.Select(c => (Searched ? 1 : 0) + columns.IndexOf(c))];
         Signature = string.Join(
             "\n",
             new[] { CreateTable, CreateFts ?? "" }.Concat(Indexes.Select(i => i.Sql)).Concat(ArrayIndexes.SelectMany(a => new[] { a.CreateTable, a.CreateRidIndex }))
@@ -119,15 +124,20 @@ internal sealed class SqliteLayout
 
     /// <summary>
     /// <c>(field, value, n)</c>: the number of rows holding each non-null value of each counted column, and the number
-    /// of rows under <c>('', '')</c>. Triggers keep it in the transaction of every insert, delete and update of a
-    /// counted column; a list total filtered by one of them is then one lookup.
+    /// of rows under <c>('', '')</c>. Grain storage adjusts it in the transaction of every insert, delete and update
+    /// of a counted column (<see cref="CountDeltas"/>; not with triggers: a trigger makes every INSERT a statement
+    /// transaction, and SQLite's statement journal made bulk inserts quadratic). A list total filtered by one of them
+    /// is then one lookup.
     /// </summary>
     public string CountsTable { get; }
 
-    /// <summary>The counts table and its triggers (none without counted columns).</summary>
+    /// <summary>The counts table (none without counted columns).</summary>
     public IReadOnlyList<string> CountsDdl { get; }
 
-    /// <summary>Recomputes the counts from the rows (a migration; the triggers keep them afterwards).</summary>
+    /// <summary>Adds <c>@p2</c> to the count of <c>(@p0, @p1)</c>, creating it.</summary>
+    public string AdjustCount { get; }
+
+    /// <summary>Recomputes the counts from the rows (a migration; writes keep them afterwards).</summary>
     public IEnumerable<string> RebuildCounts()
     {
         yield return $"DELETE FROM {CountsTable}";
@@ -139,36 +149,58 @@ internal sealed class SqliteLayout
         }
     }
 
-    private List<string> BuildCounts()
+    /// <summary>
+    /// Adds to <paramref name="deltas"/> the count changes of one row going from the helper values
+    /// <paramref name="before"/> to <paramref name="after"/> (null: no row): the row itself under <c>('', '')</c> and
+    /// each counted column whose value changed.
+    /// </summary>
+    public void CountDeltas(object?[]? before, object?[]? after, Dictionary<(string Field, object Value), long> deltas)
     {
         if (CountedColumns.Count == 0)
         {
-            return [];
+            return;
         }
 
-        string Increment(string key, string value) =>
-            $"INSERT INTO {CountsTable} (field, value, n) SELECT {key}, {value}, 1 WHERE {value} IS NOT NULL ON CONFLICT (field, value) DO UPDATE SET n = n + 1;";
-        string Decrement(string key, string value) => $"UPDATE {CountsTable} SET n = n - 1 WHERE field = {key} AND value = {value};";
-        var all = "''";
-        var ddl = new List<string>
+        if ((before is null) != (after is null))
         {
-            $"CREATE TABLE IF NOT EXISTS {CountsTable} (field TEXT NOT NULL, value NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (field, value)) WITHOUT ROWID",
-            $"CREATE TRIGGER {SqliteNames.Quote(CountsRawName + "__insert")} AFTER INSERT ON {Table} BEGIN " + Increment(all, all) + " " +
-                string.Join(" ", CountedColumns.Select(c => Increment(SqliteNames.Literal(c.Field.Path), "NEW." + c.Name))) + " END",
-            $"CREATE TRIGGER {SqliteNames.Quote(CountsRawName + "__delete")} AFTER DELETE ON {Table} BEGIN " + Decrement(all, all) + " " +
-                string.Join(" ", CountedColumns.Select(c => Decrement(SqliteNames.Literal(c.Field.Path), "OLD." + c.Name))) + " END",
-        };
+            AddDelta(deltas, "", "", after is null ? -1 : 1);
+        }
+
         for (var i = 0; i < CountedColumns.Count; i++)
         {
-            // Grain storage names only changed columns in its UPDATE, so a write that keeps the value fires nothing.
-            var column = CountedColumns[i];
-            var key = SqliteNames.Literal(column.Field.Path);
-            ddl.Add($"CREATE TRIGGER {SqliteNames.Quote(CountsRawName + "__update__" + SqliteNames.Invariant(i))} AFTER UPDATE OF {column.Name} ON {Table} " +
-                $"WHEN OLD.{column.Name} IS NOT NEW.{column.Name} BEGIN {Decrement(key, "OLD." + column.Name)} {Increment(key, "NEW." + column.Name)} END");
+            var old = before?[_countedHelpers[i]];
+            var value = after?[_countedHelpers[i]];
+            if (!Equals(old, value))
+            {
+                AddDelta(deltas, CountedColumns[i].Field.Path, old, -1);
+                AddDelta(deltas, CountedColumns[i].Field.Path, value, 1);
+            }
         }
-
-        return ddl;
     }
+
+    /// <summary>Applies <paramref name="deltas"/> to the counts table, in the caller's transaction.</summary>
+    public void ApplyCounts(SqliteSession session, Dictionary<(string Field, object Value), long> deltas)
+    {
+        foreach (var ((field, value), n) in deltas)
+        {
+            if (n != 0)
+            {
+                session.Execute(AdjustCount, field, value, n);
+            }
+        }
+    }
+
+    private static void AddDelta(Dictionary<(string Field, object Value), long> deltas, string field, object? value, long n)
+    {
+        if (value is not null)
+        {
+            deltas[(field, value)] = deltas.GetValueOrDefault((field, value)) + n;
+        }
+    }
+
+    private List<string> BuildCounts() => CountedColumns.Count == 0
+        ? []
+        : [$"CREATE TABLE IF NOT EXISTS {CountsTable} (field TEXT NOT NULL, value NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (field, value)) WITHOUT ROWID"];
 
     /// <summary>The helper values of a state as bound: the search text (when searched), then one per column.</summary>
     public object?[] HelperValues(object? state) => Helpers(state).Values;

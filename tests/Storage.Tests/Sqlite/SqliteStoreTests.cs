@@ -191,6 +191,71 @@ public sealed class SqliteStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Counts_match_the_rows_after_bulk_inserts_writes_of_changed_fields_and_clears()
+    {
+        using var store = SqliteStore.CreateInMemory();
+        var storage = new SqliteGrainStorage(store);
+        var statuses = Enum.GetValues<LeadStatus>();
+        LeadState Make(int i) => new() { Name = $"L{i}", Status = statuses[i % statuses.Length], OwnerId = i % 3 == 0 ? null : $"u{i % 4}", CreatedAt = T };
+
+        // Batches smaller than the input, so counts are adjusted per batch more than once.
+        await storage.InsertManyAsync(StorageNames.Leads, Enumerable.Range(0, 250).Select(i => KeyValuePair.Create($"b{i}", Make(i))), batchSize: 64);
+        AssertCountsMatchRows(store);
+
+        var random = new Random(11);
+        for (var step = 0; step < 120; step++)
+        {
+            var id = Lead($"b{random.Next(300)}");
+            var state = new GrainState<LeadState>();
+            await storage.ReadStateAsync(StorageNames.Leads, id, state);
+            switch (random.Next(3))
+            {
+                case 0 when state.RecordExists:
+                    await storage.ClearStateAsync(StorageNames.Leads, id, state);
+                    break;
+                case 1 when state.RecordExists:
+                    state.State.Notes = $"n{step}"; // no counted field changes
+                    await storage.WriteStateAsync(StorageNames.Leads, id, state);
+                    break;
+                default:
+                    var changed = Make(random.Next(1000));
+                    changed.Name = state.RecordExists ? state.State.Name : changed.Name;
+                    state.State = changed;
+                    await storage.WriteStateAsync(StorageNames.Leads, id, state);
+                    break;
+            }
+        }
+
+        AssertCountsMatchRows(store);
+    }
+
+    /// <summary>Every (field, value) count equals a count(*) of the rows, and no count is kept for a value no row holds.</summary>
+    private static void AssertCountsMatchRows(SqliteStore store)
+    {
+        static List<string> Rows(SqliteStore store, string sql) => store.Read(s =>
+        {
+            var rows = new List<string>();
+            using var reader = s.Command(sql).ExecuteReader();
+            while (reader.Read())
+            {
+                rows.Add($"{reader.GetValue(0)}={reader.GetValue(1)}:{reader.GetInt64(2)}");
+            }
+
+            return rows;
+        });
+
+        var kept = Rows(store, "SELECT field, value, n FROM leads__counts WHERE n <> 0 ORDER BY field, value");
+        var actual = Rows(
+            store,
+            "SELECT '', '', count(*) FROM leads UNION ALL " +
+            "SELECT 'state.status', \"state.status\", count(*) FROM leads WHERE \"state.status\" IS NOT NULL GROUP BY 2 UNION ALL " +
+            "SELECT 'state.owner_id', \"state.owner_id\", count(*) FROM leads WHERE \"state.owner_id\" IS NOT NULL GROUP BY 2 UNION ALL " +
+            "SELECT 'state.source', \"state.source\", count(*) FROM leads WHERE \"state.source\" IS NOT NULL GROUP BY 2 " +
+            "ORDER BY 1, 2");
+        Assert.Equal(actual, kept);
+    }
+
+    [Fact]
     public async Task A_backup_taken_while_writes_go_on_holds_every_write_acknowledged_before_it()
     {
         var backup = Path.Combine(_dir.Path, "backups", "copy.db");
