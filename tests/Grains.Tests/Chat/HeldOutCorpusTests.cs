@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text;
-using CrmChatbot.Grains.Tests.Chat.Dialogue;
 using Xunit.Abstractions;
 
 namespace CrmChatbot.Grains.Tests.Chat;
@@ -12,7 +9,7 @@ namespace CrmChatbot.Grains.Tests.Chat;
 /// enforced once <see cref="TargetEnforced"/> is switched on.
 /// </summary>
 [Collection(ClusterCollection.Name)]
-public sealed class HeldOutCorpusTests(ClusterFixture fixture, ITestOutputHelper output)
+public sealed class HeldOutCorpusTests(ClusterFixture fixture, ITestOutputHelper output) : HeldOutCorpusTestsBase(fixture, output)
 {
     /// <summary>Issue 15: held-out intent accuracy the engine must reach.</summary>
     public const double TargetIntentAccuracy = 0.95;
@@ -62,81 +59,6 @@ public sealed class HeldOutCorpusTests(ClusterFixture fixture, ITestOutputHelper
         },
     };
 
-    [Theory]
-    [InlineData("on")]
-    [InlineData("off")]
-    public void Held_out_utterances_score_at_least_their_floor(string embeddings)
-    {
-        var score = UtteranceCorpus.Score("heldout-utterances.json", Engine(embeddings));
-        var (floorIntent, floorSlots) = Floors[embeddings];
-        var report = new StringBuilder();
-        report.AppendLine(CultureInfo.InvariantCulture, $"## Held-out utterances, embeddings {embeddings} (blind; never tune on them)").AppendLine();
-        report.AppendLine(CultureInfo.InvariantCulture, $"- {score.Summary}");
-        report.AppendLine(CultureInfo.InvariantCulture, $"- floor: intent {floorIntent}/{FrozenUtteranceCount}, slots {floorSlots}/{score.SlotTotal}; target intent accuracy {TargetIntentAccuracy:P0} with embeddings on ({(TargetEnforced ? "enforced" : "not enforced yet")})");
-        report.AppendLine().AppendLine("Confusion matrix (rows: expected intent, columns: intent the engine answered):").AppendLine();
-        report.AppendLine(score.ConfusionMarkdown());
-        report.AppendLine("Misses:").AppendLine().AppendLine("```").Append(score.Misses).AppendLine("```");
-        Publish($"heldout-utterances-report-{embeddings}.md", report.ToString());
-
-        Assert.Equal(FrozenUtteranceCount, score.Cases);
-        Assert.True(score.IntentHits >= floorIntent,
-            $"Held-out intent hits {score.IntentHits}/{score.Cases} fell below the floor {floorIntent}.\n{score.Misses}");
-        Assert.True(score.SlotHits >= floorSlots,
-            $"Held-out slot hits {score.SlotHits}/{score.SlotTotal} fell below the floor {floorSlots}.\n{score.Misses}");
-        if (TargetEnforced && embeddings == "on")
-        {
-            Assert.True(score.IntentAccuracy >= TargetIntentAccuracy,
-                $"Held-out intent accuracy {score.IntentAccuracy:P1} is below the target {TargetIntentAccuracy:P0}.\n{score.Misses}");
-        }
-    }
-
-    [Theory]
-    [InlineData("on")]
-    [InlineData("off")]
-    public async Task Held_out_dialogues_pass_except_the_listed_known_failures(string embeddings)
-    {
-        var knownFailures = KnownFailures[embeddings];
-        var results = await new DialogueCorpusRunner(fixture).RunFileAsync("heldout-dialogues.json", Engine(embeddings));
-        var passed = results.Count(r => r.Failure is null);
-        var report = new StringBuilder();
-        report.AppendLine(CultureInfo.InvariantCulture, $"## Held-out dialogues, embeddings {embeddings} (blind; never tune on them)").AppendLine();
-        report.AppendLine(CultureInfo.InvariantCulture, $"- passed {passed}/{results.Count}; known failures listed: {knownFailures.Count}").AppendLine();
-        report.AppendLine("| dialogue | result |").AppendLine("|---|---|");
-        foreach (var r in results)
-        {
-            var verdict = r.Failure is null ? "pass" : (knownFailures.Contains(r.Id) ? "known failure: " : "FAIL: ") + r.Failure;
-            report.AppendLine(CultureInfo.InvariantCulture, $"| {r.Id} | {verdict.Replace("|", "\\|", StringComparison.Ordinal)} |");
-        }
-
-        report.AppendLine().AppendLine("Transcripts of the failures:").AppendLine().AppendLine("```");
-        foreach (var r in results.Where(r => r.Failure is not null))
-        {
-            report.AppendLine(r.Id).Append(r.Transcript);
-        }
-
-        report.AppendLine("```");
-        Publish($"heldout-dialogues-report-{embeddings}.md", report.ToString());
-
-        var ids = results.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
-        var missing = knownFailures.Where(id => !ids.Contains(id)).ToList();
-        var newFailures = results.Where(r => r.Failure is not null && !knownFailures.Contains(r.Id)).ToList();
-        var nowPassing = results.Where(r => r.Failure is null && knownFailures.Contains(r.Id)).Select(r => r.Id).ToList();
-        Assert.Equal(FrozenDialogueCount, results.Count);
-        Assert.True(missing.Count == 0, $"Known failures not in heldout-dialogues.json (the set is frozen): {string.Join(", ", missing)}");
-        Assert.True(newFailures.Count == 0, $"{newFailures.Count} held-out dialogues fail that are not listed as known failures of the first run: " +
-            string.Join("; ", newFailures.Select(f => $"{f.Id}: {f.Failure}")));
-        Assert.True(nowPassing.Count == 0, $"These held-out dialogues pass now; remove them from {nameof(KnownFailures)}: {string.Join(", ", nowPassing)}");
-    }
-
-    private static CrmChatbot.Chat.Language.LanguageEngine Engine(string embeddings) =>
-        embeddings == "on" ? LanguageTestSupport.WithEmbeddings : LanguageTestSupport.RulesOnly;
-
-    /// <summary>Writes the markdown report to the test output and next to the test assembly.</summary>
-    private void Publish(string fileName, string markdown)
-    {
-        var path = Path.Combine(AppContext.BaseDirectory, fileName);
-        File.WriteAllText(path, markdown);
-        output.WriteLine(markdown);
-        output.WriteLine($"(report written to {path})");
-    }
+    private protected override HeldOutSet Set => new(
+        "heldout", "Held-out", FrozenUtteranceCount, FrozenDialogueCount, Floors, KnownFailures, TargetIntentAccuracy, TargetEnforced);
 }
