@@ -70,6 +70,11 @@ w("Produced by `bash bench/run.sh" + (" --quick" if facts["quick"] else "") + "`
   "(compare-and-swap, group commit; a copy of the seeded store; no grain, no timeline entry), the other appends it as "
   "a JSON line to a journal file, fsync'd before the answer with group commit (the cheapest durable write there is).")
 w("")
+w(f"Every process is warmed up before it is measured: the baselines, the ceilings, PATCH, list, chat turn and chat mix "
+  f"run their own load for {facts.get('warm_up', '?')} s first (POST for 5 s, as it adds leads), and that run is not "
+  "reported: the runtime compiles a code path three times over its first seconds (tier 0, instrumented, then "
+  "optimized with the profile), and the targets are about the service running, not its first minute.")
+w("")
 w("## Machine")
 w("")
 w("| | |")
