@@ -150,6 +150,14 @@ public sealed class LanguageEngineTests
         Assert.Equal(intent, LanguageTestSupport.RulesOnly.Analyze(text, LanguageTestSupport.Context()).Intent);
 
     [Fact]
+    public void Stuff_is_a_word_not_a_typo_of_staff()
+    {
+        // Corrected to "staff", it voted Handoff (4 points: rules sure, the model never asked).
+        Assert.NotEqual(Intent.Handoff, LanguageTestSupport.RulesOnly.Analyze("what sort of stuff are you good at", LanguageTestSupport.Context()).Intent);
+        Assert.Equal(Intent.Help, LanguageTestSupport.WithEmbeddings.Analyze("what sort of stuff are you good at", LanguageTestSupport.Context()).Intent);
+    }
+
+    [Fact]
     public void A_decisive_help_phrase_in_a_longer_message_leaves_the_rules_sure()
     {
         // Halved as a long message, "what can you do" left the model to read "are you a bot?" as a request for a human.

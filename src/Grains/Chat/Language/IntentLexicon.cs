@@ -95,6 +95,6 @@ public static class IntentLexicon
         "mobile", "upload", "saving", "contacts", "leads", "invoice", "invoices", "login", "search", "function", "button",
         "dashboard", "report", "reports", "page", "emails", "sent", "send", "being", "keeps", "currency",
         "list", "show", "view", "see", "appointments", "calls", "session", "case", "cases", "tier", "info", "website",
-        "quite", "booking", "bookings", "unbook",
+        "quite", "booking", "bookings", "unbook", "stuff",
     ];
 }
