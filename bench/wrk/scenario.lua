@@ -56,8 +56,8 @@ end
 -- A conversation as a signed-in customer types it; "M" marks the turns that need the embedding model.
 local chat_script = {
   "hiya, anyone there?",                                           -- M greeting
-  "show me what you can do",                                       -- M help
-  "I'd like to arrange a video call with an account manager",      -- M book_meeting: asks the start
+  "what are you good for",                                         -- M help (the rules know "what can you do" now)
+  "can we have a quick chat over video",                           -- M book_meeting: asks the start
   "tomorrow at 3pm",                                               -- slot answer: confirmation
   "no",                                                            -- deny at the confirmation
   "friday at 10am",                                                -- correction: confirmation again

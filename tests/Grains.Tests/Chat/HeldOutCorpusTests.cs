@@ -22,12 +22,14 @@ public sealed class HeldOutCorpusTests(ClusterFixture fixture, ITestOutputHelper
     // The floors below are the scores of the engine that reached them (a regression fails), per mode of the engine.
     private static readonly Dictionary<string, (int IntentHits, int SlotHits)> Floors = new(StringComparer.Ordinal)
     {
-        ["on"] = (251, 83), // forms + embeddings engine (issue 15), first scored 2026-12-06
-        ["off"] = (228, 84), // the same engine with CHAT_EMBEDDINGS=off
+        // forms + embeddings engine (issue 15): 251/83 on, 228/84 off when first scored 2026-12-06; raised after the
+        // fifth tuning batch and the lexicon/context fixes tuned on it (not on this set)
+        ["on"] = (261, 84),
+        ["off"] = (238, 84), // the same engine with CHAT_EMBEDDINGS=off
     };
 
     /// <summary>Switch on when the engine reaches the target; from then on falling below 95% with embeddings on fails.</summary>
-    private static readonly bool TargetEnforced = false;
+    private static readonly bool TargetEnforced = true;
 
     /// <summary>
     /// Dialogues that fail, per mode. Each must still be in the file and still fail: when the engine is fixed, the
@@ -55,7 +57,6 @@ public sealed class HeldOutCorpusTests(ClusterFixture fixture, ITestOutputHelper
             "heldout-handoff-rude",
             "heldout-im-x-from-y-trial",
             "heldout-typo-booking-visitor",
-            "heldout-video-call-account-manager",
         },
     };
 

@@ -141,4 +141,48 @@ public sealed class LanguageEngineTests
         Assert.Equal(first.Confidence, second.Confidence);
         Assert.Equal(first.Slots, second.Slots);
     }
+
+    [Theory]
+    [InlineData("i want to book a meeting, not cancel one", Intent.BookMeeting)] // "not cancel" does not vote for cancelling
+    [InlineData("Something came up, I can't do the demo on Friday", Intent.CancelMeeting)] // a meeting they cannot attend, not a bug
+    [InlineData("that's not what I said", Intent.Deny)] // a three-word reply phrase counts in a longer message
+    public void The_rules_read_the_weak_categories_of_the_held_out_run(string text, Intent intent) =>
+        Assert.Equal(intent, LanguageTestSupport.RulesOnly.Analyze(text, LanguageTestSupport.Context()).Intent);
+
+    [Fact]
+    public void Stuff_is_a_word_not_a_typo_of_staff()
+    {
+        // Corrected to "staff", it voted Handoff (4 points: rules sure, the model never asked).
+        Assert.NotEqual(Intent.Handoff, LanguageTestSupport.RulesOnly.Analyze("what sort of stuff are you good at", LanguageTestSupport.Context()).Intent);
+        Assert.Equal(Intent.Help, LanguageTestSupport.WithEmbeddings.Analyze("what sort of stuff are you good at", LanguageTestSupport.Context()).Intent);
+    }
+
+    [Fact]
+    public void A_decisive_help_phrase_in_a_longer_message_leaves_the_rules_sure()
+    {
+        // Halved as a long message, "what can you do" left the model to read "are you a bot?" as a request for a human.
+        Assert.Equal(Intent.Help, LanguageTestSupport.WithEmbeddings.Analyze("are you a bot? what can you do", LanguageTestSupport.Context()).Intent);
+    }
+
+    [Theory]
+    [InlineData("forget the whole thing", SlotKeys.Company)]
+    [InlineData("nvm, not interested anymore", SlotKeys.Need)]
+    [InlineData("quit this form", SlotKeys.Name)]
+    public void Cancelling_inside_a_form_is_not_taken_as_the_answer(string text, string expected)
+    {
+        var a = LanguageTestSupport.RulesOnly.Analyze(text, LanguageTestSupport.Context(pending: Intent.CreateLead, expected: expected));
+        Assert.Equal(Intent.Cancel, a.Intent);
+        Assert.False(a.Slots.ContainsKey(expected));
+    }
+
+    [Theory]
+    [InlineData("actually cancel that booking, i'll phone you instead", Intent.Cancel)] // drops the booking in progress
+    [InlineData("no no, cancel", Intent.Cancel)]
+    [InlineData("please cancel my next meeting", Intent.CancelMeeting)] // names one already booked
+    public void Cancel_while_booking_drops_the_booking_unless_it_names_a_booked_meeting(string text, Intent intent)
+    {
+        var context = LanguageTestSupport.Context(pending: Intent.BookMeeting, expected: SlotKeys.Start);
+        Assert.Equal(intent, LanguageTestSupport.RulesOnly.Analyze(text, context).Intent);
+        Assert.Equal(intent, LanguageTestSupport.WithEmbeddings.Analyze(text, context).Intent);
+    }
 }

@@ -14,14 +14,19 @@ internal static class UtteranceCorpus
     /// <summary>The "got" column of the confusion matrix when the intent matched but the expected correction flag did not.</summary>
     public const string CorrectionFlagWrong = "(correction flag)";
 
-    public static UtteranceScore Score(string fileName, LanguageEngine engine)
+    /// <param name="leaveOneOut">
+    /// Each case's own text is hidden from the semantic classifier: the tuning corpus is the classifier's training data,
+    /// so this is the fairer view of how the model generalizes (meaningless for the held-out set, which it never saw).
+    /// </param>
+    /// <param name="observe">Called with every case's reading (calibration dumps).</param>
+    public static UtteranceScore Score(string fileName, LanguageEngine engine, bool leaveOneOut = false, Action<string, string, Reading>? observe = null)
     {
         using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Chat", "Corpus", fileName)));
         var root = doc.RootElement;
         var now = DateTimeOffset.Parse(root.GetProperty("now").GetString()!, CultureInfo.InvariantCulture);
         var defaultZone = root.GetProperty("time_zone").GetString()!;
 
-        int cases = 0, intentHits = 0, slotTotal = 0, slotHits = 0;
+        int cases = 0, intentHits = 0, slotTotal = 0, slotHits = 0, consulted = 0;
         var confusion = new SortedDictionary<string, SortedDictionary<string, int>>(StringComparer.Ordinal);
         var misses = new StringBuilder();
         foreach (var c in root.GetProperty("cases").EnumerateArray())
@@ -40,7 +45,10 @@ internal static class UtteranceCorpus
                 };
             }
 
-            var analysis = engine.Analyze(text, context);
+            var reading = engine.Read(text, context, leaveOneOut ? text : null);
+            observe?.Invoke(text, expectedIntent, reading);
+            var analysis = reading.Analysis;
+            consulted += reading.Semantic is null ? 0 : 1;
             cases++;
             var got = analysis.Intent.ToString();
             var intentOk = got == expectedIntent;
@@ -56,7 +64,8 @@ internal static class UtteranceCorpus
             var problems = new List<string>();
             if (!intentOk)
             {
-                problems.Add($"intent {analysis.Intent} (correction={analysis.IsCorrection}), expected {expectedIntent}");
+                problems.Add($"intent {analysis.Intent} (correction={analysis.IsCorrection}, rules {reading.RulesIntent} {reading.TopScore}/{reading.SecondScore}" +
+                             (reading.Semantic is { } m ? $", semantic {m.Intent} {m.Similarity:F2}" : "") + $"), expected {expectedIntent}");
             }
 
             if (c.TryGetProperty("slots", out var slots))
@@ -81,7 +90,7 @@ internal static class UtteranceCorpus
             }
         }
 
-        return new UtteranceScore(cases, intentHits, slotTotal, slotHits, confusion, misses.ToString());
+        return new UtteranceScore(cases, intentHits, slotTotal, slotHits, confusion, misses.ToString()) { Consulted = consulted };
     }
 
     private static Dictionary<string, string> ReadSlots(JsonElement e) =>
@@ -93,12 +102,15 @@ internal sealed record UtteranceScore(
     int Cases, int IntentHits, int SlotTotal, int SlotHits,
     IReadOnlyDictionary<string, SortedDictionary<string, int>> Confusion, string Misses)
 {
+    /// <summary>Messages the semantic classifier was consulted on.</summary>
+    public int Consulted { get; init; }
+
     public double IntentAccuracy => (double)IntentHits / Cases;
 
     public double SlotAccuracy => SlotTotal == 0 ? 1 : (double)SlotHits / SlotTotal;
 
     public string Summary => string.Create(CultureInfo.InvariantCulture,
-        $"cases: {Cases}, intent accuracy: {IntentAccuracy:P1} ({IntentHits}/{Cases}), slot accuracy: {SlotAccuracy:P1} ({SlotHits}/{SlotTotal})");
+        $"cases: {Cases}, intent accuracy: {IntentAccuracy:P1} ({IntentHits}/{Cases}), slot accuracy: {SlotAccuracy:P1} ({SlotHits}/{SlotTotal}), model consulted on {Consulted} messages");
 
     public IEnumerable<string> PerIntentLines => Confusion.Select(kv =>
         $"  {kv.Key,-14} {kv.Value.GetValueOrDefault(kv.Key)}/{kv.Value.Values.Sum()}");

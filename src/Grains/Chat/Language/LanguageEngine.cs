@@ -34,10 +34,13 @@ public sealed partial class LanguageEngine
 
     private static readonly HashSet<string> MeetingNouns = new(StringComparer.Ordinal)
     {
-        "meeting", "meetings", "appointment", "appointments", "call", "calls", "demo", "demos", "session", "workshop", "one",
+        "meeting", "meetings", "appointment", "appointments", "call", "calls", "demo", "demos", "session", "workshop", "one", "booking", "bookings",
     };
 
-    private static readonly HashSet<string> CancelVerbs = new(StringComparer.Ordinal) { "cancel", "delete", "drop", "remove", "cancelled" };
+    private static readonly HashSet<string> CancelVerbs = new(StringComparer.Ordinal) { "cancel", "delete", "drop", "remove", "cancelled", "unbook" };
+
+    // Words after which "my"/"the" meeting is one already booked rather than the one being set up.
+    private static readonly HashSet<string> OwnMeetingWords = new(StringComparer.Ordinal) { "my", "our", "next", "upcoming" };
 
     private static readonly HashSet<string> QuestionStarts = new(StringComparer.Ordinal)
     {
@@ -67,6 +70,9 @@ public sealed partial class LanguageEngine
 
     private readonly TextNormalizer normalizer;
     private readonly SemanticIntentClassifier? semantic;
+
+    /// <summary>Tests only: other thresholds than the shipped ones (leave-one-out calibration of the decision rule).</summary>
+    internal (double Similarity, double Overrule) Thresholds { get; init; } = (SemanticThreshold, SemanticOverruleThreshold);
 
     /// <summary>Tests only: consult the model even when the rules are sure (to calibrate the decision rule).</summary>
     internal static bool ConsultAlways { get; set; }
@@ -255,8 +261,10 @@ public sealed partial class LanguageEngine
             // candidates needs the stronger similarity.
             // While a task is in progress, "sounds like that task" is no answer and no new request: only a different
             // intent (a question, a human, another task) is the model's to decide.
-            var decides = m.Similarity >= SemanticThreshold && m.Intent != pending &&
-                          (intent == Intent.Unknown || m.Intent == top || m.Intent == secondIntent || m.Similarity >= SemanticOverruleThreshold);
+            // CancelMeeting needs a meeting or a time to cancel: "no no, cancel" sounds like it but is a plain Cancel.
+            var decides = m.Similarity >= Thresholds.Similarity && m.Intent != pending &&
+                          (intent == Intent.Unknown || m.Intent == top || m.Intent == secondIntent || m.Similarity >= Thresholds.Overrule) &&
+                          (m.Intent != Intent.CancelMeeting || temporal.HasDateOrTime || norm.Tokens.Any(t => MeetingNouns.Contains(t.Norm)));
             if (decides && m.Intent != intent && SemanticFaq(m, faq, context) is var semanticFaq &&
                 (m.Intent != Intent.Faq || semanticFaq is not null))
             {
@@ -264,6 +272,14 @@ public sealed partial class LanguageEngine
                 faq = m.Intent == Intent.Faq ? semanticFaq : faq;
                 confidence = m.Similarity * m.Share;
             }
+        }
+
+        // While a meeting is being booked, "cancel that booking" / "never mind the meeting" drops the booking in
+        // progress; only "my / our / next meeting" or a day or time names one already booked.
+        if (pending == Intent.BookMeeting && intent == Intent.CancelMeeting && !temporal.HasDateOrTime &&
+            !norm.Tokens.Any(t => OwnMeetingWords.Contains(t.Norm)))
+        {
+            intent = Intent.Cancel;
         }
 
         FinishSlots(intent, raw, temporal, slots, context, faq);
@@ -291,7 +307,7 @@ public sealed partial class LanguageEngine
     {
         switch (expected)
         {
-            case SlotKeys.Name when !slots.ContainsKey(SlotKeys.Name) && SlotExtractors.BareName(masked) is { } name:
+            case SlotKeys.Name when !slots.ContainsKey(SlotKeys.Name) && allowFreeText && SlotExtractors.BareName(masked) is { } name:
                 slots[SlotKeys.Name] = name;
                 break;
             // A message that gives another contact detail ("sorry, my name is ...") is not the company's name.
@@ -469,10 +485,14 @@ public sealed partial class LanguageEngine
 
         // Yes/no words only mean Affirm/Deny in short replies; in a sentence "no" and "sure" are filler.
         // Likewise "morning" greets only on its own, and "what do you do" asks for help only when it ends there.
+        // A phrase of three words or more ("that's not what i said") is a reply however long the message.
         if (words.Count > 4)
         {
-            scores[Intent.Affirm] *= 0.3;
-            scores[Intent.Deny] *= 0.3;
+            foreach (var yesNo in (Intent[])[Intent.Affirm, Intent.Deny])
+            {
+                var phrases = matched.Where(e => e.Intent == yesNo && e.Words.Length >= 3).Sum(e => e.Weight);
+                scores[yesNo] = ((scores[yesNo] - phrases) * 0.3) + phrases;
+            }
         }
 
         if (words.Count > 2 && !words.Any(w => w is "hi" or "hello" or "hey" or "good"))
@@ -485,17 +505,28 @@ public sealed partial class LanguageEngine
             scores[Intent.Greeting] += 2;
         }
 
-        // "can't save", "unable to export": something the user cannot do is a problem (but "can't make it" is a cancellation).
+        // "can't save", "unable to export": something the user cannot do is a problem (but "can't make it" is a
+        // cancellation, and so is "can't do / join the demo on friday": a meeting they cannot attend).
         for (var i = 0; i + 1 < words.Count; i++)
         {
-            if (words[i] is "can't" or "cannot" or "unable" or "couldn't" && words[i + 1] is not ("make" or "attend" or "come" or "wait"))
+            if (words[i] is "can't" or "cannot" or "unable" or "couldn't" or "won't")
             {
-                scores[Intent.OpenTicket] += 2;
-                break;
+                if (words[i + 1] is "do" or "join" or "attend" or "make" && words.Skip(i + 2).Take(3).Any(MeetingNouns.Contains))
+                {
+                    scores[Intent.CancelMeeting] += 4;
+                    break;
+                }
+
+                if (words[i] != "won't" && words[i + 1] is not ("make" or "attend" or "come" or "wait"))
+                {
+                    scores[Intent.OpenTicket] += 2;
+                    break;
+                }
             }
         }
 
-        if (words.Count > 6)
+        // A long message mentions "help" in passing, unless it holds a decisive help phrase ("are you a bot? what can you do").
+        if (words.Count > 6 && !matched.Any(e => e.Intent == Intent.Help && e.Weight >= 5))
         {
             scores[Intent.Help] *= 0.5;
         }
@@ -575,15 +606,22 @@ public sealed partial class LanguageEngine
         return scores;
     }
 
-    /// <summary>Normalized words minus those negated by "not a ..." ("a demo, not a ticket" must not vote for tickets).</summary>
+    /// <summary>
+    /// Normalized words minus those negated by "not a ..." ("a demo, not a ticket" must not vote for tickets) and
+    /// the verb of "not cancel / not book" ("book a meeting, not cancel one").
+    /// </summary>
     private static List<string> ScoringWords(NormalizedText norm)
     {
         var words = norm.Tokens.Select(t => t.Norm).ToList();
-        for (var i = 0; i + 2 < words.Count; i++)
+        for (var i = 0; i + 1 < words.Count; i++)
         {
-            if (words[i] == "not" && words[i + 1] is "a" or "an" or "the")
+            if (words[i] == "not" && i + 2 < words.Count && words[i + 1] is "a" or "an" or "the")
             {
                 words[i + 2] = "";
+            }
+            else if (words[i] == "not" && (CancelVerbs.Contains(words[i + 1]) || words[i + 1] is "book" or "schedule"))
+            {
+                words[i + 1] = "";
             }
         }
 

@@ -62,6 +62,9 @@ public sealed partial class SemanticIntentClassifier
 
     public IReadOnlyList<IntentExample> Examples => examples;
 
+    /// <summary>Tests only: another number of voting neighbours than <see cref="K"/> (leave-one-out calibration).</summary>
+    internal int Neighbours { get; init; } = K;
+
     /// <summary>Loads the model and embeds the examples now (start-up warm-up); false when the model is unavailable.</summary>
     public bool Warm() => index.Value is not null;
 
@@ -77,7 +80,8 @@ public sealed partial class SemanticIntentClassifier
         }
 
         var vector = loaded.Embedder.Embed([text])[0];
-        var best = new (double Similarity, int Index)[K];
+        var k = Neighbours;
+        var best = new (double Similarity, int Index)[k];
         Array.Fill(best, (-2, -1));
         for (var i = 0; i < loaded.Vectors.Length; i++)
         {
@@ -87,10 +91,10 @@ public sealed partial class SemanticIntentClassifier
             }
 
             var similarity = Dot(vector, loaded.Vectors[i]);
-            if (similarity > best[K - 1].Similarity)
+            if (similarity > best[k - 1].Similarity)
             {
                 // Insertion into the small sorted top-K list.
-                var j = K - 1;
+                var j = k - 1;
                 while (j > 0 && best[j - 1].Similarity < similarity)
                 {
                     best[j] = best[j - 1];
