@@ -110,6 +110,36 @@ internal abstract class ChatForm
         };
     }
 
+    /// <summary>The slot a free-text message at the confirmation adds to (a ticket's description); null: the form takes none.</summary>
+    protected virtual string? FreeTextSlot => null;
+
+    /// <summary>Slots a free-text message may fill besides <see cref="FreeTextSlot"/> ("urgent" in a problem report).</summary>
+    protected virtual IReadOnlyList<string> FreeTextExtras => [];
+
+    /// <summary>Fewest words a message needs to be taken as free text ("hmm ok" is not more description).</summary>
+    public const int MinFreeTextWords = 3;
+
+    /// <summary>
+    /// A message at the confirmation that is neither yes/no, a correction nor another request: appended to the
+    /// form's <see cref="FreeTextSlot"/> (with the extras it carries) when the form has one. False when the form takes
+    /// no free text, the message is too short, or it answers another slot (then it is a correction, not more text).
+    /// </summary>
+    public bool TakeFreeText(DialogueState state, string text, IReadOnlyDictionary<string, string> relevant)
+    {
+        if (FreeTextSlot is not { } slot || !IsFreeText(text) || relevant.Keys.Any(k => !FreeTextExtras.Contains(k)))
+        {
+            return false;
+        }
+
+        state.Slots[slot] = state.Slots.TryGetValue(slot, out var earlier) ? earlier + "\n" + text : text;
+        Merge(state, relevant);
+        return true;
+    }
+
+    /// <summary>Whether <paramref name="text"/> says enough to be added as free text.</summary>
+    protected virtual bool IsFreeText(string text) =>
+        text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Count(w => w.Any(char.IsLetter)) >= MinFreeTextWords;
+
     /// <summary>The yes/no question before acting.</summary>
     public virtual string Confirmation(FormTurn turn) => "Shall I go ahead? yes/no";
 
