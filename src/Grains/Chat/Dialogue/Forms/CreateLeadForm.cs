@@ -20,6 +20,8 @@ internal sealed class CreateLeadForm : ChatForm
 
     public override int Order => 5;
 
+    public override string ToolDescription => "Pass a sales enquiry on: records the visitor's lead (name, email and company are needed).";
+
     public override string? Capability(ChatUser user) => user.IsSignedIn ? null : "put you in touch with sales";
 
     public override bool MayStart(FormTurn turn)

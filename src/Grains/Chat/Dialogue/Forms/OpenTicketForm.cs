@@ -27,6 +27,18 @@ internal sealed partial class OpenTicketForm : ChatForm
 
     public override int Order => 10;
 
+    public override string ToolDescription => "Open a support ticket for the signed-in user.";
+
+    /// <summary>A description without a subject (a tool call) gets the subject the engine would give it.</summary>
+    public override void Merge(DialogueState state, IReadOnlyDictionary<string, string> slots)
+    {
+        base.Merge(state, slots);
+        if (state.Slots.TryGetValue(SlotKeys.Description, out var description) && !state.Slots.ContainsKey(SlotKeys.Subject))
+        {
+            state.Slots[SlotKeys.Subject] = SlotExtractors.Subject(description);
+        }
+    }
+
     public override string? Capability(ChatUser user) => user.IsSignedIn ? "open a support ticket" : null;
 
     public override bool MayStart(FormTurn turn)
