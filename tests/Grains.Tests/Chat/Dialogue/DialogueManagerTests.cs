@@ -29,6 +29,14 @@ public sealed class DialogueManagerTests(ClusterFixture fixture)
         return turn!;
     }
 
+    /// <summary>A manager with a bot owner, and a signed-in client to chat as.</summary>
+    private async Task<(DialogueManager Manager, ChatUser User)> ClientChatAsync()
+    {
+        var owner = await harness.NewUserAsync(UserRole.Admin, "Owner");
+        var account = await harness.NewUserAsync(UserRole.Client, "Casey Client");
+        return (harness.Manager(owner.Id), DialogueHarness.ChatUserOf(account));
+    }
+
     [Fact]
     public async Task The_silo_registers_the_manager_with_the_shipped_faq()
     {
@@ -161,10 +169,7 @@ public sealed class DialogueManagerTests(ClusterFixture fixture)
     [Fact]
     public async Task More_detail_at_the_ticket_confirmation_is_added_to_the_description_and_confirmed_again()
     {
-        var owner = await harness.NewUserAsync(UserRole.Admin, "Owner");
-        var account = await harness.NewUserAsync(UserRole.Client, "Casey Client");
-        var user = DialogueHarness.ChatUserOf(account);
-        var manager = harness.Manager(owner.Id);
+        var (manager, user) = await ClientChatAsync();
 
         var detail = await SayAllAsync(manager, user,
             "the calendar sync has stopped working", "it says the Outlook token expired and no new entries arrive");
@@ -182,10 +187,7 @@ public sealed class DialogueManagerTests(ClusterFixture fixture)
     [Fact]
     public async Task A_lookup_at_a_confirmation_is_answered_and_the_task_goes_on()
     {
-        var owner = await harness.NewUserAsync(UserRole.Admin, "Owner");
-        var account = await harness.NewUserAsync(UserRole.Client, "Casey Client");
-        var user = DialogueHarness.ChatUserOf(account);
-        var manager = harness.Manager(owner.Id);
+        var (manager, user) = await ClientChatAsync();
 
         var lookup = await SayAllAsync(manager, user, "the calendar sync has stopped working", "what meetings do I have?");
 
@@ -198,12 +200,10 @@ public sealed class DialogueManagerTests(ClusterFixture fixture)
     [Fact]
     public async Task Asking_for_the_same_task_again_at_its_confirmation_keeps_what_was_collected()
     {
-        var owner = await harness.NewUserAsync(UserRole.Admin, "Owner");
-        var account = await harness.NewUserAsync(UserRole.Client, "Casey Client");
-        var user = DialogueHarness.ChatUserOf(account);
+        var (manager, user) = await ClientChatAsync();
 
-        var ticket = await SayAllAsync(harness.Manager(owner.Id), user, "the calendar sync has stopped working", "I want to open a ticket please");
-        var meeting = await SayAllAsync(harness.Manager(owner.Id), user, "book a meeting tomorrow at 3pm", "book a meeting");
+        var ticket = await SayAllAsync(manager, user, "the calendar sync has stopped working", "I want to open a ticket please");
+        var meeting = await SayAllAsync(manager, user, "book a meeting tomorrow at 3pm", "book a meeting");
 
         Assert.True(ticket.State.AwaitingConfirmation);
         Assert.Equal("the calendar sync has stopped working", ticket.State.Slots[SlotKeys.Description]);
