@@ -37,21 +37,13 @@ public sealed class HeldOutCorpusTests(ClusterFixture fixture, ITestOutputHelper
     /// </summary>
     private static readonly Dictionary<string, HashSet<string>> KnownFailures = new(StringComparer.Ordinal)
     {
-        ["on"] = new(StringComparer.Ordinal)
-        {
-            // fail with the forms + embeddings engine of 2026-12-06
-            "heldout-name-corrected-mid-form",
-            "heldout-ticket-nothing-works-after-update",
-            "heldout-non-native-lead-step-by-step",
-            "heldout-faq-then-lead-in-one-message",
-        },
+        // The forms + embeddings engine of 2026-12-06 failed 4 here; optional need, free text at a confirmation,
+        // names of up to 5 words and a contact list after a request sentence made all of them pass.
+        ["on"] = new(StringComparer.Ordinal),
         ["off"] = new(StringComparer.Ordinal)
         {
-            // fail with the same engine, CHAT_EMBEDDINGS=off
-            "heldout-name-corrected-mid-form",
+            // fail with the same engine, CHAT_EMBEDDINGS=off (the rules alone miss the opening intent)
             "heldout-ticket-nothing-works-after-update",
-            "heldout-non-native-lead-step-by-step",
-            "heldout-faq-then-lead-in-one-message",
             "heldout-demo-tuesday-morning",
             "heldout-greeting-help-quote-one-message",
             "heldout-handoff-rude",

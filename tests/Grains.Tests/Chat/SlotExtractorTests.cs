@@ -131,6 +131,49 @@ public sealed class SlotExtractorTests
     }
 
     [Theory]
+    [InlineData("My name is Pham Minh An", "Pham Minh An")]
+    [InlineData("my name is jan van der berg", "Jan van der Berg")]
+    [InlineData("I'm Maria de la Cruz, we need a quote", "Maria de la Cruz")]
+    [InlineData("my name is Ana Sofía de la Fuente", "Ana Sofía de la Fuente")]
+    [InlineData("this is Tran Thi In speaking", "Tran Thi In")]
+    public void Names_of_three_to_five_words_are_kept_whole(string text, string name)
+    {
+        Assert.Equal(name, SlotExtractors.Name(text));
+    }
+
+    [Theory]
+    [InlineData("my name is ada lovelace i'd like a demo", "Ada Lovelace")]
+    [InlineData("I'm Ada Lovelace From Acme", "Ada Lovelace")]
+    [InlineData("my name is Ann Bea Cleo Dora Emma Fay Gina", "Ann Bea Cleo Dora Emma")]
+    [InlineData("I'm Ada de", "Ada")]
+    public void A_long_name_still_stops_at_the_next_clause_or_five_words(string text, string name)
+    {
+        Assert.Equal(name, SlotExtractors.Name(text));
+    }
+
+    [Theory]
+    [InlineData("Ana Sofía de la Fuente", "Ana Sofía de la Fuente")]
+    [InlineData("pieter van den broek", "Pieter van den Broek")]
+    [InlineData("Ann Bea Cleo Dora Emma Fay", null)]
+    public void A_bare_name_may_have_up_to_five_words(string text, string? name)
+    {
+        Assert.Equal(name, SlotExtractors.BareName(text));
+    }
+
+    [Theory]
+    [InlineData("Perfect, thanks. Could your sales team reach me? Kari Nilsen, kari@fjord.example, Fjord Data", "Kari Nilsen", "Fjord Data")]
+    [InlineData("Sounds good! Please pass my details on: Tran Thi In, in@saigon-tea.example, Saigon Tea", "Tran Thi In", "Saigon Tea")]
+    [InlineData("ok. sales contact please. Jan van der Berg; +31 20 123 4567; Berg & Zonen", "Jan van der Berg", "Berg & Zonen")]
+    [InlineData("Ada Lovelace, Acme Inc. ada@acme.io", "Ada Lovelace", "Acme Inc")]
+    [InlineData("Ada Lovelace, Studio 42, ada@studio42.example", "Ada Lovelace", "Studio 42")]
+    public void A_contact_list_after_a_request_sentence_is_read_like_a_list_alone(string text, string name, string company)
+    {
+        var slots = LanguageTestSupport.Engine.Analyze(text, LanguageTestSupport.Context()).Slots;
+        Assert.Equal(name, slots[SlotKeys.Name]);
+        Assert.Equal(company, slots[SlotKeys.Company]);
+    }
+
+    [Theory]
     [InlineData("I'm having trouble with the export")]
     [InlineData("I'm writing from home")]
     public void A_state_from_somewhere_is_not_a_name(string text)

@@ -48,7 +48,7 @@ public sealed class DialogueManager(
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(user);
-        var turn = new FormTurn(state.Copy(), user, sessionId, clock.GetUtcNow(), tools, Options);
+        var turn = new FormTurn(state.Copy(), user, sessionId, clock.GetUtcNow(), tools, Options, text);
         var analysis = engine.Analyze(text, new ChatContext(
             turn.Now, turn.State.TimeZone, turn.State.PendingIntent,
             turn.State.AwaitingConfirmation ? ConfirmSlot : turn.State.ExpectedSlot,
@@ -137,6 +137,19 @@ public sealed class DialogueManager(
             // Answers and corrections fill the active form, whatever intent the words alone suggest; an answer
             // replaces that slot's earlier value and keeps the others.
             var relevant = active.Relevant(analysis.Slots);
+
+            // At the confirmation, a message that is no yes/no, correction, cancel or other request is taken as what
+            // it is: more of the form's free text (a ticket's description), and the form confirms again.
+            if (state.AwaitingConfirmation && !analysis.IsCorrection && (analysis.Intent == pending || analysis.Intent == Intent.Unknown) &&
+                active.TakeFreeText(state, turn.Text, relevant))
+            {
+                turn.Intent = pending;
+                turn.Say("Got it, I've added that.");
+                state.AwaitingConfirmation = false;
+                await active.AskNextAsync(turn, ct);
+                return;
+            }
+
             var continues = analysis.Intent == pending || analysis.IsCorrection ||
                             (analysis.Intent is Intent.Unknown or Intent.Deny or Intent.Affirm && relevant.Count > 0);
             if (continues && relevant.Count > 0)
@@ -161,7 +174,9 @@ public sealed class DialogueManager(
                 return;
             }
 
-            if (analysis.Intent == pending && !state.AwaitingConfirmation)
+            // The task in progress asked for again, without anything new: carry on (at the confirmation, ask it again)
+            // rather than start it over and lose what was collected.
+            if (analysis.Intent == pending)
             {
                 await active.AskNextAsync(turn, ct);
                 return;
@@ -175,9 +190,17 @@ public sealed class DialogueManager(
             }
         }
 
+        if (asked is { Immediate: true } && state.PendingIntent is not null)
+        {
+            // A lookup (a ticket's status, the meetings ahead) is answered like a question: the task goes on.
+            await asked.ExecuteAsync(turn, ct);
+            await AskNextAsync(turn, ct);
+            return;
+        }
+
         if (asked is not null)
         {
-            // A new request replaces whatever was in progress: people change their mind mid-way.
+            // A new task replaces whatever was in progress: people change their mind mid-way.
             state.ClearTask();
             await StartAsync(turn, asked, analysis, ct);
             return;

@@ -16,6 +16,25 @@ public static partial class SlotExtractors
         "writing", "please", "your", "you", "my", "our", "in", "on", "for", "and", "email", "phone", "is", "by", "to",
     };
 
+    // Of the words that end a name, the ones that end it even capitalized: they join the name to what follows
+    // ("Ada From Acme"). The others ("An", "In", "On") are English function words but also names in other languages
+    // (Vietnamese "An", Korean "In"), so written capitalized inside a name they belong to it.
+    private static readonly HashSet<string> NameConnectors = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "from", "at", "with", "and", "but", "or", "of", "here", "i", "i'm", "we", "the", "calling", "writing", "please",
+        "your", "you", "my", "our", "for", "email", "phone", "is", "by", "to", "not",
+    };
+
+    // Surname particles (Dutch, German, Spanish, Portuguese, Italian, French...): lower case inside a name
+    // ("Jan van der Berg", "Maria de la Cruz") even after a weak cue; kept as the user wrote them.
+    private static readonly HashSet<string> NameParticles = new(StringComparer.Ordinal)
+    {
+        "van", "von", "der", "den", "de", "del", "della", "di", "da", "das", "dos", "du", "la", "le", "ter", "ten", "y", "zu", "vom", "af", "av",
+    };
+
+    /// <summary>Most words a name may have: long enough for "Ana Sofía de la Fuente", short enough not to take a sentence.</summary>
+    public const int MaxNameWords = 5;
+
     // First words that turn "I'm ..." into a state, not a name.
     private static readonly HashSet<string> NotNames = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -192,7 +211,10 @@ public static partial class SlotExtractors
                     continue;
                 }
 
-                if (NameStops.Contains(word) || picked.Count == 3 || (!strong && !char.IsUpper(word[0])))
+                var particle = picked.Count > 0 && NameParticles.Contains(word);
+                // A request word after the name ("my name is ada lovelace i'd like a demo") starts the next clause.
+                if (EndsName(word, picked.Count) || (picked.Count > 0 && ListStopWords.Contains(word)) || picked.Count == MaxNameWords ||
+                    (!strong && !char.IsUpper(word[0]) && !particle))
                 {
                     break;
                 }
@@ -200,9 +222,15 @@ public static partial class SlotExtractors
                 picked.Add(word);
             }
 
+            // "I'm Ada de" ends on a particle: the name stops before it.
+            while (picked.Count > 1 && NameParticles.Contains(picked[^1]))
+            {
+                picked.RemoveAt(picked.Count - 1);
+            }
+
             if (picked.Count > 0 && !NotNames.Contains(picked[0]))
             {
-                return string.Join(' ', picked.Select(Capitalize));
+                return NameCase(picked);
             }
         }
 
@@ -214,12 +242,12 @@ public static partial class SlotExtractors
     {
         var stripped = TitleRegex().Replace(BareNamePrefixRegex().Replace(text.Trim(), ""), "").Trim().TrimEnd('.', '!', ',');
         var words = stripped.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (words.Length is < 1 or > 4 || !words.All(w => NameTokenRegex().IsMatch(w)))
+        if (words.Length is < 1 or > MaxNameWords || !words.All(w => NameTokenRegex().IsMatch(w)))
         {
             return null;
         }
 
-        return string.Join(' ', words.Select(Capitalize));
+        return NameCase(words);
     }
 
     /// <summary>A company after "from", "at", "I work for", "the company is".</summary>
@@ -284,12 +312,13 @@ public static partial class SlotExtractors
         var name = m.Groups["name"].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var company = m.Groups["company"].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries)
             .TakeWhile(w => !NameStops.Contains(w) || CompanySuffixes.Contains(w)).ToList();
-        if (company.Count == 0 || name.Any(w => NameStops.Contains(w) || ListStopWords.Contains(w)) || NotNames.Contains(name[0]) || NotCompanies.Contains(company[0]))
+        if (company.Count == 0 || name.Where((w, i) => EndsName(w, i) || ListStopWords.Contains(w)).Any() || NotNames.Contains(name[0]) ||
+            NotCompanies.Contains(company[0]))
         {
             return null;
         }
 
-        return (string.Join(' ', name.Select(Capitalize)), CompanyCase(string.Join(' ', company)));
+        return (NameCase(name), CompanyCase(string.Join(' ', company)));
     }
 
     /// <summary>
@@ -297,8 +326,26 @@ public static partial class SlotExtractors
     /// ola@nordlys.example". Emails and phones are found (and masked) before; of the remaining items one ending in a
     /// company form (AS, Ltd, GmbH...) is the company, and the other name-like items fill <paramref name="order"/>
     /// (the slots still missing first). Items that read as a sentence are left to the other extractors.
+    /// The list is looked for in each sentence or clause (". ", "? ", "! ", ": ", " - ") of the message on its own, so
+    /// one that follows a request in the same message ("Can sales call me? Ola Nordmann, ola@nordlys.example,
+    /// Nordlys") is read like a list sent alone.
     /// </summary>
     public static Dictionary<string, string> ContactList(string masked, IReadOnlyList<string> order)
+    {
+        var found = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var sentence in SentenceSplitRegex().Split(masked))
+        {
+            foreach (var (key, value) in ListIn(sentence, [.. order.Where(k => !found.ContainsKey(k))]))
+            {
+                found.TryAdd(key, value);
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>The contact list of one sentence; empty when it is not one.</summary>
+    private static Dictionary<string, string> ListIn(string masked, IReadOnlyList<string> order)
     {
         var found = new Dictionary<string, string>(StringComparer.Ordinal);
         var items = ListSeparatorRegex().Split(masked).Select(i => i.Trim().Trim('.', '!', '-', '–', ':', ' ')).ToList();
@@ -313,7 +360,8 @@ public static partial class SlotExtractors
         foreach (var item in items.Where(i => i.Length > 0))
         {
             var words = item.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (words.Length > 5 || !words.All(w => ListWordRegex().IsMatch(w)) || words.Any(w => ListStopWords.Contains(w) || NameStops.Contains(w)))
+            if (words.Length > MaxNameWords || !words.All(w => ListWordRegex().IsMatch(w)) ||
+                words.Where((w, i) => ListStopWords.Contains(w) || EndsName(w, i)).Any())
             {
                 sentences++;
                 continue;
@@ -325,9 +373,19 @@ public static partial class SlotExtractors
             {
                 found.TryAdd(SlotKeys.Company, CompanyCase(item));
             }
-            else if (words.Length <= 4 && words.All(w => NameTokenRegex().IsMatch(w)) && !NotCompanies.Contains(words[0]))
+            else if (words.All(w => NameTokenRegex().IsMatch(w)) && !NotCompanies.Contains(words[0]))
             {
                 unlabeled.Add(item);
+            }
+            else if (words.All(w => NameTokenRegex().IsMatch(w)) && words.Length > 1 && char.IsUpper(words[0][0]))
+            {
+                // "Jan van der Berg", "May Lee": a month that is also a given name, capitalized before more name words.
+                unlabeled.Add(item);
+            }
+            else if (char.IsLetter(item[0]) && item.Any(c => char.IsAsciiDigit(c) || c == '&') && !NotCompanies.Contains(words[0]))
+            {
+                // Digits or '&' ("Studio 42", "Berg & Sohn"): not a person, so the company.
+                found.TryAdd(SlotKeys.Company, CompanyCase(item));
             }
         }
 
@@ -341,7 +399,7 @@ public static partial class SlotExtractors
         for (var i = 0; i < unlabeled.Count && i < targets.Count; i++)
         {
             found[targets[i]] = targets[i] == SlotKeys.Name
-                ? string.Join(' ', unlabeled[i].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(Capitalize))
+                ? NameCase(unlabeled[i].Split(' ', StringSplitOptions.RemoveEmptyEntries))
                 : CompanyCase(unlabeled[i]);
         }
 
@@ -400,6 +458,17 @@ public static partial class SlotExtractors
 
         return s.Length == 0 ? text.Trim() : char.ToUpperInvariant(s[0]) + s[1..];
     }
+
+    /// <summary>
+    /// True when <paramref name="word"/>, at <paramref name="index"/> in a run of name words, cannot belong to the name:
+    /// a stop word, except a capitalized non-connector after the first word ("Nguyen Minh An" keeps "An").
+    /// </summary>
+    private static bool EndsName(string word, int index) =>
+        NameStops.Contains(word) && !(index > 0 && char.IsUpper(word[0]) && !NameConnectors.Contains(word));
+
+    /// <summary>A name's words capitalized, except surname particles written in lower case inside it ("Jan van der Berg").</summary>
+    private static string NameCase(IReadOnlyList<string> words) => string.Join(' ', words.Select((w, i) =>
+        i > 0 && i < words.Count - 1 && NameParticles.Contains(w) ? w : Capitalize(w)));
 
     /// <summary>Capitalizes a name word unless the user already mixed cases deliberately ("McDonald"); "o'neil" -> "O'Neil".</summary>
     public static string Capitalize(string word)
@@ -504,11 +573,16 @@ public static partial class SlotExtractors
     [GeneratedRegex(@"^(?:(?:it's|it is|its|we're|we are|were|i work for|i work at|i'm at|i'm from|i'm with|i am with|we're with|at|from|with|the company is|company is|company:|company name is)\s+)+", RegexOptions.IgnoreCase)]
     private static partial Regex BareCompanyPrefixRegex();
 
-    [GeneratedRegex(@"(?:^|[,.!;]\s*)(?:(?:hi|hello|hey)[,!.]?\s+)?(?:i'm|i am|im|this is|it's|it is|my name is|my name's)\s+(?<name>[\p{L}][\p{L}'\-]*(?: [\p{L}][\p{L}'\-]*){0,2}?)\s+(?:from|at|with|of)\s+(?<company>[\p{L}\p{N}&][\p{L}\p{N}&'\-\.]*(?: [\p{L}\p{N}&][\p{L}\p{N}&'\-\.]*){0,4})", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(?:^|[,.!;]\s*)(?:(?:hi|hello|hey)[,!.]?\s+)?(?:i'm|i am|im|this is|it's|it is|my name is|my name's)\s+(?<name>[\p{L}][\p{L}'\-]*(?: [\p{L}][\p{L}'\-]*){0,4}?)\s+(?:from|at|with|of)\s+(?<company>[\p{L}\p{N}&][\p{L}\p{N}&'\-\.]*(?: [\p{L}\p{N}&][\p{L}\p{N}&'\-\.]*){0,4})", RegexOptions.IgnoreCase)]
     private static partial Regex NameFromCompanyRegex();
 
     [GeneratedRegex(@"[,;\n|]+")]
     private static partial Regex ListSeparatorRegex();
+
+    // A sentence or clause ends at ". ", "? ", "! ", ": " or a spaced dash (a masked email's dots are blanks by then);
+    // not at the dot of an abbreviation or an initial ("Acme Inc. ", "Ada J. Lovelace").
+    [GeneratedRegex(@"(?<=[!?:])\s+|(?<=\.)(?<!\b(?:inc|ltd|co|corp|dr|mr|mrs|ms|prof|st|jr|sr|\p{L})\.)\s+|\s+[-–—]\s+", RegexOptions.IgnoreCase)]
+    private static partial Regex SentenceSplitRegex();
 
     [GeneratedRegex(@"^[\p{L}\p{N}&][\p{L}\p{N}&'\-\./]*$")]
     private static partial Regex ListWordRegex();

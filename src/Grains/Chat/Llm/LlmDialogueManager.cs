@@ -1,13 +1,12 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
-using System.ComponentModel;
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using CrmChatbot.Chat.Dialogue;
+using CrmChatbot.Chat.Dialogue.Forms;
 using CrmChatbot.Chat.Language;
-using CrmChatbot.Common;
-using CrmChatbot.Tickets;
-using CrmChatbot.Users;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -54,7 +53,7 @@ public sealed partial class LlmDialogueManager(
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(user);
-        var session = new ToolSession(tools, state.Copy(), user, sessionId, clock.GetUtcNow(), options.Value.DefaultMeetingMinutes);
+        var session = new ToolSession(tools, state.Copy(), user, sessionId, clock.GetUtcNow(), options.Value);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(settings.Timeout);
         string? reply;
@@ -99,7 +98,7 @@ public sealed partial class LlmDialogueManager(
         var user = session.User;
         var prompt = new StringBuilder()
             .AppendLine("You are the CRM assistant of our company, chatting with a website visitor or customer. Be brief and friendly.")
-            .AppendLine("You can pass a sales enquiry on (create_lead), book, list or cancel meetings, open support tickets and look up their status, or hand over to a human (request_handoff).")
+            .AppendLine("Your tools act in the CRM: " + string.Join(", ", ChatForm.All.Values.OrderBy(f => f.Order).Select(f => f.ToolName)) + "; request_handoff hands over to a human.")
             .AppendLine("Ask for missing details one at a time and confirm before acting. Only use the tools to act; never claim to have done something a tool did not confirm.")
             .AppendLine(CultureInfo.InvariantCulture, $"Current time (UTC): {session.Now:yyyy-MM-dd'T'HH:mm'Z'}. The user's time zone: {session.State.TimeZone}.")
             .AppendLine(user.IsSignedIn
@@ -122,152 +121,100 @@ public sealed partial class LlmDialogueManager(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Chat language model failed ({Reason}); the deterministic assistant answers this turn")]
     private static partial void LogFallback(ILogger logger, string reason);
 
-    /// <summary>The tools of one turn: they act for this user, record actions and update this conversation's state.</summary>
-    private sealed class ToolSession(ChatTools tools, DialogueState state, ChatUser user, string sessionId, DateTimeOffset now, int defaultMinutes)
+    /// <summary>
+    /// The tools of one turn, one per form (<see cref="ChatForm.All"/>): a new form is a new tool, with nothing to edit
+    /// here. A tool call fills the form's slots from the model's arguments and runs the form as the deterministic
+    /// engine would (may it start, the slots still missing, its action through <see cref="ChatTools"/>), so every check
+    /// and reply of the form holds for the model too; the model's call is the user's confirmation.
+    /// </summary>
+    private sealed class ToolSession(ChatTools tools, DialogueState state, ChatUser user, string sessionId, DateTimeOffset now, Dialogue.ChatOptions options)
     {
         public DialogueState State { get; } = state;
         public ChatUser User { get; } = user;
-
-        /// <summary>Whom every tool acts for: the session's user and own records, never anything the model says.</summary>
-        private ChatPrincipal Principal { get; } = new(user, state);
         public string SessionId { get; } = sessionId;
         public DateTimeOffset Now { get; } = now;
         public List<DialogueAction> Actions { get; } = [];
         public Intent Intent { get; private set; } = Intent.Unknown;
 
-        public List<AITool> Functions() =>
-        [
-            AIFunctionFactory.Create(CreateLeadAsync, "create_lead", "Pass a sales enquiry on: records the visitor's lead."),
-            AIFunctionFactory.Create(OpenTicketAsync, "open_ticket", "Open a support ticket for the signed-in user."),
-            AIFunctionFactory.Create(TicketStatusAsync, "ticket_status", "Status of one of the user's tickets by number (e.g. TCK-000012), or of their latest tickets when empty."),
-            AIFunctionFactory.Create(BookMeetingAsync, "book_meeting", "Book a meeting with our team."),
-            AIFunctionFactory.Create(CancelMeetingAsync, "cancel_meeting", "Cancel one of the user's upcoming meetings by its id (from list_meetings)."),
-            AIFunctionFactory.Create(ListMeetingsAsync, "list_meetings", "The user's upcoming meetings with their ids."),
-            AIFunctionFactory.Create(RequestHandoff, "request_handoff", "Ask a human colleague to join the chat."),
-        ];
+        public List<AITool> Functions() => [.. ChatForm.All.Values.OrderBy(f => f.Order).Select(f => new FormTool(f, this))];
 
-        private async Task<string> CreateLeadAsync(
-            [Description("Full name")] string name, [Description("Email address")] string email,
-            [Description("Company")] string? company, [Description("What they are interested in")] string? need)
+        /// <summary>One tool call: the form's reply as the tool's result, led by what it did.</summary>
+        public async Task<string> RunAsync(ChatForm form, Dictionary<string, string> slots, CancellationToken ct)
         {
-            Intent = Intent.CreateLead;
-            var outcome = await tools.CreateLeadAsync(Principal, name, email, null, company, need);
-            if (outcome.Action is not { } action)
+            Intent = form.Intent;
+            // Whom the form acts for comes from the session's user and state, never from the model's arguments.
+            var turn = new FormTurn(State, User, SessionId, Now, tools, options) { Intent = form.Intent, Slots = slots };
+            if (form.MayStart(turn))
             {
-                return Refused(outcome.Error!);
+                if (form.Immediate)
+                {
+                    await form.ExecuteAsync(turn, ct);
+                }
+                else
+                {
+                    State.ClearTask();
+                    State.PendingIntent = form.Intent;
+                    form.Prefill(turn);
+                    form.Merge(State, form.Relevant(slots));
+                    var missing = await form.MissingSlotAsync(turn, ct);
+                    if (!turn.Done)
+                    {
+                        if (missing is null)
+                        {
+                            await form.ExecuteAsync(turn, ct);
+                        }
+                        else
+                        {
+                            turn.Say($"Not done: {missing} is missing. {form.Ask(turn, missing)}");
+                        }
+                    }
+
+                    // The model holds the conversation: a tool call is all or nothing, no task stays half-filled.
+                    State.ClearTask();
+                }
             }
 
-            Actions.Add(action);
-            return "Lead created; a colleague will get in touch.";
+            Actions.AddRange(turn.Actions);
+            var done = turn.Actions.Count == 0 ? "" : "Done: " + string.Join(", ", turn.Actions.Select(a => $"{a.Type} {a.Id}")) + ". ";
+            return done + string.Join(' ', turn.Reply.Where(r => r.Length > 0));
         }
+    }
 
-        private async Task<string> OpenTicketAsync(
-            [Description("Short subject")] string subject, [Description("What is wrong")] string description,
-            [Description("low, medium, high or urgent")] string? priority)
+    /// <summary>A form as a function the model may call: the form's slots are its (string) parameters.</summary>
+    private sealed class FormTool(ChatForm form, ToolSession session) : AIFunction
+    {
+        public override string Name => form.ToolName;
+
+        public override string Description => form.ToolDescription;
+
+        public override JsonElement JsonSchema { get; } = JsonSerializer.SerializeToElement(new JsonObject
         {
-            Intent = Intent.OpenTicket;
-            var level = Enum.TryParse<TicketPriority>(priority, ignoreCase: true, out var p) ? p : TicketPriority.Medium;
-            var result = await tools.OpenTicketAsync(Principal, subject, description, level);
-            if (!result.IsSuccess)
-            {
-                return Refused(result.Error!);
-            }
+            ["type"] = "object",
+            ["properties"] = new JsonObject(form.ToolParameters.Select(p =>
+                KeyValuePair.Create<string, JsonNode?>(p.Key, new JsonObject { ["type"] = "string", ["description"] = p.Value }))),
+        });
 
-            Actions.Add(new DialogueAction(DialogueActions.TicketCreated, result.Value!.Id));
-            return $"Ticket {result.Value.Number} opened with {result.Value.Priority} priority.";
-        }
-
-        private async Task<string> TicketStatusAsync([Description("Ticket number; empty for the latest tickets")] string? ticket_number, CancellationToken ct)
+        protected override async ValueTask<object?> InvokeCoreAsync(AIFunctionArguments arguments, CancellationToken cancellationToken)
         {
-            Intent = Intent.TicketStatus;
-            if (!User.IsSignedIn)
+            // Only the form's own parameters count; numbers and the like are taken as their text.
+            var slots = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (key, value) in arguments)
             {
-                return "Refused: the user must sign in to look up tickets.";
+                var text = value switch
+                {
+                    null => null,
+                    JsonElement { ValueKind: JsonValueKind.String } e => e.GetString(),
+                    JsonElement { ValueKind: JsonValueKind.Null or JsonValueKind.Undefined } => null,
+                    JsonElement e => e.GetRawText(),
+                    _ => Convert.ToString(value, CultureInfo.InvariantCulture),
+                };
+                if (form.ToolParameters.ContainsKey(key) && !string.IsNullOrWhiteSpace(text))
+                {
+                    slots[key] = text.Trim();
+                }
             }
 
-            var viewer = Actor.User(User.UserId!, User.Role ?? UserRole.Client, User.Name);
-            if (!string.IsNullOrWhiteSpace(ticket_number))
-            {
-                var ticket = await tools.FindTicketAsync(ticket_number.Trim(), viewer, ct);
-                return ticket is null
-                    ? $"No ticket {ticket_number} among the user's tickets."
-                    : $"Ticket {ticket.Number} \"{ticket.Subject}\": status {ticket.Status}, priority {ticket.Priority}, updated {ticket.UpdatedAt:yyyy-MM-dd HH:mm}Z.";
-            }
-
-            var latest = await tools.LatestTicketsAsync(User.UserId!, ct);
-            return latest.Count == 0 ? "The user has no tickets."
-                : string.Join("; ", latest.Select(t => $"{t.Number} \"{t.Subject}\" {t.Status}"));
+            return await session.RunAsync(form, slots, cancellationToken);
         }
-
-        private async Task<string> BookMeetingAsync(
-            [Description("Start in UTC, ISO 8601, e.g. 2030-01-15T14:00:00Z")] string start_iso_utc,
-            [Description("Length in minutes")] int? duration_minutes,
-            [Description("The user's IANA time zone")] string? time_zone,
-            CancellationToken ct)
-        {
-            Intent = Intent.BookMeeting;
-            if (!DateTime.TryParse(start_iso_utc, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var start))
-            {
-                return "Refused: start_iso_utc is not an ISO date-time.";
-            }
-
-            if (!User.IsSignedIn && Principal.OwnLeadId is null)
-            {
-                return "Refused: create the visitor's lead (create_lead) first.";
-            }
-
-            if (await tools.BotOwnerAsync(ct) is not { } organizer)
-            {
-                return "Refused: meetings cannot be booked right now; offer a human.";
-            }
-
-            var zone = string.IsNullOrWhiteSpace(time_zone) ? State.TimeZone : time_zone.Trim();
-            var who = User.IsSignedIn ? User.Name ?? User.Email ?? "customer" : "lead";
-            var result = await tools.BookMeetingAsync(Principal, start, duration_minutes ?? defaultMinutes, zone, who, SessionId, organizer);
-            if (!result.IsSuccess)
-            {
-                return Refused(result.Error!);
-            }
-
-            Actions.Add(new DialogueAction(DialogueActions.MeetingBooked, result.Value!.Id));
-            return $"Meeting {result.Value.Id} booked for {start:yyyy-MM-dd HH:mm}Z.";
-        }
-
-        private async Task<string> CancelMeetingAsync([Description("The meeting id from list_meetings")] string meeting_id, CancellationToken ct)
-        {
-            Intent = Intent.CancelMeeting;
-            // ChatTools refuses any meeting the session's principal does not own.
-            var result = await tools.CancelMeetingAsync(Principal, meeting_id, ct);
-            if (!result.IsSuccess)
-            {
-                return Refused(result.Error!);
-            }
-
-            Actions.Add(new DialogueAction(DialogueActions.MeetingCancelled, meeting_id));
-            return "Meeting cancelled.";
-        }
-
-        private async Task<string> ListMeetingsAsync(CancellationToken ct)
-        {
-            Intent = Intent.ListMeetings;
-            var upcoming = await tools.UpcomingMeetingsAsync(Principal, Now.UtcDateTime, ct);
-            return upcoming is null ? "Unknown user: they must sign in or book a meeting first."
-                : upcoming.Count == 0 ? "No upcoming meetings."
-                : string.Join("; ", upcoming.Select(m => $"{m.Id}: \"{m.Title}\" at {m.Date:yyyy-MM-dd HH:mm}Z"));
-        }
-
-        private string RequestHandoff()
-        {
-            Intent = Intent.Handoff;
-            State.ClearTask();
-            State.HandoffRequested = true;
-            Actions.Add(new DialogueAction(DialogueActions.HandoffRequested, SessionId));
-            return "A colleague has been asked to join the chat.";
-        }
-
-        private static string Refused(CommandError error) =>
-            "Refused: " + error.Message + (error.Fields is { Count: > 0 } fields
-                ? " (" + string.Join("; ", fields.Select(f => f.Key + ": " + string.Join(", ", f.Value))) + ")"
-                : "");
     }
 }

@@ -3,6 +3,7 @@ using CrmChatbot.Chat.Language;
 using CrmChatbot.Common;
 using CrmChatbot.Leads;
 using CrmChatbot.Meetings;
+using CrmChatbot.Tickets;
 using CrmChatbot.Users;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -26,6 +27,14 @@ public sealed class DialogueManagerTests(ClusterFixture fixture)
         }
 
         return turn!;
+    }
+
+    /// <summary>A manager with a bot owner, and a signed-in client to chat as.</summary>
+    private async Task<(DialogueManager Manager, ChatUser User)> ClientChatAsync()
+    {
+        var owner = await harness.NewUserAsync(UserRole.Admin, "Owner");
+        var account = await harness.NewUserAsync(UserRole.Client, "Casey Client");
+        return (harness.Manager(owner.Id), DialogueHarness.ChatUserOf(account));
     }
 
     [Fact]
@@ -137,6 +146,69 @@ public sealed class DialogueManagerTests(ClusterFixture fixture)
 
         Assert.Equal(SlotKeys.Company, turn.State.ExpectedSlot);
         Assert.Equal(account.Email, turn.State.Slots[SlotKeys.Email]);
+    }
+
+    [Fact]
+    public async Task A_contact_request_without_a_need_confirms_and_keeps_the_request_as_the_note()
+    {
+        var owner = await harness.NewUserAsync(UserRole.Admin, "Owner");
+        var email = $"helga-{Guid.NewGuid():N}@fjellsport.example";
+        var manager = harness.Manager(owner.Id);
+
+        var confirm = await SayAllAsync(manager, ChatUser.Visitor,
+            "could one of your people in sales contact me", $"Helga Lund, {email}, Fjellsport");
+
+        Assert.True(confirm.State.AwaitingConfirmation);
+        Assert.Contains($"Shall I pass this on: Helga Lund, {email}, Fjellsport? yes/no", confirm.Reply, StringComparison.Ordinal);
+        var done = await manager.HandleAsync(confirm.State, "yes", ChatUser.Visitor, "test-session");
+        var lead = (await fixture.Grains.GetGrain<ILeadGrain>(Assert.Single(done.Actions).Id).GetAsync())!;
+        Assert.Equal("Fjellsport", lead.Company);
+        Assert.Contains("could one of your people in sales contact me", lead.Notes, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task More_detail_at_the_ticket_confirmation_is_added_to_the_description_and_confirmed_again()
+    {
+        var (manager, user) = await ClientChatAsync();
+
+        var detail = await SayAllAsync(manager, user,
+            "the calendar sync has stopped working", "it says the Outlook token expired and no new entries arrive");
+
+        Assert.Equal(Intent.OpenTicket, detail.State.PendingIntent);
+        Assert.True(detail.State.AwaitingConfirmation);
+        Assert.Contains("I've added that", detail.Reply, StringComparison.Ordinal);
+        Assert.Contains("Shall I open a ticket \"The calendar sync has stopped working\"", detail.Reply, StringComparison.Ordinal);
+        var done = await manager.HandleAsync(detail.State, "yes", user, "test-session");
+        var ticket = (await fixture.Grains.GetGrain<ITicketGrain>(Assert.Single(done.Actions).Id).GetAsync(Actor.System))!;
+        Assert.Equal("The calendar sync has stopped working", ticket.Subject);
+        Assert.Equal("the calendar sync has stopped working\nit says the Outlook token expired and no new entries arrive", ticket.Description);
+    }
+
+    [Fact]
+    public async Task A_lookup_at_a_confirmation_is_answered_and_the_task_goes_on()
+    {
+        var (manager, user) = await ClientChatAsync();
+
+        var lookup = await SayAllAsync(manager, user, "the calendar sync has stopped working", "what meetings do I have?");
+
+        Assert.Contains("no upcoming meetings", lookup.Reply, StringComparison.Ordinal);
+        Assert.Contains("Shall I open a ticket \"The calendar sync has stopped working\"", lookup.Reply, StringComparison.Ordinal);
+        var done = await manager.HandleAsync(lookup.State, "yes", user, "test-session");
+        Assert.Equal(DialogueActions.TicketCreated, Assert.Single(done.Actions).Type);
+    }
+
+    [Fact]
+    public async Task Asking_for_the_same_task_again_at_its_confirmation_keeps_what_was_collected()
+    {
+        var (manager, user) = await ClientChatAsync();
+
+        var ticket = await SayAllAsync(manager, user, "the calendar sync has stopped working", "I want to open a ticket please");
+        var meeting = await SayAllAsync(manager, user, "book a meeting tomorrow at 3pm", "book a meeting");
+
+        Assert.True(ticket.State.AwaitingConfirmation);
+        Assert.Equal("the calendar sync has stopped working", ticket.State.Slots[SlotKeys.Description]);
+        Assert.True(meeting.State.AwaitingConfirmation);
+        Assert.Contains("Shall I book a 30-minute meeting on Tue 15 Jan 2030 at 15:00", meeting.Reply, StringComparison.Ordinal);
     }
 
     [Fact]

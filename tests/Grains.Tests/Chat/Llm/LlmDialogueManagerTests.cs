@@ -1,9 +1,12 @@
 using CrmChatbot.Chat.Dialogue;
+using CrmChatbot.Chat.Dialogue.Forms;
+using CrmChatbot.Chat.Language;
 using CrmChatbot.Chat.Llm;
 using CrmChatbot.Grains.Tests.Chat.Dialogue;
 using CrmChatbot.Common;
 using CrmChatbot.Leads;
 using CrmChatbot.Meetings;
+using CrmChatbot.Tickets;
 using CrmChatbot.Users;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -59,8 +62,61 @@ public sealed class LlmDialogueManagerTests(ClusterFixture fixture) : IAsyncLife
         var requests = server.Requests.ToArray();
         Assert.Equal(2, requests.Length);
         Assert.Contains(requests[0]["tools"]!.AsArray(), t => (string?)t!["function"]!["name"] == "book_meeting");
-        Assert.Contains(requests[1]["messages"]!.AsArray(), m => (string?)m!["role"] == "tool" && ((string?)m["content"])!.Contains("Lead created", StringComparison.Ordinal));
+        Assert.Contains(requests[1]["messages"]!.AsArray(), m => (string?)m!["role"] == "tool" && ((string?)m["content"])!.Contains("Done: lead_created " + action.Id, StringComparison.Ordinal));
         Assert.DoesNotContain("sk-test-key", requests[0].ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_model_is_offered_one_tool_per_form_with_the_form_s_slots_as_parameters()
+    {
+        server.EnqueueText("Hello!");
+
+        await Manager().HandleAsync(new DialogueState(), "hi", ChatUser.Visitor, "s-llm-tools");
+
+        var offered = server.Requests.First()["tools"]!.AsArray().Select(t => t!["function"]!)
+            .ToDictionary(f => (string)f["name"]!, f => f["parameters"]!["properties"]!.AsObject().Select(p => p.Key).Order().ToList());
+        var forms = ChatForm.All.Values.ToDictionary(f => f.ToolName, f => f.ToolParameters.Keys.Order().ToList());
+        Assert.Equal(forms.Keys.Order(), offered.Keys.Order());
+        foreach (var (name, parameters) in forms)
+        {
+            Assert.Equal(parameters, offered[name]);
+        }
+
+        Assert.Equal([SlotKeys.MeetingRef], offered["cancel_meeting"]);
+    }
+
+    [Fact]
+    public async Task A_tool_call_runs_the_form_so_a_description_alone_gets_its_subject()
+    {
+        var client = await harness.NewUserAsync(UserRole.Client, "Casey Client");
+        server.EnqueueToolCall("open_ticket", new { description = "Exports to CSV time out after a minute", priority = "high" });
+        server.EnqueueText("Your ticket is open.");
+
+        var turn = await Manager().HandleAsync(new DialogueState(), "exports time out, quite important", DialogueHarness.ChatUserOf(client), "s-llm-ticket");
+
+        var action = Assert.Single(turn.Actions);
+        Assert.Equal(DialogueActions.TicketCreated, action.Type);
+        var ticket = (await harness.Grains.GetGrain<ITicketGrain>(action.Id).GetAsync(Actor.System))!;
+        Assert.Equal("Exports to CSV time out after a minute", ticket.Subject);
+        Assert.Equal(TicketPriority.High, ticket.Priority);
+        Assert.Equal(client.Id, ticket.RequesterId);
+        Assert.Null(turn.State.PendingIntent);
+    }
+
+    [Fact]
+    public async Task A_visitor_s_booking_tool_call_makes_the_lead_and_the_meeting_like_the_form_does()
+    {
+        var email = $"grace-{Guid.NewGuid():N}@navy.example";
+        server.EnqueueToolCall("book_meeting", new { name = "Grace Hopper", email, start = "2030-01-16T10:00:00Z", duration_minutes = 45 });
+        server.EnqueueText("Booked.");
+
+        var turn = await Manager().HandleAsync(new DialogueState { TimeZone = "Europe/Berlin" }, "book me wednesday 11am", ChatUser.Visitor, "s-llm-book");
+
+        Assert.Equal([DialogueActions.LeadCreated, DialogueActions.MeetingBooked], turn.Actions.Select(a => a.Type));
+        var meeting = (await harness.Grains.GetGrain<IMeetingGrain>(turn.Actions[1].Id).GetAsync())!;
+        Assert.Equal(new DateTime(2030, 1, 16, 10, 0, 0, DateTimeKind.Utc), meeting.Date);
+        Assert.Equal(45, meeting.DurationMinutes);
+        Assert.Equal(turn.Actions[0].Id, meeting.LeadId);
     }
 
     [Fact]
@@ -141,7 +197,7 @@ public sealed class LlmDialogueManagerTests(ClusterFixture fixture) : IAsyncLife
             .Where(m => (string?)m!["role"] == "tool").Select(m => (string?)m!["content"]));
         Assert.DoesNotContain(victim.Id, toolResults, StringComparison.Ordinal);
         Assert.DoesNotContain(meeting.Id + ":", toolResults, StringComparison.Ordinal); // list_meetings showed nothing of the victim
-        Assert.Contains("Refused", toolResults, StringComparison.Ordinal);
+        Assert.Contains("no upcoming meetings to cancel", toolResults, StringComparison.Ordinal);
         Assert.Empty(listed.Actions);
         Assert.Empty(cancelled.Actions);
         Assert.Equal(MeetingStatus.Scheduled, (await harness.Grains.GetGrain<IMeetingGrain>(meeting.Id).GetAsync())!.Status);

@@ -17,6 +17,9 @@ internal sealed class BookMeetingForm : ChatForm
 
     public override int Order => 30;
 
+    public override string ToolDescription =>
+        "Book a meeting with our team. A visitor without a lead of this chat also gives name and email (the lead is made at booking).";
+
     public override string? Capability(ChatUser user) => user.IsSignedIn ? "book a meeting" : "book a demo or meeting";
 
     public override bool MayStart(FormTurn turn)
@@ -39,6 +42,12 @@ internal sealed class BookMeetingForm : ChatForm
     public override Task<string?> MissingSlotAsync(FormTurn turn, CancellationToken ct)
     {
         var slots = turn.State.Slots;
+        if (slots.TryGetValue(SlotKeys.Start, out var start) &&
+            !DateTime.TryParse(start, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out _))
+        {
+            slots.Remove(SlotKeys.Start); // only a tool call can bring one the engine did not write
+        }
+
         string? First(params string[] keys) => keys.FirstOrDefault(k => !slots.ContainsKey(k));
         var contact = turn.User.IsSignedIn || turn.Principal.OwnLeadId is not null ? null : First(SlotKeys.Name, SlotKeys.Email);
         return Task.FromResult(contact ?? First(SlotKeys.Start));

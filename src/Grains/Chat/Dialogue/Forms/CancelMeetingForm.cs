@@ -16,6 +16,8 @@ internal sealed class CancelMeetingForm : ChatForm
 
     protected override IReadOnlyList<string> Accepted { get; } = [SlotKeys.MeetingRef];
 
+    public override string ToolDescription => "Cancel one of the user's upcoming meetings (list_meetings shows them).";
+
     public override void Merge(DialogueState state, IReadOnlyDictionary<string, string> slots)
     {
         base.Merge(state, slots);

@@ -31,6 +31,34 @@ internal abstract class ChatForm
     /// <summary>What the assistant says it can do for this user with this form ("open a support ticket"); null: nothing to list.</summary>
     public virtual string? Capability(ChatUser user) => null;
 
+    /// <summary>The form as a tool of the language-model assistant (<c>Chat/Llm</c>): its name, the intent in snake case.</summary>
+    public virtual string ToolName => ChatText.StoredName(Intent);
+
+    /// <summary>What the tool does, told to the model.</summary>
+    public abstract string ToolDescription { get; }
+
+    /// <summary>The tool's parameters: the slots a message may fill, each with what the model should put there.</summary>
+    public IReadOnlyDictionary<string, string> ToolParameters =>
+        Accepted.ToDictionary(k => k, k => SlotHints.GetValueOrDefault(k) ?? ChatText.Words(k), StringComparer.Ordinal);
+
+    private static readonly Dictionary<string, string> SlotHints = new(StringComparer.Ordinal)
+    {
+        [SlotKeys.Name] = "Full name",
+        [SlotKeys.Email] = "Email address",
+        [SlotKeys.Phone] = "Phone number, with the country code",
+        [SlotKeys.Company] = "Company",
+        [SlotKeys.Need] = "What they are interested in",
+        [SlotKeys.Subject] = "Short subject",
+        [SlotKeys.Description] = "What is wrong",
+        [SlotKeys.Priority] = "low, normal, high or urgent",
+        [SlotKeys.Start] = "Start in UTC, ISO 8601, e.g. 2030-01-15T14:00:00Z",
+        [SlotKeys.Date] = "Day (yyyy-MM-dd) when no time is known yet",
+        [SlotKeys.TimeZone] = "The user's IANA time zone",
+        [SlotKeys.DurationMinutes] = "Length in minutes",
+        [SlotKeys.MeetingRef] = "Which meeting: \"next\", or \"date:yyyy-MM-dd\" and/or \"time:HH:mm\" in the user's time zone",
+        [SlotKeys.TicketNumber] = "Ticket number (e.g. T-1042); empty for the latest tickets",
+    };
+
     /// <summary>Order of <see cref="Capability"/> in the help text.</summary>
     public virtual int Order => 100;
 
@@ -109,6 +137,36 @@ internal abstract class ChatForm
             _ => $"Could you give me the {slot.Replace('_', ' ')}?",
         };
     }
+
+    /// <summary>The slot a free-text message at the confirmation adds to (a ticket's description); null: the form takes none.</summary>
+    protected virtual string? FreeTextSlot => null;
+
+    /// <summary>Slots a free-text message may fill besides <see cref="FreeTextSlot"/> ("urgent" in a problem report).</summary>
+    protected virtual IReadOnlyList<string> FreeTextExtras => [];
+
+    /// <summary>Fewest words a message needs to be taken as free text ("hmm ok" is not more description).</summary>
+    public const int MinFreeTextWords = 3;
+
+    /// <summary>
+    /// A message at the confirmation that is neither yes/no, a correction nor another request: appended to the
+    /// form's <see cref="FreeTextSlot"/> (with the extras it carries) when the form has one. False when the form takes
+    /// no free text, the message is too short, or it answers another slot (then it is a correction, not more text).
+    /// </summary>
+    public bool TakeFreeText(DialogueState state, string text, IReadOnlyDictionary<string, string> relevant)
+    {
+        if (FreeTextSlot is not { } slot || !IsFreeText(text) || relevant.Keys.Any(k => !FreeTextExtras.Contains(k)))
+        {
+            return false;
+        }
+
+        state.Slots[slot] = state.Slots.TryGetValue(slot, out var earlier) ? earlier + "\n" + text : text;
+        Merge(state, relevant);
+        return true;
+    }
+
+    /// <summary>Whether <paramref name="text"/> says enough to be added as free text.</summary>
+    protected virtual bool IsFreeText(string text) =>
+        text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Count(w => w.Any(char.IsLetter)) >= MinFreeTextWords;
 
     /// <summary>The yes/no question before acting.</summary>
     public virtual string Confirmation(FormTurn turn) => "Shall I go ahead? yes/no";

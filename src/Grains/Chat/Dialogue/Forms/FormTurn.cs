@@ -9,9 +9,12 @@ namespace CrmChatbot.Chat.Dialogue.Forms;
 /// One call of the dialogue manager, built up as the manager and the active form run: the conversation's state (a
 /// copy), who is chatting, the reply, the actions done and the tools every CRM change goes through.
 /// </summary>
-internal sealed class FormTurn(DialogueState state, ChatUser user, string sessionId, DateTimeOffset now, ChatTools tools, ChatOptions options)
+internal sealed class FormTurn(DialogueState state, ChatUser user, string sessionId, DateTimeOffset now, ChatTools tools, ChatOptions options, string text = "")
 {
     public DialogueState State { get; } = state;
+
+    /// <summary>The user's message as typed (trimmed).</summary>
+    public string Text { get; } = text.Trim();
     public ChatUser User { get; } = user;
 
     /// <summary>Whom the tools act for: built from this turn's user and state (the session grain's), never from text.</summary>

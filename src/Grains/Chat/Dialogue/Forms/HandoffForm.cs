@@ -13,6 +13,10 @@ internal sealed class HandoffForm : ChatForm
 
     public override int Order => 1000;
 
+    public override string ToolName => "request_handoff";
+
+    public override string ToolDescription => "Ask a human colleague to join the chat.";
+
     public override string? Capability(ChatUser user) => "get you a human";
 
     public override Task ExecuteAsync(FormTurn turn, CancellationToken ct)

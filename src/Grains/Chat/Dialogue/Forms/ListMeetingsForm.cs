@@ -11,6 +11,8 @@ internal sealed class ListMeetingsForm : ChatForm
 
     public override int Order => 25;
 
+    public override string ToolDescription => "The user's upcoming meetings.";
+
     public override string? Capability(ChatUser user) => user.IsSignedIn ? "list or cancel your meetings" : null;
 
     public override async Task ExecuteAsync(FormTurn turn, CancellationToken ct)

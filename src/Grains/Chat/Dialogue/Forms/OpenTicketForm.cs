@@ -20,7 +20,24 @@ internal sealed partial class OpenTicketForm : ChatForm
 
     protected override IReadOnlyList<string> Accepted { get; } = [SlotKeys.Subject, SlotKeys.Description, SlotKeys.Priority];
 
+    /// <summary>More detail given at the confirmation goes into the description; the subject stays.</summary>
+    protected override string? FreeTextSlot => SlotKeys.Description;
+
+    protected override IReadOnlyList<string> FreeTextExtras { get; } = [SlotKeys.Priority];
+
     public override int Order => 10;
+
+    public override string ToolDescription => "Open a support ticket for the signed-in user.";
+
+    /// <summary>A description without a subject (a tool call) gets the subject the engine would give it.</summary>
+    public override void Merge(DialogueState state, IReadOnlyDictionary<string, string> slots)
+    {
+        base.Merge(state, slots);
+        if (state.Slots.TryGetValue(SlotKeys.Description, out var description) && !state.Slots.ContainsKey(SlotKeys.Subject))
+        {
+            state.Slots[SlotKeys.Subject] = SlotExtractors.Subject(description);
+        }
+    }
 
     public override string? Capability(ChatUser user) => user.IsSignedIn ? "open a support ticket" : null;
 
@@ -40,13 +57,17 @@ internal sealed partial class OpenTicketForm : ChatForm
     public override void Started(FormTurn turn)
     {
         var slots = turn.State.Slots;
-        var description = slots.GetValueOrDefault(SlotKeys.Description);
-        if (description is null || !WordRegex().Matches(description.ToLowerInvariant()).Any(m => !TicketRequestWords.Contains(m.Value)))
+        if (slots.GetValueOrDefault(SlotKeys.Description) is not { } description || !SaysWhatIsWrong(description))
         {
             slots.Remove(SlotKeys.Description);
             slots.Remove(SlotKeys.Subject);
         }
     }
+
+    /// <summary>"I want to open another ticket" at the confirmation is a request, not more description.</summary>
+    protected override bool IsFreeText(string text) => base.IsFreeText(text) && SaysWhatIsWrong(text);
+
+    private static bool SaysWhatIsWrong(string text) => WordRegex().Matches(text.ToLowerInvariant()).Any(m => !TicketRequestWords.Contains(m.Value));
 
     public override string Confirmation(FormTurn turn) =>
         $"Shall I open a ticket \"{turn.State.Slots[SlotKeys.Subject]}\" with {PriorityOf(turn.State.Slots)} priority? yes/no";

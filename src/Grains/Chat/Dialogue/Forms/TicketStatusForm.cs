@@ -13,6 +13,10 @@ internal sealed class TicketStatusForm : ChatForm
 
     public override int Order => 20;
 
+    protected override IReadOnlyList<string> Accepted { get; } = [SlotKeys.TicketNumber];
+
+    public override string ToolDescription => "Status of one of the signed-in user's tickets by number, or of their latest tickets.";
+
     public override string? Capability(ChatUser user) => user.IsSignedIn ? "tell you a ticket's status" : null;
 
     public override async Task ExecuteAsync(FormTurn turn, CancellationToken ct)
