@@ -24,8 +24,8 @@ public sealed class HeldOutCorpusTests(ClusterFixture fixture, ITestOutputHelper
     {
         // forms + embeddings engine (issue 15): 251/83 on, 228/84 off when first scored 2026-12-06; raised after the
         // fifth tuning batch and the lexicon/context fixes tuned on it (not on this set)
-        ["on"] = (261, 84),
-        ["off"] = (238, 84), // the same engine with CHAT_EMBEDDINGS=off
+        ["on"] = (261, 86),
+        ["off"] = (238, 86), // the same engine with CHAT_EMBEDDINGS=off
     };
 
     /// <summary>Switch on when the engine reaches the target; from then on falling below 95% with embeddings on fails.</summary>
@@ -43,7 +43,6 @@ public sealed class HeldOutCorpusTests(ClusterFixture fixture, ITestOutputHelper
         ["off"] = new(StringComparer.Ordinal)
         {
             // fail with the same engine, CHAT_EMBEDDINGS=off (the rules alone miss the opening intent)
-            "heldout-ticket-nothing-works-after-update",
             "heldout-demo-tuesday-morning",
             "heldout-greeting-help-quote-one-message",
             "heldout-handoff-rude",

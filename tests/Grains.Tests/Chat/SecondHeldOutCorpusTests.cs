@@ -18,8 +18,10 @@ public sealed class SecondHeldOutCorpusTests(ClusterFixture fixture, ITestOutput
     // First run: the forms + embeddings engine of issue 15 (main of 2026-12-06), per mode. A regression fails.
     private static readonly Dictionary<string, (int IntentHits, int SlotHits)> Floors = new(StringComparer.Ordinal)
     {
-        ["on"] = (252, 119), // 90.3% intent, 96.7% slots (of 123), first run 2026-12-06
-        ["off"] = (236, 118), // 84.6% intent, 95.9% slots, the same engine with CHAT_EMBEDDINGS=off
+        // First run 2026-12-06: 252/119 on (90.3% intent, 96.7% slots of 123), 236/118 off. Raised to the second run,
+        // after the fifth tuning batch and the dialogue fixes of issue 15 (written without this set): 95.0% on, 88.5% off.
+        ["on"] = (265, 120),
+        ["off"] = (247, 119), // the same engine with CHAT_EMBEDDINGS=off
     };
 
     /// <summary>Dialogues that failed on the first run, per mode. When one passes, the test asks to remove it: the lists only shrink.</summary>
