@@ -62,6 +62,16 @@ public sealed class SqliteStoreTests : IDisposable
     }
 
     [Fact]
+    public void SQLite_keeps_no_global_allocation_statistics_and_no_connection_mutexes()
+    {
+        using var store = SqliteStore.CreateInMemory();
+        store.Read(s => s.Scalar("SELECT count(*) FROM sqlite_master"));
+
+        Assert.True(SqliteStore.ProcessConfigured);
+        Assert.Equal(0, SQLitePCL.raw.sqlite3_memory_used()); // counted only with the statistics on
+    }
+
+    [Fact]
     public void A_second_store_on_the_same_directory_is_refused()
     {
         using var first = new SqliteStore(_dir.Path);
