@@ -87,7 +87,8 @@ public sealed class SqliteGrainStorage : IGrainStorage
 
             if (current is null)
             {
-                Insert(session, layout, id, newETag, doc, helpers, elements, counts: null);
+                Insert(session, layout, id, newETag, doc, helpers, elements);
+                layout.AdjustCounts(session, null, helpers);
             }
             else
             {
@@ -142,9 +143,7 @@ public sealed class SqliteGrainStorage : IGrainStorage
             }
 
             session.Execute($"DELETE FROM {layout.Table} WHERE rid = @p0", current.Value.Rid);
-            var counts = new Dictionary<(string Field, object Value), long>();
-            layout.CountDeltas(current.Value.Helpers, null, counts);
-            layout.ApplyCounts(session, counts);
+            layout.AdjustCounts(session, current.Value.Helpers, null);
             SqliteTimelineStore.Insert(session, entries);
             return (Conflict: false, Stored: (string?)null);
         }).ConfigureAwait(false);
@@ -177,7 +176,8 @@ public sealed class SqliteGrainStorage : IGrainStorage
                 var counts = new Dictionary<(string Field, object Value), long>();
                 foreach (var (id, doc, helpers) in rows)
                 {
-                    Insert(session, layout, id, ETags.New(), doc, helpers.Values, helpers.Elements, counts);
+                    Insert(session, layout, id, ETags.New(), doc, helpers.Values, helpers.Elements);
+                    layout.CountDeltas(null, helpers.Values, counts);
                 }
 
                 layout.ApplyCounts(session, counts);
@@ -207,23 +207,10 @@ public sealed class SqliteGrainStorage : IGrainStorage
         return new StoredRow(reader.GetInt64(0), reader.GetString(1), helpers);
     }
 
-    /// <summary>Inserts a row; its counts go to <paramref name="counts"/> (applied by the caller) or, when null, are applied now.</summary>
-    private static void Insert(
-        SqliteSession session, SqliteLayout layout, string id, string etag, string doc, object?[] helpers, List<object>[] elements,
-        Dictionary<(string Field, object Value), long>? counts)
+    /// <summary>Inserts a row with its search entry and element rows; the caller adjusts the counts.</summary>
+    private static void Insert(SqliteSession session, SqliteLayout layout, string id, string etag, string doc, object?[] helpers, List<object>[] elements)
     {
         session.Execute(layout.Insert, [id, etag, doc, .. helpers]);
-        if (counts is not null)
-        {
-            layout.CountDeltas(null, helpers, counts);
-        }
-        else if (layout.CountedColumns.Count > 0)
-        {
-            var own = new Dictionary<(string Field, object Value), long>();
-            layout.CountDeltas(null, helpers, own);
-            layout.ApplyCounts(session, own);
-        }
-
         var rid = (long)session.Scalar("SELECT last_insert_rowid()")!;
         if (layout.Searched && helpers[0] is not null)
         {
@@ -269,12 +256,7 @@ public sealed class SqliteGrainStorage : IGrainStorage
         }
 
         session.Execute(sql.ToString(), [.. args]);
-        if (layout.CountedColumns.Count > 0)
-        {
-            var counts = new Dictionary<(string Field, object Value), long>();
-            layout.CountDeltas(current.Helpers, helpers, counts);
-            layout.ApplyCounts(session, counts);
-        }
+        layout.AdjustCounts(session, current.Helpers, helpers);
 
         var offset = layout.Searched ? 1 : 0;
         for (var a = 0; a < layout.ArrayIndexes.Count; a++)

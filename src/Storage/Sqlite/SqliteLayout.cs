@@ -178,6 +178,19 @@ internal sealed class SqliteLayout
         }
     }
 
+    /// <summary>Adjusts the counts for one row going from <paramref name="before"/> to <paramref name="after"/>, in the caller's transaction.</summary>
+    public void AdjustCounts(SqliteSession session, object?[]? before, object?[]? after)
+    {
+        if (CountedColumns.Count == 0)
+        {
+            return;
+        }
+
+        var deltas = new Dictionary<(string Field, object Value), long>();
+        CountDeltas(before, after, deltas);
+        ApplyCounts(session, deltas);
+    }
+
     /// <summary>Applies <paramref name="deltas"/> to the counts table, in the caller's transaction.</summary>
     public void ApplyCounts(SqliteSession session, Dictionary<(string Field, object Value), long> deltas)
     {

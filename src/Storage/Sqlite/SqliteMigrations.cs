@@ -157,7 +157,10 @@ internal static class SqliteMigrations
         return 1;
     }
 
-    /// <summary>Replaces the counts table's triggers with the layout's and recomputes the counts (after any backfill).</summary>
+    /// <summary>
+    /// Creates the counts table and recomputes the counts (after any backfill); drops the triggers that kept them in
+    /// builds of 2026-12-06 (grain storage adjusts the counts now), and the table when the schema counts nothing.
+    /// </summary>
     private static void MigrateCounts(SqliteSession session, SqliteLayout layout)
     {
         var triggers = new List<string>();
