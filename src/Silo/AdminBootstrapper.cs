@@ -35,7 +35,7 @@ public sealed partial class AdminBootstrapper(
             LogExamplePassword(logger);
         }
 
-        var result = await grains.GetGrain<IUserGrain>(EmailKey.Normalize(settings.AdminEmail))
+        var result = await grains.Reference<IUserGrain>(EmailKey.Normalize(settings.AdminEmail))
             .RegisterAsync(new NewUser(settings.AdminEmail, settings.AdminPassword, settings.AdminName, UserRole.Admin));
         if (result.IsSuccess)
         {
@@ -62,7 +62,7 @@ public sealed partial class AdminBootstrapper(
     {
         var password = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18))
             .Replace('+', '-').Replace('/', '_');
-        var result = await grains.GetGrain<IUserGrain>(EmailKey.Normalize(InitialAdmin.Email))
+        var result = await grains.Reference<IUserGrain>(EmailKey.Normalize(InitialAdmin.Email))
             .RegisterAsync(new NewUser(InitialAdmin.Email, password, settings.AdminName, UserRole.Admin));
         if (!result.IsSuccess)
         {

@@ -69,7 +69,7 @@ public static class AuthEndpoints
         }
 
         var user = body.Value!;
-        var result = await grains.GetGrain<IUserGrain>(EmailKey.Normalize(user.Email!)).RegisterAsync(user);
+        var result = await grains.Reference<IUserGrain>(EmailKey.Normalize(user.Email!)).RegisterAsync(user);
         if (!result.IsSuccess)
         {
             return Problems.From(result.Error!, response);
@@ -139,7 +139,7 @@ public static class AuthEndpoints
             return Problems.Validation(missing);
         }
 
-        var result = await grains.GetGrain<IUserGrain>(EmailKey.Normalize(email!)).LoginAsync(password!, ClientAddress.Of(request.HttpContext));
+        var result = await grains.Reference<IUserGrain>(EmailKey.Normalize(email!)).LoginAsync(password!, ClientAddress.Of(request.HttpContext));
         switch (result.Outcome)
         {
             case LoginOutcome.Success:
@@ -190,7 +190,7 @@ public static class AuthEndpoints
             return Problems.Validation(missing);
         }
 
-        var result = await grains.GetGrain<IUserGrain>(EmailKey.Normalize(principal.Email()))
+        var result = await grains.Reference<IUserGrain>(EmailKey.Normalize(principal.Email()))
             .ChangePasswordAsync(current!, next!);
         if (!result.IsSuccess)
         {
@@ -204,7 +204,7 @@ public static class AuthEndpoints
     private static async Task<Results<Ok<UserDto>, ProblemHttpResult>> MeAsync(
         System.Security.Claims.ClaimsPrincipal principal, IGrainFactory grains)
     {
-        var user = await grains.GetGrain<IUserGrain>(EmailKey.Normalize(principal.Email())).GetAsync();
+        var user = await grains.Reference<IUserGrain>(EmailKey.Normalize(principal.Email())).GetAsync();
         return user is null ? Problems.Unauthorized("The account no longer exists.") : TypedResults.Ok(user);
     }
 

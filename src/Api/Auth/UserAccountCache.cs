@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using CrmChatbot.Api.Configuration;
+using CrmChatbot.Common;
 using CrmChatbot.Users;
 
 namespace CrmChatbot.Api.Auth;
@@ -32,7 +33,7 @@ public sealed class UserAccountCache(CrmSettings settings) : IUserAccountChanges
         }
 
         var generation = Interlocked.Read(ref _generation);
-        var user = await grains.GetGrain<IUserGrain>(emailKey).GetAsync();
+        var user = await grains.Reference<IUserGrain>(emailKey).GetAsync();
         if (Enabled && user is not null)
         {
             Remember(emailKey, user, generation);

@@ -176,7 +176,7 @@ public static class CampaignEndpoints
 
         var patch = body.Value!;
         var id = Guid.CreateVersion7().ToString();
-        var result = await grains.GetGrain<ICampaignGrain>(id).CreateAsync(
+        var result = await grains.Reference<ICampaignGrain>(id).CreateAsync(
             new NewCampaign(
                 patch.Name.Value,
                 patch.Type.HasValue ? patch.Type.Value : null,
@@ -214,7 +214,7 @@ public static class CampaignEndpoints
             return NotFound(id);
         }
 
-        return ToResult(await grains.GetGrain<ICampaignGrain>(id).UpdateAsync(body.Value!, principal.ToActor(), Versions.IfMatch(request)));
+        return ToResult(await grains.Reference<ICampaignGrain>(id).UpdateAsync(body.Value!, principal.ToActor(), Versions.IfMatch(request)));
     }
 
     private static async Task<Results<Ok<CampaignDto>, ProblemHttpResult>> ChangeStatusAsync(
@@ -248,7 +248,7 @@ public static class CampaignEndpoints
         }
 
         var (status, note) = body.Value;
-        return ToResult(await grains.GetGrain<ICampaignGrain>(id).ChangeStatusAsync(status, note, principal.ToActor(), Versions.IfMatch(request)));
+        return ToResult(await grains.Reference<ICampaignGrain>(id).ChangeStatusAsync(status, note, principal.ToActor(), Versions.IfMatch(request)));
     }
 
     private static async Task<Results<Ok<CampaignDto>, ProblemHttpResult>> AddMetricsAsync(
@@ -265,7 +265,7 @@ public static class CampaignEndpoints
             return NotFound(id);
         }
 
-        return ToResult(await grains.GetGrain<ICampaignGrain>(id).AddMetricsAsync(body.Value!, principal.ToActor()));
+        return ToResult(await grains.Reference<ICampaignGrain>(id).AddMetricsAsync(body.Value!, principal.ToActor()));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
@@ -276,7 +276,7 @@ public static class CampaignEndpoints
             return NotFound(id);
         }
 
-        var error = await grains.GetGrain<ICampaignGrain>(id).DeleteAsync(principal.ToActor(), Versions.IfMatch(request));
+        var error = await grains.Reference<ICampaignGrain>(id).DeleteAsync(principal.ToActor(), Versions.IfMatch(request));
         return error is null ? TypedResults.NoContent() : Problems.From(error);
     }
 
@@ -341,7 +341,7 @@ public static class CampaignEndpoints
     }
 
     private static async Task<CampaignDto?> FindAsync(IGrainFactory grains, string id) =>
-        EntityIds.IsPlausible(id) ? await grains.GetGrain<ICampaignGrain>(id).GetAsync() : null;
+        EntityIds.IsPlausible(id) ? await grains.Reference<ICampaignGrain>(id).GetAsync() : null;
 
     private static Results<Ok<CampaignDto>, ProblemHttpResult> ToResult(CommandResult<CampaignDto> result) =>
         result.IsSuccess ? TypedResults.Ok(result.Value!) : Problems.From(result.Error!);

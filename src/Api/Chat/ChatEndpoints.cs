@@ -132,7 +132,7 @@ public static class ChatEndpoints
         var token = caller.User is null ? Base64Url(RandomNumberGenerator.GetBytes(32)) : null;
         var owner = caller with { Token = token };
         var id = Guid.CreateVersion7().ToString();
-        var result = await grains.GetGrain<IChatSessionGrain>(id).StartAsync(owner, timeZone);
+        var result = await grains.Reference<IChatSessionGrain>(id).StartAsync(owner, timeZone);
         if (!result.IsSuccess)
         {
             return Problems.From(result.Error!);
@@ -185,7 +185,7 @@ public static class ChatEndpoints
             return unauthorized;
         }
 
-        var session = EntityIds.IsPlausible(id) ? await grains.GetGrain<IChatSessionGrain>(id).GetAsync(caller) : null;
+        var session = EntityIds.IsPlausible(id) ? await grains.Reference<IChatSessionGrain>(id).GetAsync(caller) : null;
         return session is null ? NotFound(id) : TypedResults.Ok(session);
     }
 
@@ -209,7 +209,7 @@ public static class ChatEndpoints
             return NotFound(id);
         }
 
-        var result = await grains.GetGrain<IChatSessionGrain>(id).SendAsync(caller, body.Value!);
+        var result = await grains.Reference<IChatSessionGrain>(id).SendAsync(caller, body.Value!);
         if (!result.IsSuccess)
         {
             if (result.Error!.RetryAfterSeconds is { } wait)
@@ -262,7 +262,7 @@ public static class ChatEndpoints
             return NotFound(id);
         }
 
-        var result = await grains.GetGrain<IChatSessionGrain>(id).AgentMessageAsync(principal.ToActor(), body.Value!);
+        var result = await grains.Reference<IChatSessionGrain>(id).AgentMessageAsync(principal.ToActor(), body.Value!);
         if (!result.IsSuccess)
         {
             return Problems.From(result.Error!);
@@ -283,7 +283,7 @@ public static class ChatEndpoints
             return NotFound(id);
         }
 
-        var result = await command(grains.GetGrain<IChatSessionGrain>(id));
+        var result = await command(grains.Reference<IChatSessionGrain>(id));
         if (!result.IsSuccess)
         {
             return Problems.From(result.Error!);

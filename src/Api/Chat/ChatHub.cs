@@ -1,4 +1,5 @@
 using CrmChatbot.Chat;
+using CrmChatbot.Common;
 using Microsoft.AspNetCore.SignalR;
 
 namespace CrmChatbot.Api.Chat;
@@ -54,7 +55,7 @@ public sealed class ChatHub(IGrainFactory grains, ChatHubConnections connections
     }
 
     private async Task<ChatSessionDto?> FindAsync(string sessionId) =>
-        Http.EntityIds.IsPlausible(sessionId) ? await grains.GetGrain<IChatSessionGrain>(sessionId).GetAsync(Caller()) : null;
+        Http.EntityIds.IsPlausible(sessionId) ? await grains.Reference<IChatSessionGrain>(sessionId).GetAsync(Caller()) : null;
 
     /// <summary>The signed-in user as last checked (role unchanged since connect, or it would be revoked), and any visitor token.</summary>
     private ChatCaller Caller()

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using CrmChatbot.Api.Auth;
+using CrmChatbot.Common;
 using CrmChatbot.Idempotency;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -50,7 +51,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
         }
 
         var grain = context.RequestServices.GetRequiredService<IGrainFactory>()
-            .GetGrain<IIdempotencyGrain>(Hash($"{Scope(context)}\n{key}"));
+            .Reference<IIdempotencyGrain>(Hash($"{Scope(context)}\n{key}"));
         var decision = await grain.BeginAsync(fingerprint);
         switch (decision.Outcome)
         {

@@ -161,7 +161,7 @@ public static class LeadEndpoints
         }
 
         var id = Guid.CreateVersion7().ToString();
-        var result = await grains.GetGrain<ILeadGrain>(id).CreateAsync(
+        var result = await grains.Reference<ILeadGrain>(id).CreateAsync(
             new NewLead(
                 patch.Name.Value, patch.Email.Value, patch.Phone.Value, patch.Company.Value,
                 patch.Status.HasValue ? patch.Status.Value : null,
@@ -176,7 +176,7 @@ public static class LeadEndpoints
 
     private static async Task<Results<Ok<LeadDto>, ProblemHttpResult>> GetAsync(string id, IGrainFactory grains)
     {
-        var lead = EntityIds.IsPlausible(id) ? await grains.GetGrain<ILeadGrain>(id).GetAsync() : null;
+        var lead = EntityIds.IsPlausible(id) ? await grains.Reference<ILeadGrain>(id).GetAsync() : null;
         return lead is null ? NotFound(id) : TypedResults.Ok(lead);
     }
 
@@ -207,7 +207,7 @@ public static class LeadEndpoints
             return NotFound(id);
         }
 
-        var result = await grains.GetGrain<ILeadGrain>(id).UpdateAsync(patch, principal.ToActor(), Versions.IfMatch(request), duplicates.Value);
+        var result = await grains.Reference<ILeadGrain>(id).UpdateAsync(patch, principal.ToActor(), Versions.IfMatch(request), duplicates.Value);
         return result.IsSuccess ? TypedResults.Ok(result.Value!) : ProblemFrom(result.Error!);
     }
 
@@ -237,7 +237,7 @@ public static class LeadEndpoints
             return NotFound(id);
         }
 
-        var result = await grains.GetGrain<ILeadGrain>(id).ConvertAsync(notes, principal.ToActor(), Versions.IfMatch(request));
+        var result = await grains.Reference<ILeadGrain>(id).ConvertAsync(notes, principal.ToActor(), Versions.IfMatch(request));
         return result.IsSuccess ? TypedResults.Ok(result.Value!) : Problems.From(result.Error!);
     }
 
@@ -271,7 +271,7 @@ public static class LeadEndpoints
             return NotFound(id);
         }
 
-        var result = await grains.GetGrain<ILeadGrain>(id).AssignAsync(body.Value!.Trim(), principal.ToActor(), Versions.IfMatch(request));
+        var result = await grains.Reference<ILeadGrain>(id).AssignAsync(body.Value!.Trim(), principal.ToActor(), Versions.IfMatch(request));
         return result.IsSuccess ? TypedResults.Ok(result.Value!) : Problems.From(result.Error!);
     }
 
@@ -283,7 +283,7 @@ public static class LeadEndpoints
             return NotFound(id);
         }
 
-        var error = await grains.GetGrain<ILeadGrain>(id).DeleteAsync(principal.ToActor(), Versions.IfMatch(request));
+        var error = await grains.Reference<ILeadGrain>(id).DeleteAsync(principal.ToActor(), Versions.IfMatch(request));
         return error is null ? TypedResults.NoContent() : Problems.From(error);
     }
 
@@ -291,7 +291,7 @@ public static class LeadEndpoints
         string id, IGrainFactory grains, ITimelineStore timeline, CancellationToken cancellationToken,
         string? limit = null, string? offset = null)
     {
-        if (!EntityIds.IsPlausible(id) || await grains.GetGrain<ILeadGrain>(id).GetAsync() is null)
+        if (!EntityIds.IsPlausible(id) || await grains.Reference<ILeadGrain>(id).GetAsync() is null)
         {
             return NotFound(id);
         }

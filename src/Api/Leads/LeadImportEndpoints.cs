@@ -112,7 +112,7 @@ public static class LeadImportEndpoints
                 return stored.Problem;
             }
 
-            var job = await grains.GetGrain<IImportJobGrain>(importId).StartAsync(new ImportSettings(
+            var job = await grains.Reference<IImportJobGrain>(importId).StartAsync(new ImportSettings(
                 duplicates, dry, stored.Fields!, upload.FileName, principal.ToActor(), stored.Rows, stored.Chunks, ChunkSize,
                 stored.Headers!, stored.Ignored!));
             return TypedResults.Accepted($"/api/imports/{importId}", Response(job, new Page<ImportRowResult>([], 0, null)));
@@ -134,7 +134,7 @@ public static class LeadImportEndpoints
             return Problems.Validation(reader.Problems);
         }
 
-        var grain = EntityIds.IsPlausible(id) ? grains.GetGrain<IImportJobGrain>(id) : null;
+        var grain = EntityIds.IsPlausible(id) ? grains.Reference<IImportJobGrain>(id) : null;
         if (grain is null || await grain.GetAsync() is not { } job)
         {
             return Problems.NotFound("No import has this id.");
@@ -292,14 +292,14 @@ public static class LeadImportEndpoints
                 });
                 if (chunk.Count == ChunkSize)
                 {
-                    await grains.GetGrain<IImportChunkGrain>(ImportNames.ChunkKey(importId, chunks++)).StoreAsync(chunk);
+                    await grains.Reference<IImportChunkGrain>(ImportNames.ChunkKey(importId, chunks++)).StoreAsync(chunk);
                     chunk = new List<ImportRow>(ChunkSize);
                 }
             }
 
             if (chunk.Count > 0)
             {
-                await grains.GetGrain<IImportChunkGrain>(ImportNames.ChunkKey(importId, chunks++)).StoreAsync(chunk);
+                await grains.Reference<IImportChunkGrain>(ImportNames.ChunkKey(importId, chunks++)).StoreAsync(chunk);
             }
 
             if (rows == 0)

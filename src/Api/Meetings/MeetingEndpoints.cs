@@ -181,7 +181,7 @@ public static class MeetingEndpoints
         }
 
         var id = Guid.CreateVersion7().ToString();
-        var result = await grains.GetGrain<IMeetingGrain>(id).CreateAsync(body.Patch!, principal.ToActor(), body.Force);
+        var result = await grains.Reference<IMeetingGrain>(id).CreateAsync(body.Patch!, principal.ToActor(), body.Force);
         return result.IsSuccess
             ? TypedResults.Created($"/api/meetings/{id}", result.Value)
             : Problem(result);
@@ -208,7 +208,7 @@ public static class MeetingEndpoints
             return body.Problem;
         }
 
-        var result = await grains.GetGrain<IMeetingGrain>(id).UpdateAsync(body.Patch!, principal.ToActor(), Versions.IfMatch(request), body.Force);
+        var result = await grains.Reference<IMeetingGrain>(id).UpdateAsync(body.Patch!, principal.ToActor(), Versions.IfMatch(request), body.Force);
         return result.IsSuccess ? TypedResults.Ok(result.Value!) : Problem(result);
     }
 
@@ -220,7 +220,7 @@ public static class MeetingEndpoints
             return refused;
         }
 
-        var error = await grains.GetGrain<IMeetingGrain>(id).DeleteAsync(principal.ToActor(), Versions.IfMatch(request));
+        var error = await grains.Reference<IMeetingGrain>(id).DeleteAsync(principal.ToActor(), Versions.IfMatch(request));
         return error is null ? TypedResults.NoContent() : Problems.From(error);
     }
 
@@ -248,7 +248,7 @@ public static class MeetingEndpoints
             return body.Problem;
         }
 
-        var result = await grains.GetGrain<IMeetingGrain>(id).RespondAsync(body.Value, principal.ToActor(), Versions.IfMatch(request));
+        var result = await grains.Reference<IMeetingGrain>(id).RespondAsync(body.Value, principal.ToActor(), Versions.IfMatch(request));
         return result.IsSuccess ? TypedResults.Ok(MeetingViews.For(principal, result.Value!)) : Problem(result);
     }
 
@@ -275,7 +275,7 @@ public static class MeetingEndpoints
             return refused;
         }
 
-        if (await grains.GetGrain<IMeetingGrain>(id).GetAsync() is null)
+        if (await grains.Reference<IMeetingGrain>(id).GetAsync() is null)
         {
             return NotFound(id);
         }
@@ -289,7 +289,7 @@ public static class MeetingEndpoints
     /// </summary>
     private static async Task<MeetingDto?> VisibleAsync(string id, ClaimsPrincipal principal, IGrainFactory grains)
     {
-        var meeting = EntityIds.IsPlausible(id) ? await grains.GetGrain<IMeetingGrain>(id).GetAsync() : null;
+        var meeting = EntityIds.IsPlausible(id) ? await grains.Reference<IMeetingGrain>(id).GetAsync() : null;
         if (meeting is null || principal.Role().IsStaff())
         {
             return meeting;

@@ -236,7 +236,7 @@ public static class TicketEndpoints
             patch.AssigneeId.Value,
             patch.Tags.Value,
             patch.Status.HasValue ? patch.Status.Value : null);
-        var result = await grains.GetGrain<ITicketNumberGrain>(ITicketNumberGrain.Key).CreateTicketAsync(ticket, actor);
+        var result = await grains.Reference<ITicketNumberGrain>(ITicketNumberGrain.Key).CreateTicketAsync(ticket, actor);
         return result.IsSuccess
             ? TypedResults.Created($"/api/tickets/{result.Value!.Id}", result.Value)
             : Problems.From(result.Error!);
@@ -246,7 +246,7 @@ public static class TicketEndpoints
         string id, ClaimsPrincipal principal, IGrainFactory grains, ITicketQueries queries, CancellationToken cancellationToken)
     {
         var ticketId = await ResolveAsync(id, queries, cancellationToken);
-        var ticket = ticketId is null ? null : await grains.GetGrain<ITicketGrain>(ticketId).GetAsync(principal.ToActor());
+        var ticket = ticketId is null ? null : await grains.Reference<ITicketGrain>(ticketId).GetAsync(principal.ToActor());
         return ticket is null ? NotFound(id) : TypedResults.Ok(ticket);
     }
 
@@ -297,7 +297,7 @@ public static class TicketEndpoints
             return NotFound(id);
         }
 
-        var result = await grains.GetGrain<ITicketGrain>(ticketId).UpdateAsync(patch, actor, Versions.IfMatch(request));
+        var result = await grains.Reference<ITicketGrain>(ticketId).UpdateAsync(patch, actor, Versions.IfMatch(request));
         return result.IsSuccess ? TypedResults.Ok(result.Value!) : Fail(result.Error!, id, request.HttpContext.Response);
     }
 
@@ -310,7 +310,7 @@ public static class TicketEndpoints
             return NotFound(id);
         }
 
-        var error = await grains.GetGrain<ITicketGrain>(ticketId).DeleteAsync(principal.ToActor(), Versions.IfMatch(request));
+        var error = await grains.Reference<ITicketGrain>(ticketId).DeleteAsync(principal.ToActor(), Versions.IfMatch(request));
         return error is null ? TypedResults.NoContent() : Fail(error, id);
     }
 
@@ -331,7 +331,7 @@ public static class TicketEndpoints
             return NotFound(id);
         }
 
-        var result = await grains.GetGrain<ITicketGrain>(ticketId).GetCommentsAsync(principal.ToActor(), pageSize, skip);
+        var result = await grains.Reference<ITicketGrain>(ticketId).GetCommentsAsync(principal.ToActor(), pageSize, skip);
         return result.IsSuccess ? TypedResults.Ok(result.Value!) : Fail(result.Error!, id);
     }
 
@@ -361,7 +361,7 @@ public static class TicketEndpoints
             return NotFound(id);
         }
 
-        var result = await grains.GetGrain<ITicketGrain>(ticketId).AddCommentAsync(body.Value!, principal.ToActor(), Versions.IfMatch(request));
+        var result = await grains.Reference<ITicketGrain>(ticketId).AddCommentAsync(body.Value!, principal.ToActor(), Versions.IfMatch(request));
         return result.IsSuccess
             ? TypedResults.Created($"/api/tickets/{ticketId}/comments", result.Value!)
             : Fail(result.Error!, id, request.HttpContext.Response);
@@ -373,7 +373,7 @@ public static class TicketEndpoints
     {
         var actor = principal.ToActor();
         var ticketId = await ResolveAsync(id, queries, cancellationToken);
-        if (ticketId is null || await grains.GetGrain<ITicketGrain>(ticketId).GetAsync(actor) is null)
+        if (ticketId is null || await grains.Reference<ITicketGrain>(ticketId).GetAsync(actor) is null)
         {
             return NotFound(id);
         }

@@ -90,7 +90,7 @@ public static class UserEndpoints
         }
 
         var user = body.Value!;
-        var result = await grains.GetGrain<IUserGrain>(EmailKey.Normalize(user.Email!)).RegisterAsync(user);
+        var result = await grains.Reference<IUserGrain>(EmailKey.Normalize(user.Email!)).RegisterAsync(user);
         return result.IsSuccess
             ? TypedResults.Created($"/api/users/{result.Value!.Id}", result.Value)
             : Problems.From(result.Error!, response);
@@ -137,7 +137,7 @@ public static class UserEndpoints
             return Problems.Conflict("You cannot demote or deactivate your own account.");
         }
 
-        var grain = grains.GetGrain<IUserGrain>(EmailKey.Normalize(user.Email));
+        var grain = grains.Reference<IUserGrain>(EmailKey.Normalize(user.Email));
         var result = await grain.UpdateAsync(patch);
         return result.IsSuccess ? TypedResults.Ok(result.Value!) : Problems.From(result.Error!);
     }
@@ -156,7 +156,7 @@ public static class UserEndpoints
             return NotFound(id);
         }
 
-        var result = await grains.GetGrain<IUserGrain>(EmailKey.Normalize(user.Email)).DeleteAsync();
+        var result = await grains.Reference<IUserGrain>(EmailKey.Normalize(user.Email)).DeleteAsync();
         return result.IsSuccess ? TypedResults.NoContent()
             : result.Error!.Kind == ErrorKind.NotFound ? NotFound(id) : Problems.From(result.Error);
     }
@@ -182,7 +182,7 @@ public static class UserEndpoints
             return NotFound(id);
         }
 
-        var result = await grains.GetGrain<IUserGrain>(EmailKey.Normalize(user.Email)).ResetPasswordAsync(body.Value ?? "");
+        var result = await grains.Reference<IUserGrain>(EmailKey.Normalize(user.Email)).ResetPasswordAsync(body.Value ?? "");
         if (result.IsSuccess)
         {
             CrmChatbot.Api.Auth.InitialAdmin.PasswordChanged(request.HttpContext.RequestServices.GetRequiredService<CrmChatbot.Api.Configuration.CrmSettings>(), user.Email);

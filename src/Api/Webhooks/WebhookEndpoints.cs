@@ -164,11 +164,11 @@ public static class WebhookEndpoints
             return NotFound(id);
         }
 
-        return TypedResults.Ok(await grains.GetGrain<IWebhookSubscriptionGrain>(id).DeliveriesAsync(pageSize));
+        return TypedResults.Ok(await grains.Reference<IWebhookSubscriptionGrain>(id).DeliveriesAsync(pageSize));
     }
 
     private static async Task<Results<Ok<WebhookDeliveryDto>, ProblemHttpResult>> TestAsync(string id, IGrainFactory grains) =>
-        await ExistsAsync(grains, id) ? TypedResults.Ok(await grains.GetGrain<IWebhookSubscriptionGrain>(id).TestAsync()) : NotFound(id);
+        await ExistsAsync(grains, id) ? TypedResults.Ok(await grains.Reference<IWebhookSubscriptionGrain>(id).TestAsync()) : NotFound(id);
 
     private static async Task<Results<Accepted, ProblemHttpResult>> ReplayAsync(string id, string deliveryId, IGrainFactory grains)
     {
@@ -177,7 +177,7 @@ public static class WebhookEndpoints
             return NotFound(id);
         }
 
-        return EntityIds.IsPlausible(deliveryId) && await grains.GetGrain<IWebhookSubscriptionGrain>(id).ReplayAsync(deliveryId)
+        return EntityIds.IsPlausible(deliveryId) && await grains.Reference<IWebhookSubscriptionGrain>(id).ReplayAsync(deliveryId)
             ? TypedResults.Accepted($"/api/webhooks/{id}/deliveries")
             : Problems.NotFound($"Webhook '{id}' has no delivery '{deliveryId}' whose event is still kept (the last 50 events are).");
     }

@@ -98,7 +98,7 @@ public sealed partial class ImportJobGrain(
         // Every chunk but the last holds ChunkSize rows, and chunks are done in order.
         for (var chunk = offset / settings.ChunkSize; chunk < job.State.NextChunk && items.Count < limit; chunk++)
         {
-            var results = await GrainFactory.GetGrain<IImportChunkGrain>(ImportNames.ChunkKey(this.GetPrimaryKeyString(), chunk)).GetResultsAsync();
+            var results = await GrainFactory.Reference<IImportChunkGrain>(ImportNames.ChunkKey(this.GetPrimaryKeyString(), chunk)).GetResultsAsync();
             var skip = chunk == offset / settings.ChunkSize ? offset % settings.ChunkSize : 0;
             items.AddRange(results.Skip(skip).Take(limit - items.Count));
         }
@@ -142,7 +142,7 @@ public sealed partial class ImportJobGrain(
             while (job.State.NextChunk < settings.ChunkCount && !cancellationToken.IsCancellationRequested)
             {
                 DelayDeactivation(TimeSpan.FromMinutes(10));
-                var chunk = GrainFactory.GetGrain<IImportChunkGrain>(ImportNames.ChunkKey(this.GetPrimaryKeyString(), job.State.NextChunk));
+                var chunk = GrainFactory.Reference<IImportChunkGrain>(ImportNames.ChunkKey(this.GetPrimaryKeyString(), job.State.NextChunk));
                 var rows = await chunk.GetRowsAsync();
                 var results = await ProcessAsync(settings, rows, seen);
                 await chunk.SaveResultsAsync(results);
@@ -242,7 +242,7 @@ public sealed partial class ImportJobGrain(
         }
 
         var id = ImportNames.LeadId(this.GetPrimaryKeyString(), row);
-        var created = await GrainFactory.GetGrain<ILeadGrain>(id)
+        var created = await GrainFactory.Reference<ILeadGrain>(id)
             .CreateAsync(lead, settings.Actor, allowDuplicate: settings.OnDuplicate == ImportOnDuplicate.CreateDuplicate);
         if (created.IsSuccess)
         {
@@ -257,14 +257,14 @@ public sealed partial class ImportJobGrain(
                 return Duplicate(row, existing, error);
             }
 
-            var updated = await GrainFactory.GetGrain<ILeadGrain>(existing).UpdateAsync(input.Patch, settings.Actor);
+            var updated = await GrainFactory.Reference<ILeadGrain>(existing).UpdateAsync(input.Patch, settings.Actor);
             return updated.IsSuccess
                 ? new ImportRowResult { Row = row, Outcome = ImportRowOutcome.Updated, LeadId = existing }
                 : Holder(updated.Error!) is { } other ? Duplicate(row, other, updated.Error!) : Invalid(row, updated.Error!);
         }
 
         // This row's lead exists: the row was done before a restart.
-        if (error.Kind == ErrorKind.Conflict && await GrainFactory.GetGrain<ILeadGrain>(id).GetAsync() is not null)
+        if (error.Kind == ErrorKind.Conflict && await GrainFactory.Reference<ILeadGrain>(id).GetAsync() is not null)
         {
             return new ImportRowResult { Row = row, Outcome = ImportRowOutcome.Created, LeadId = id };
         }
@@ -288,7 +288,7 @@ public sealed partial class ImportJobGrain(
             foreach (var key in keys)
             {
                 var field = ContactKeys.FieldOf(key);
-                if (await GrainFactory.GetGrain<ILeadContactClaimGrain>(key).GetHolderAsync() is { } holder &&
+                if (await GrainFactory.Reference<ILeadContactClaimGrain>(key).GetHolderAsync() is { } holder &&
                     await directory.ExistsAsync(StorageNames.Leads, holder))
                 {
                     if (settings.OnDuplicate == ImportOnDuplicate.Skip)
@@ -296,7 +296,7 @@ public sealed partial class ImportJobGrain(
                         return new ImportRowResult { Row = row, Outcome = ImportRowOutcome.Duplicate, DuplicateOf = holder, Field = field };
                     }
 
-                    var current = await GrainFactory.GetGrain<ILeadGrain>(holder).GetAsync();
+                    var current = await GrainFactory.Reference<ILeadGrain>(holder).GetAsync();
                     return current is null
                         ? new ImportRowResult { Row = row, Outcome = ImportRowOutcome.Created, LeadId = id }
                         : new ImportRowResult { Row = row, Outcome = ImportRowOutcome.Updated, LeadId = holder };
@@ -377,7 +377,7 @@ public sealed partial class ImportJobGrain(
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var chunk = 0; chunk < job.State.NextChunk; chunk++)
         {
-            var grain = GrainFactory.GetGrain<IImportChunkGrain>(ImportNames.ChunkKey(this.GetPrimaryKeyString(), chunk));
+            var grain = GrainFactory.Reference<IImportChunkGrain>(ImportNames.ChunkKey(this.GetPrimaryKeyString(), chunk));
             var rows = await grain.GetRowsAsync();
             var results = await grain.GetResultsAsync();
             for (var i = 0; i < rows.Count && i < results.Count; i++)

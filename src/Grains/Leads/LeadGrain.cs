@@ -204,7 +204,7 @@ public sealed partial class LeadGrain : EntityGrain<LeadState>, ILeadGrain
                 continue;
             }
 
-            var claim = await GrainFactory.GetGrain<ILeadContactClaimGrain>(key).ClaimAsync(Id);
+            var claim = await GrainFactory.Reference<ILeadContactClaimGrain>(key).ClaimAsync(Id);
             if (claim.Granted)
             {
                 acquired.Add(key);
@@ -242,7 +242,7 @@ public sealed partial class LeadGrain : EntityGrain<LeadState>, ILeadGrain
         {
             try
             {
-                await GrainFactory.GetGrain<ILeadContactClaimGrain>(key).ReleaseAsync(Id);
+                await GrainFactory.Reference<ILeadContactClaimGrain>(key).ReleaseAsync(Id);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -265,7 +265,7 @@ public sealed partial class LeadGrain : EntityGrain<LeadState>, ILeadGrain
 
         try
         {
-            var error = await GrainFactory.GetGrain<ICampaignLeadsGrain>(campaignId).RecordLeadCreatedAsync(Id, actor);
+            var error = await GrainFactory.Reference<ICampaignLeadsGrain>(campaignId).RecordLeadCreatedAsync(Id, actor);
             // NotFound: the campaign is gone, so there is nothing left to count.
             if (error is not null && error.Kind != ErrorKind.NotFound)
             {

@@ -220,7 +220,7 @@ public sealed partial class MeetingGrain(
                     participant.Email = user.Email;
                     break;
                 case ParticipantKind.Lead:
-                    var lead = reference.Length is > 0 and <= 64 ? await GrainFactory.GetGrain<ILeadGrain>(reference).GetAsync() : null;
+                    var lead = reference.Length is > 0 and <= 64 ? await GrainFactory.Reference<ILeadGrain>(reference).GetAsync() : null;
                     if (lead is null)
                     {
                         errors.Add(field + ".lead_id", $"no lead has the id '{reference}'");
@@ -270,7 +270,7 @@ public sealed partial class MeetingGrain(
                 return new Participant { Kind = ParticipantKind.User, Ref = user.Id, Name = user.Name, Email = user.Email };
             }
 
-            if (await directory.ExistsAsync(StorageNames.Leads, value) && await GrainFactory.GetGrain<ILeadGrain>(value).GetAsync() is { } lead)
+            if (await directory.ExistsAsync(StorageNames.Leads, value) && await GrainFactory.Reference<ILeadGrain>(value).GetAsync() is { } lead)
             {
                 return new Participant { Kind = ParticipantKind.Lead, Ref = lead.Id, Name = lead.Name, Email = lead.Email };
             }
@@ -279,14 +279,14 @@ public sealed partial class MeetingGrain(
         var scratch = new FieldErrors();
         if (value.Contains('@', StringComparison.Ordinal) && scratch.Email(field, value) is { } email && !scratch.Any)
         {
-            if (await GrainFactory.GetGrain<IUserGrain>(EmailKey.Normalize(email)).GetAsync() is { } user)
+            if (await GrainFactory.Reference<IUserGrain>(EmailKey.Normalize(email)).GetAsync() is { } user)
             {
                 return new Participant { Kind = ParticipantKind.User, Ref = user.Id, Name = user.Name, Email = user.Email };
             }
 
             if (ContactKeys.Email(email) is { } key &&
-                await GrainFactory.GetGrain<ILeadContactClaimGrain>(key).GetHolderAsync() is { } leadId &&
-                await GrainFactory.GetGrain<ILeadGrain>(leadId).GetAsync() is { } lead)
+                await GrainFactory.Reference<ILeadContactClaimGrain>(key).GetHolderAsync() is { } leadId &&
+                await GrainFactory.Reference<ILeadGrain>(leadId).GetAsync() is { } lead)
             {
                 return new Participant { Kind = ParticipantKind.Lead, Ref = lead.Id, Name = lead.Name, Email = lead.Email };
             }
@@ -365,7 +365,7 @@ public sealed partial class MeetingGrain(
         var conflicts = new List<MeetingConflict>();
         foreach (var userId in Held(next).Where(u => moved || !before.Contains(u, StringComparer.Ordinal)))
         {
-            var found = await GrainFactory.GetGrain<IUserCalendarGrain>(userId).ReserveAsync(slot, force);
+            var found = await GrainFactory.Reference<IUserCalendarGrain>(userId).ReserveAsync(slot, force);
             if (found.Count > 0)
             {
                 conflicts.AddRange(found);
@@ -391,7 +391,7 @@ public sealed partial class MeetingGrain(
         var before = previous is null ? [] : Held(previous);
         foreach (var userId in changedUsers)
         {
-            var calendar = GrainFactory.GetGrain<IUserCalendarGrain>(userId);
+            var calendar = GrainFactory.Reference<IUserCalendarGrain>(userId);
             if (before.Contains(userId, StringComparer.Ordinal))
             {
                 await calendar.ReserveAsync(new CalendarSlot(Id, previous!.Title, previous.Start, previous.End), force: true);
@@ -407,7 +407,7 @@ public sealed partial class MeetingGrain(
     {
         foreach (var userId in userIds)
         {
-            await GrainFactory.GetGrain<IUserCalendarGrain>(userId).ReleaseAsync(Id);
+            await GrainFactory.Reference<IUserCalendarGrain>(userId).ReleaseAsync(Id);
         }
     }
 
@@ -433,7 +433,7 @@ public sealed partial class MeetingGrain(
     private async Task RecordLeadAsync(string leadId, bool booked, Actor actor)
     {
         // The meeting is committed; a lead deleted meanwhile has nothing left to record.
-        if (await GrainFactory.GetGrain<ILeadGrain>(leadId).RecordMeetingAsync(Id, booked, actor) is { } error)
+        if (await GrainFactory.Reference<ILeadGrain>(leadId).RecordMeetingAsync(Id, booked, actor) is { } error)
         {
             LogLeadNotRecorded(logger, Id, leadId, error.Message);
         }

@@ -54,7 +54,7 @@ public sealed class TicketNumberGrain(
         var number = counter.State.Next;
         await SaveAsync(number, id);
 
-        var created = await grains.GetGrain<ITicketGrain>(id).CreateAsync(number, ticket, actor);
+        var created = await grains.Reference<ITicketGrain>(id).CreateAsync(number, ticket, actor);
         // Consumed when created; released (same Next) if the ticket grain refused after all.
         await SaveAsync(created.IsSuccess ? number + 1 : number, null);
         return created;
@@ -67,7 +67,7 @@ public sealed class TicketNumberGrain(
             return;
         }
 
-        var exists = await grains.GetGrain<ITicketGrain>(pending).GetAsync(Actor.System) is not null;
+        var exists = await grains.Reference<ITicketGrain>(pending).GetAsync(Actor.System) is not null;
         await SaveAsync(exists ? counter.State.Next + 1 : counter.State.Next, null);
     }
 

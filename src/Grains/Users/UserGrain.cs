@@ -41,7 +41,7 @@ public sealed class UserGrain : Grain, IUserGrain
 
     private string Key => this.GetPrimaryKeyString();
 
-    private IAdminRosterGrain Roster => GrainFactory.GetGrain<IAdminRosterGrain>(IAdminRosterGrain.Key);
+    private IAdminRosterGrain Roster => GrainFactory.Reference<IAdminRosterGrain>(IAdminRosterGrain.Key);
 
     private int WorkFactor => Math.Max(11, _passwords.WorkFactor);
 

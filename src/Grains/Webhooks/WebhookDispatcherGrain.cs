@@ -29,7 +29,7 @@ public sealed partial class WebhookDispatcherGrain(
         var registry = GrainFactory.GetGrain<IWebhookRegistryGrain>(0);
         foreach (var route in await registry.RoutesAsync())
         {
-            await GrainFactory.GetGrain<IWebhookSubscriptionGrain>(route.Id).KickAsync();
+            await GrainFactory.Reference<IWebhookSubscriptionGrain>(route.Id).KickAsync();
         }
 
         await base.OnActivateAsync(cancellationToken);
@@ -56,7 +56,7 @@ public sealed partial class WebhookDispatcherGrain(
                 await Task.WhenAll(routes.Select(route =>
                 {
                     var matching = events.Where(e => WebhookRules.Matches(route.Events, e.Type)).ToList();
-                    return matching.Count == 0 ? Task.CompletedTask : GrainFactory.GetGrain<IWebhookSubscriptionGrain>(route.Id).EnqueueAsync(matching);
+                    return matching.Count == 0 ? Task.CompletedTask : GrainFactory.Reference<IWebhookSubscriptionGrain>(route.Id).EnqueueAsync(matching);
                 }));
                 await outbox.RemoveAsync([.. batch.Select(e => e.Id)]);
                 if (batch.Count < BatchSize)

@@ -114,7 +114,7 @@ public sealed class WebhookRegistryGrain(
         await registry.WriteStateAsync();
         if (record.Active)
         {
-            await GrainFactory.GetGrain<IWebhookSubscriptionGrain>(id).KickAsync();
+            await GrainFactory.Reference<IWebhookSubscriptionGrain>(id).KickAsync();
         }
 
         return CommandResult<WebhookDto>.Ok(ToDto(id, record));
@@ -128,7 +128,7 @@ public sealed class WebhookRegistryGrain(
         }
 
         await registry.WriteStateAsync();
-        await GrainFactory.GetGrain<IWebhookSubscriptionGrain>(id).ResetAsync();
+        await GrainFactory.Reference<IWebhookSubscriptionGrain>(id).ResetAsync();
         return true;
     }
 

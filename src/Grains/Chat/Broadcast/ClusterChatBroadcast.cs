@@ -1,3 +1,4 @@
+using CrmChatbot.Common;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -20,7 +21,7 @@ public sealed class ClusterChatBroadcast : IChatBroadcast, IAsyncDisposable
     {
         _localClients = services.GetService<IChatLiveClients>();
         _otherSilos = new SiloFanOut<ChatLiveUpdate>(
-            membership, localSilo, (silo, updates) => grains.GetGrain<IChatRelayGrain>(RelayKey(silo)).RelayAsync(updates),
+            membership, localSilo, (silo, updates) => grains.Reference<IChatRelayGrain>(RelayKey(silo)).RelayAsync(updates),
             update => "a live update of chat session " + update.SessionId, logger);
     }
 

@@ -1,3 +1,4 @@
+using CrmChatbot.Common;
 using CrmChatbot.Users;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -23,7 +24,7 @@ public sealed class ClusterUserAccountChanges : IUserAccountChanges, IAsyncDispo
         _services = services;
         _logger = logger;
         _otherSilos = new SiloFanOut<string>(
-            membership, localSilo, (silo, keys) => grains.GetGrain<IChatRelayGrain>(ClusterChatBroadcast.RelayKey(silo)).RelayAccountChangesAsync(keys),
+            membership, localSilo, (silo, keys) => grains.Reference<IChatRelayGrain>(ClusterChatBroadcast.RelayKey(silo)).RelayAccountChangesAsync(keys),
             key => "an account-change notice for " + key, logger);
     }
 

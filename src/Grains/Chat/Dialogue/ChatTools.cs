@@ -90,14 +90,14 @@ public sealed class ChatTools(
 
         var id = Guid.CreateVersion7().ToString();
         var notes = need is null ? null : "Via chat: " + need;
-        var result = await grains.GetGrain<ILeadGrain>(id).CreateAsync(new NewLead(name, email, phone, company, Source: LeadSource.Chatbot, Notes: notes), Actor.Chatbot);
+        var result = await grains.Reference<ILeadGrain>(id).CreateAsync(new NewLead(name, email, phone, company, Source: LeadSource.Chatbot, Notes: notes), Actor.Chatbot);
         if (!result.IsSuccess && result.Error!.Kind == ErrorKind.Conflict && result.Error.Fields?.GetValueOrDefault("existing_id") is [var existing, ..])
         {
             var field = result.Error.Fields.GetValueOrDefault("field") is [var f, ..] ? f : "contact";
             var flagged = $"Possible duplicate of lead {existing} (same {field}): a chat visitor matching this contact asked to be contacted"
                           + (need is null ? "." : ": " + need);
             id = Guid.CreateVersion7().ToString();
-            result = await grains.GetGrain<ILeadGrain>(id)
+            result = await grains.Reference<ILeadGrain>(id)
                 .CreateAsync(new NewLead(name, email, phone, company, Source: LeadSource.Chatbot, Notes: flagged), Actor.Chatbot, allowDuplicate: true);
         }
 
@@ -120,7 +120,7 @@ public sealed class ChatTools(
             return new CommandError(ErrorKind.Forbidden, "Support tickets are for signed-in customers.");
         }
 
-        var result = await grains.GetGrain<ITicketNumberGrain>(ITicketNumberGrain.Key)
+        var result = await grains.Reference<ITicketNumberGrain>(ITicketNumberGrain.Key)
             .CreateTicketAsync(new NewTicket(subject, description, priority, who.User.UserId), Actor.Chatbot);
         if (result.IsSuccess)
         {
@@ -136,7 +136,7 @@ public sealed class ChatTools(
     public async Task<TicketDto?> FindTicketAsync(string number, Actor viewer, CancellationToken ct)
     {
         var ticketId = TicketNumbers.TryParse(number, out var n) ? await tickets.FindIdByNumberAsync(n, ct) : null;
-        return ticketId is null ? null : await grains.GetGrain<ITicketGrain>(ticketId).GetAsync(viewer);
+        return ticketId is null ? null : await grains.Reference<ITicketGrain>(ticketId).GetAsync(viewer);
     }
 
     /// <summary>The requester's latest tickets.</summary>
@@ -195,7 +195,7 @@ public sealed class ChatTools(
             LeadId = leadId is null ? Optional<string>.Absent : Optional<string>.Of(leadId),
             Notes = Optional<string>.Of($"Booked by the chat assistant (session {sessionId})."),
         };
-        var result = await grains.GetGrain<IMeetingGrain>(Guid.CreateVersion7().ToString()).CreateAsync(meeting, BotActor(organizer));
+        var result = await grains.Reference<IMeetingGrain>(Guid.CreateVersion7().ToString()).CreateAsync(meeting, BotActor(organizer));
         if (result.IsSuccess)
         {
             who.State.OwnedMeetingIds.Add(result.Value!.Id);
@@ -214,7 +214,7 @@ public sealed class ChatTools(
         ArgumentNullException.ThrowIfNull(who);
         var meeting = string.IsNullOrWhiteSpace(meetingId) || meetingId.Length > MeetingIdMaxLength
             ? null
-            : await grains.GetGrain<IMeetingGrain>(meetingId).GetAsync();
+            : await grains.Reference<IMeetingGrain>(meetingId).GetAsync();
         if (meeting is null || !who.MayActOn(meeting))
         {
             return CommandError.NotFound("There is no such meeting among yours.");
@@ -222,7 +222,7 @@ public sealed class ChatTools(
 
         var organizer = await BotOwnerAsync(ct);
         var actor = organizer is null ? Actor.Chatbot : BotActor(organizer);
-        return await grains.GetGrain<IMeetingGrain>(meetingId)
+        return await grains.Reference<IMeetingGrain>(meetingId)
             .UpdateAsync(new MeetingPatch { Status = Optional<MeetingStatus>.Of(MeetingStatus.Cancelled) }, actor);
     }
 
