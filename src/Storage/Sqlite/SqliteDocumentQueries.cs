@@ -18,19 +18,28 @@ public sealed class SqliteDocumentQueries : IDocumentQueries
     /// <summary>Up to this many search matches are looked up by id and sorted; more are found by walking the sort order.</summary>
     public const int DefaultFewSearchMatches = 500;
 
+    /// <summary>
+    /// A walk of the sort order expected to fill the page within this many rows tests each row's search text itself
+    /// (<c>instr</c>); a longer one tests membership in the search index's matches.
+    /// </summary>
+    public const int DefaultDenseWalkRows = 20_000;
+
     private readonly int _fewSearchMatches;
+    private readonly int _denseWalkRows;
 
     public SqliteDocumentQueries(SqliteStore store)
-        : this(store, DefaultFewSearchMatches)
+        : this(store, DefaultFewSearchMatches, DefaultDenseWalkRows)
     {
     }
 
     /// <param name="fewSearchMatches">Up to this many search matches are looked up by id (tests move it).</param>
-    internal SqliteDocumentQueries(SqliteStore store, int fewSearchMatches)
+    /// <param name="denseWalkRows">The longest expected walk that tests the search text itself (tests move it).</param>
+    internal SqliteDocumentQueries(SqliteStore store, int fewSearchMatches, int denseWalkRows = DefaultDenseWalkRows)
     {
         ArgumentNullException.ThrowIfNull(store);
         _store = store;
         _fewSearchMatches = fewSearchMatches;
+        _denseWalkRows = denseWalkRows;
     }
 
     public Task<DocumentPage<TState>> QueryAsync<TState>(string collection, DocumentQuery query, CancellationToken cancellationToken = default)
@@ -53,8 +62,8 @@ public sealed class SqliteDocumentQueries : IDocumentQueries
 
         var limit = where.Add(query.Limit);
         var offset = where.Add(query.Offset);
-        string Select(bool manyMatches) =>
-            $"SELECT id, doc, {sortExpression} FROM {layout.Table}{where.Sql(manyMatches)} ORDER BY {order} LIMIT {limit} OFFSET {offset}";
+        string Select(SearchPlan plan) =>
+            $"SELECT id, doc, {sortExpression} FROM {layout.Table}{where.Sql(plan)} ORDER BY {order} LIMIT {limit} OFFSET {offset}";
 
         var page = _store.ReadSnapshot(session =>
         {
@@ -70,7 +79,7 @@ public sealed class SqliteDocumentQueries : IDocumentQueries
 
             var items = new List<StoredDocument<TState>>();
             KeysetPosition? last = null;
-            using (var reader = session.Command(Select(matches > _fewSearchMatches), [.. where.Args]).ExecuteReader())
+            using (var reader = session.Command(Select(Plan(session, layout, query, matches)), [.. where.Args]).ExecuteReader())
             {
                 while (reader.Read())
                 {
@@ -96,6 +105,38 @@ public sealed class SqliteDocumentQueries : IDocumentQueries
             return new DocumentPage<TState>(items, total, QueryRules.NextOffset(query.Offset, query.Limit, total)) { Last = last };
         });
         return Task.FromResult(page);
+    }
+
+    /// <summary>
+    /// How a search finds its page. Few matches: looked up through the search index and sorted. Many: the sort order is
+    /// walked; when the matches are dense enough that the page fills within <see cref="_denseWalkRows"/> rows (expected,
+    /// from the share of rows that match), each walked row's search text is tested with <c>instr</c>, the same
+    /// substring test as the index's phrase, without evaluating the phrase over every match a second time (measured at
+    /// 100,000 leads, 4,829 matching: 0.3 ms against 2.4 ms); otherwise each row is tested against the index's matches.
+    /// </summary>
+    private SearchPlan Plan(SqliteSession session, SqliteLayout layout, DocumentQuery query, long? matches)
+    {
+        if (matches is not { } found || found <= _fewSearchMatches)
+        {
+            return SearchPlan.Index;
+        }
+
+        // The highest row id bounds the number of rows from above (ids of deleted rows stay counted), read in O(log n).
+        var rows = (long)(session.Scalar($"SELECT max(rid) FROM {layout.Table}") ?? 0L);
+        var expectedWalk = ((double)query.Offset + query.Limit) * rows / found;
+        return expectedWalk <= _denseWalkRows ? SearchPlan.WalkSearchText : SearchPlan.WalkIndexMatches;
+    }
+
+    private enum SearchPlan
+    {
+        /// <summary>The search index drives the query (or there is no search).</summary>
+        Index,
+
+        /// <summary>The sort order drives; each row's membership in the index's matches is tested.</summary>
+        WalkIndexMatches,
+
+        /// <summary>The sort order drives; each row's search text is tested for the needle.</summary>
+        WalkSearchText,
     }
 
     public Task<StoredDocument<TState>?> FindOneAsync<TState>(
@@ -164,20 +205,32 @@ public sealed class SqliteDocumentQueries : IDocumentQueries
 
         public List<object?> Args { get; } = [];
 
+        private string? _searchTextTerm;
+
         /// <summary>The FTS5 phrase of a text search through the search index, or null.</summary>
         public string? SearchPhrase { get; private set; }
 
         /// <summary>
-        /// The clause; with <paramref name="manyMatches"/> the search term is kept from driving the query (<c>+rid</c>
-        /// is no index key), so SQLite walks the index of the sort order and checks each row's membership instead.
+        /// The clause. Walking, the search term is kept from driving the query, so SQLite walks the index of the sort
+        /// order: <c>+rid</c> (no index key) tests each row's membership in the index's matches, or the search text
+        /// term tests the row itself.
         /// </summary>
-        public string Sql(bool manyMatches = false) => _terms.Count == 0
+        public string Sql(SearchPlan plan = SearchPlan.Index) => _terms.Count == 0
             ? ""
-            : " WHERE " + string.Join(" AND ", _terms.Select((t, i) => manyMatches && i == _searchTerm ? "+" + t : t));
+            : " WHERE " + string.Join(" AND ", _terms.Select((t, i) => i != _searchTerm ? t : plan switch
+            {
+                SearchPlan.WalkIndexMatches => "+" + t,
+                SearchPlan.WalkSearchText => _searchTextTerm,
+                _ => t,
+            }));
 
-        public void SearchTerm(string term, string phrase)
+        /// <param name="term">The term through the search index.</param>
+        /// <param name="searchTextTerm">The same test on the row's search text.</param>
+        /// <param name="phrase">The index's phrase.</param>
+        public void SearchTerm(string term, string searchTextTerm, string phrase)
         {
             _searchTerm = _terms.Count;
+            _searchTextTerm = searchTextTerm;
             SearchPhrase = phrase;
             _terms.Add(term);
         }
@@ -214,16 +267,20 @@ public sealed class SqliteDocumentQueries : IDocumentQueries
             {
                 // A trigram phrase matches the needle as a substring; "" escapes a quote inside the phrase.
                 var phrase = "\"" + needle.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
-                where.SearchTerm($"rid IN (SELECT rowid FROM {layout.FtsTable} WHERE {layout.FtsTable} MATCH {where.Add(phrase)})", phrase);
+                where.SearchTerm(
+                    $"rid IN (SELECT rowid FROM {layout.FtsTable} WHERE {layout.FtsTable} MATCH {where.Add(phrase)})", SearchText(needle, where), phrase);
             }
             else
             {
-                where.Term($"instr(search_text, {where.Add(needle)}) > 0");
+                where.Term(SearchText(needle, where));
             }
         }
 
         return where;
     }
+
+    /// <summary>The needle as a substring of the row's search text (what the trigram phrase matches, too).</summary>
+    private static string SearchText(string needle, WhereClause where) => $"instr(search_text, {where.Add(needle)}) > 0";
 
     /// <summary>
     /// The rows after <paramref name="after"/> in the order (sort key, id), ascending or descending. SQLite sorts

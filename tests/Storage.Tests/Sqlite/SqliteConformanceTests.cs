@@ -76,13 +76,15 @@ public sealed class SqliteUserQueryTests : UserQueryConformance, IDisposable
     public void Dispose() => _store.Dispose();
 }
 
-public abstract class SqliteCompoundQueryTests(bool onFile, int fewSearchMatches = SqliteDocumentQueries.DefaultFewSearchMatches) : CompoundQueryConformance, IDisposable
+public abstract class SqliteCompoundQueryTests(
+    bool onFile, int fewSearchMatches = SqliteDocumentQueries.DefaultFewSearchMatches, int denseWalkRows = SqliteDocumentQueries.DefaultDenseWalkRows)
+    : CompoundQueryConformance, IDisposable
 {
     private readonly SqliteTestStore _store = new(onFile);
 
     protected override IGrainStorage Storage => new SqliteGrainStorage(_store.Store);
 
-    protected override IDocumentQueries Queries => new SqliteDocumentQueries(_store.Store, fewSearchMatches);
+    protected override IDocumentQueries Queries => new SqliteDocumentQueries(_store.Store, fewSearchMatches, denseWalkRows);
 
     protected override Task EnsureIndexesAsync()
     {
@@ -101,16 +103,21 @@ public sealed class SqliteInMemoryCompoundQueryTests() : SqliteCompoundQueryTest
 
 public sealed class SqliteFileCompoundQueryTests() : SqliteCompoundQueryTests(onFile: true);
 
-/// <summary>Every search taken as one of many matches (found by walking the sort order, not looked up by id).</summary>
+/// <summary>Every search taken as one of many dense matches (found by walking the sort order and testing each row's search text).</summary>
 public sealed class SqliteManySearchMatchesCompoundQueryTests() : SqliteCompoundQueryTests(onFile: false, fewSearchMatches: 0);
 
-public abstract class SqliteDocumentQueryTests(bool onFile, int fewSearchMatches = SqliteDocumentQueries.DefaultFewSearchMatches) : DocumentQueryConformance, IDisposable
+/// <summary>Every search taken as one of many sparse matches (found by walking the sort order and testing membership in the index's matches).</summary>
+public sealed class SqliteManySparseSearchMatchesCompoundQueryTests() : SqliteCompoundQueryTests(onFile: false, fewSearchMatches: 0, denseWalkRows: 0);
+
+public abstract class SqliteDocumentQueryTests(
+    bool onFile, int fewSearchMatches = SqliteDocumentQueries.DefaultFewSearchMatches, int denseWalkRows = SqliteDocumentQueries.DefaultDenseWalkRows)
+    : DocumentQueryConformance, IDisposable
 {
     private readonly SqliteTestStore _store = new(onFile);
 
     protected override IGrainStorage Storage => new SqliteGrainStorage(_store.Store);
 
-    protected override IDocumentQueries Queries => new SqliteDocumentQueries(_store.Store, fewSearchMatches);
+    protected override IDocumentQueries Queries => new SqliteDocumentQueries(_store.Store, fewSearchMatches, denseWalkRows);
 
     protected override Task EnsureIndexesAsync()
     {
@@ -172,6 +179,8 @@ public sealed class SqliteInMemoryDocumentQueryTests() : SqliteDocumentQueryTest
 public sealed class SqliteFileDocumentQueryTests() : SqliteDocumentQueryTests(onFile: true);
 
 public sealed class SqliteManySearchMatchesDocumentQueryTests() : SqliteDocumentQueryTests(onFile: false, fewSearchMatches: 0);
+
+public sealed class SqliteManySparseSearchMatchesDocumentQueryTests() : SqliteDocumentQueryTests(onFile: false, fewSearchMatches: 0, denseWalkRows: 0);
 
 public sealed class SqliteInMemoryReminderTableTests : ReminderTableConformance, IDisposable
 {
