@@ -155,7 +155,7 @@ public static class ChatLimits
     /// message beyond this moves, in the same write, to an append-only row of <see cref="ChatStorage.Messages"/>
     /// (a turn appends its two rows and rewrites a document of this many messages).
     /// </summary>
-    public const int StoredRecentMessages = 20;
+    public const int StoredRecentMessages = 10;
 
     public const int TextMaxLength = 2000;
 
