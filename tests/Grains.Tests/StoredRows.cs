@@ -14,6 +14,20 @@ internal static class StoredRows
     public static void SetState(this SqliteStore store, string table, string id, JsonObject state) =>
         store.Writes.RunAsync(s => s.Execute($"UPDATE \"{table}\" SET doc = @p1 WHERE id = @p0", id, state.ToJsonString())).GetAwaiter().GetResult();
 
+    /// <summary>A chat session's archived message rows, by sequence: seq, message id, text.</summary>
+    public static List<(long Seq, string Id, string Text)> ChatMessageRows(this SqliteStore store, string sessionId) => store.Read(s =>
+    {
+        var rows = new List<(long, string, string)>();
+        using var reader = s.Command("SELECT seq, doc FROM chat_messages WHERE session_id = @p0 ORDER BY seq", sessionId).ExecuteReader();
+        while (reader.Read())
+        {
+            var message = JsonNode.Parse(reader.GetString(1))!.AsObject();
+            rows.Add((reader.GetInt64(0), (string)message["id"]!, (string)message["text"]!));
+        }
+
+        return rows;
+    });
+
     /// <summary>Every reminder row: grain_id, reminder_name.</summary>
     public static List<(string GrainId, string ReminderName)> Reminders(this SqliteStore store) => store.Read(s =>
     {

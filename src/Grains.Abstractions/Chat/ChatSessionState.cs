@@ -59,7 +59,7 @@ public sealed class ChatSessionState : IEntityState
 
     /// <summary>
     /// The most recent messages, oldest first (at most <see cref="ChatLimits.StoredRecentMessages"/> once stored);
-    /// the earlier part of the transcript is in the session's <see cref="ChatTranscriptState"/>.
+    /// the earlier ones are rows of <see cref="ChatStorage.Messages"/> (<see cref="IChatSessionStore"/>).
     /// </summary>
     [Id(9)] public List<ChatMessage> Messages { get; set; } = [];
 
@@ -84,6 +84,14 @@ public sealed class ChatSessionState : IEntityState
     /// </summary>
     [Id(19)] public List<TimelineEntry> PendingTimeline { get; set; } = [];
 
+    /// <summary>
+    /// Messages the last write moved out of <see cref="Messages"/> and not yet appended as rows of
+    /// <see cref="ChatStorage.Messages"/>: MongoDB's outbox (stored with the session, appended right after and again on
+    /// activation; see <see cref="IChatSessionStore"/>). Always empty on the embedded store, which appends them in the
+    /// session's transaction.
+    /// </summary>
+    [Id(20)] public List<ArchivedChatMessage> PendingArchive { get; set; } = [];
+
     public ChatSessionState Copy() => new()
     {
         Version = Version,
@@ -106,6 +114,7 @@ public sealed class ChatSessionState : IEntityState
         MessageWindowStart = MessageWindowStart,
         MessagesInWindow = MessagesInWindow,
         PendingTimeline = [.. PendingTimeline],
+        PendingArchive = [.. PendingArchive],
     };
 
     /// <summary>The session as the API shows it; <paramref name="earlier"/> is the archived start of the transcript.</summary>
@@ -142,30 +151,40 @@ public static class ChatLimits
     public const int TranscriptMessages = 500;
 
     /// <summary>
-    /// Messages the session document holds at most. A turn rewrites that document, so it stays small: beyond
-    /// this, the oldest messages move to the transcript archive (written once per <see cref="ArchivedAtOnce"/>
-    /// messages, not every turn).
+    /// Messages the session document holds at most. A turn rewrites that document, so it stays small: every
+    /// message beyond this moves, in the same write, to an append-only row of <see cref="ChatStorage.Messages"/>
+    /// (a turn appends its two rows and rewrites a document of this many messages).
     /// </summary>
-    public const int StoredRecentMessages = 60;
-
-    /// <summary>Messages moved to the archive at once when the session document is full.</summary>
-    public const int ArchivedAtOnce = 50;
+    public const int StoredRecentMessages = 10;
 
     public const int TextMaxLength = 2000;
 
     public const int TimeZoneMaxLength = 64;
 }
 
-/// <summary>The earlier part of a session's transcript (keyed like the session): see <see cref="ChatLimits.StoredRecentMessages"/>.</summary>
+/// <summary>
+/// The archive of a session's transcript as builds before store version 5 kept it: ONE document per session
+/// (collection <see cref="ChatStorage.LegacyTranscripts"/>, keyed like the session) rewritten whenever messages were
+/// archived. Read only by the stores' migration to <see cref="ChatStorage.Messages"/> rows (<see cref="ChatArchive.FromLegacy"/>).
+/// </summary>
 [GenerateSerializer, Alias("crm.chat-transcript-state")]
 public sealed class ChatTranscriptState
 {
-    /// <summary>
-    /// Oldest first; trimmed when messages are archived so that, with the session's recent ones, it holds
-    /// <see cref="ChatLimits.TranscriptMessages"/> (the recent ones then grow until the next archiving; the
-    /// API shows the last <see cref="ChatLimits.TranscriptMessages"/> of both).
-    /// </summary>
+    /// <summary>Oldest first; its newest ones may also be among the session's recent messages (written, session not).</summary>
     [Id(0)] public List<ChatMessage> Messages { get; set; } = [];
+}
+
+/// <summary>
+/// One archived message: a row of <see cref="ChatStorage.Messages"/>, keyed by the session's id and the message's
+/// ordinal in the session (1 = the greeting; <see cref="ChatSessionState.MessageCount"/> = the newest). Rows are
+/// appended, never rewritten.
+/// </summary>
+[GenerateSerializer, Alias("crm.archived-chat-message")]
+public sealed class ArchivedChatMessage
+{
+    [Id(0)] public string SessionId { get; set; } = "";
+    [Id(1)] public long Seq { get; set; }
+    [Id(2)] public ChatMessage Message { get; set; } = new();
 }
 
 public static class ChatStorage
@@ -176,8 +195,11 @@ public static class ChatStorage
     /// <summary>The assistant's memory per session (pending task, collected slots), keyed like the session.</summary>
     public const string Dialogues = "chat_dialogues";
 
-    /// <summary>The archived start of each session's transcript (<see cref="ChatTranscriptState"/>), keyed like the session.</summary>
-    public const string Transcripts = "chat_transcripts";
+    /// <summary>Archived messages, one append-only row each (<see cref="ArchivedChatMessage"/>), by session and sequence.</summary>
+    public const string Messages = "chat_messages";
+
+    /// <summary>The one-document-per-session archive of builds before store version 5 (<see cref="ChatTranscriptState"/>); migrated to <see cref="Messages"/>.</summary>
+    public const string LegacyTranscripts = "chat_transcripts";
 }
 
 /// <summary>How long a session may stay without messages before it closes by itself.</summary>

@@ -17,7 +17,13 @@ public sealed class SqliteEntityStore(SqliteGrainStorage storage) : IEntityStore
         where TState : class, IEntityState, new() =>
         storage.ReadStateAsync(stateName, grainId, state);
 
-    public async Task WriteAsync<TState>(string stateName, GrainId grainId, IGrainState<TState> state, IReadOnlyList<TimelineEntry> entries)
+    public Task WriteAsync<TState>(string stateName, GrainId grainId, IGrainState<TState> state, IReadOnlyList<TimelineEntry> entries)
+        where TState : class, IEntityState, new() =>
+        WriteAsync(stateName, grainId, state, entries, null);
+
+    /// <summary>The same, also running <paramref name="alongside"/> in the write's transaction (rows stored with the change).</summary>
+    internal async Task WriteAsync<TState>(
+        string stateName, GrainId grainId, IGrainState<TState> state, IReadOnlyList<TimelineEntry> entries, Action<SqliteSession>? alongside)
         where TState : class, IEntityState, new()
     {
         var entity = state.State ?? throw new ArgumentException("The state to write is null.", nameof(state));
@@ -30,8 +36,11 @@ public sealed class SqliteEntityStore(SqliteGrainStorage storage) : IEntityStore
 
         try
         {
-            await storage.WriteAsync(stateName, grainId, state, [.. outbox, .. entries],
-                commentRows.Count == 0 ? null : session => SqliteTicketCommentStore.Insert(session, commentRows)).ConfigureAwait(false);
+            await storage.WriteAsync(stateName, grainId, state, [.. outbox, .. entries], commentRows.Count == 0 ? alongside : session =>
+            {
+                SqliteTicketCommentStore.Insert(session, commentRows);
+                alongside?.Invoke(session);
+            }).ConfigureAwait(false);
         }
         catch
         {

@@ -1,3 +1,4 @@
+using CrmChatbot.Chat;
 using CrmChatbot.Storage.Reminders;
 using CrmChatbot.Storage.Timeline;
 
@@ -50,8 +51,48 @@ internal static class SqliteMigrations
         SqliteEventOutbox.Create(session);
         // Store version 4: the webhook subscriptions' queues.
         SqliteWebhookQueue.Create(session);
+        // Store version 5: archived chat messages left the one-document-per-session archive for rows.
+        SqliteChatSessionStore.Create(session);
+        MigrateLegacyTranscripts(session);
         session.Execute("INSERT INTO crm_schema (name, version) VALUES (@p0, @p1) ON CONFLICT (name) DO UPDATE SET version = excluded.version", StoreKey, current);
         return 1;
+    }
+
+    /// <summary>
+    /// Moves every archive document of <c>chat_transcripts</c> (builds before store version 5) into <c>chat_messages</c>
+    /// rows numbered against its session (<see cref="ChatArchive.FromLegacy"/>), then drops the old table: in the
+    /// migration's transaction, so an interrupted start-up leaves the old table whole and the next one redoes it.
+    /// </summary>
+    private static void MigrateLegacyTranscripts(SqliteSession session)
+    {
+        const string legacy = ChatStorage.LegacyTranscripts;
+        if (session.Scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = @p0", legacy) is null)
+        {
+            return;
+        }
+
+        var hasSessions = session.Scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = @p0", ChatStorage.Sessions) is not null;
+        var archives = new List<(string Id, string Doc)>();
+        using (var reader = session.Command($"SELECT id, doc FROM {SqliteNames.Quote(legacy)}").ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                archives.Add((reader.GetString(0), reader.GetString(1)));
+            }
+        }
+
+        foreach (var (id, doc) in archives)
+        {
+            var owner = hasSessions && session.Scalar($"SELECT doc FROM {SqliteNames.Quote(ChatStorage.Sessions)} WHERE id = @p0", id) is string json
+                ? SqliteJson.Deserialize<ChatSessionState>(json)
+                : null;
+            var rows = ChatArchive.FromLegacy(id, owner, SqliteJson.Deserialize<ChatTranscriptState>(doc));
+            SqliteChatSessionStore.Insert(session, SqliteChatSessionStore.ToRows(rows));
+        }
+
+        session.ExecuteOnce($"DROP TABLE {SqliteNames.Quote(legacy)}");
+        session.ExecuteOnce($"DROP TABLE IF EXISTS {SqliteNames.Quote(legacy + "__counts")}");
+        session.Execute("DELETE FROM crm_schema WHERE name = @p0", legacy);
     }
 
     public static int Migrate(SqliteSession session, SqliteLayout layout)

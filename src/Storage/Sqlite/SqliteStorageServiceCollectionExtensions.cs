@@ -44,7 +44,9 @@ public static class SqliteStorageServiceCollectionExtensions
     {
         services.AddSingleton(sp => new SqliteGrainStorage(sp.GetRequiredService<SqliteStore>()));
         services.AddGrainStorage(StorageNames.Crm, (sp, _) => sp.GetRequiredService<SqliteGrainStorage>());
-        services.AddSingleton<IEntityStore, SqliteEntityStore>();
+        services.AddSingleton<SqliteEntityStore>();
+        services.AddSingleton<IEntityStore>(sp => sp.GetRequiredService<SqliteEntityStore>());
+        services.AddSingleton<CrmChatbot.Chat.IChatSessionStore, SqliteChatSessionStore>();
         services.AddSingleton<ITimelineStore, SqliteTimelineStore>();
         services.AddSingleton<CrmChatbot.Webhooks.IEventOutbox, SqliteEventOutbox>();
         services.AddSingleton<CrmChatbot.Webhooks.IWebhookQueue, SqliteWebhookQueue>();

@@ -29,8 +29,8 @@ public sealed class SqliteStore : IDisposable
     public const string DatabaseFileName = "crm.db";
     public const string LockFileName = "crm.db.lock";
 
-    /// <summary>The version of the store's own tables (schema table, timeline, reminders; 2: ticket comments; 3: event outbox; 4: webhook queues).</summary>
-    public const int StoreVersion = 4;
+    /// <summary>The version of the store's own tables (schema table, timeline, reminders; 2: ticket comments; 3: event outbox; 4: webhook queues; 5: archived chat messages as rows).</summary>
+    public const int StoreVersion = 5;
 
     /// <summary>Idle reader connections kept open.</summary>
     private const int MaxIdleReaders = 4;

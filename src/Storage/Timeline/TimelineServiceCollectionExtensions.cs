@@ -7,7 +7,7 @@ namespace CrmChatbot.Storage.Timeline;
 public static class TimelineServiceCollectionExtensions
 {
     /// <summary>
-    /// Entity timelines, ticket comments, the webhook queues, the entity store (state + outbox, appended after the write) and the entity directory in
+    /// Entity timelines, ticket comments, chat sessions with their archived messages, the webhook queues, the entity store (state + outbox, appended after the write) and the entity directory in
     /// MongoDB (needs AddMongoCrmStorage). The SQLite store registers its own in AddSqliteCrmStorage.
     /// </summary>
     public static IServiceCollection AddMongoCrmTimeline(this IServiceCollection services) =>
@@ -16,10 +16,16 @@ public static class TimelineServiceCollectionExtensions
             .AddSingleton<CrmChatbot.Webhooks.IEventOutbox>(sp => sp.GetRequiredService<MongoTimelineStore>())
             .AddSingleton<CrmChatbot.Tickets.ITicketCommentStore, MongoTicketCommentStore>()
             .AddSingleton<CrmChatbot.Webhooks.IWebhookQueue, MongoWebhookQueue>()
-            .AddSingleton<IEntityStore>(sp => new MongoEntityStore(
+            .AddSingleton(sp => new MongoEntityStore(
                 new MongoGrainStorage(sp.GetRequiredService<MongoStore>()),
                 sp.GetRequiredService<ITimelineStore>(),
                 sp.GetRequiredService<CrmChatbot.Tickets.ITicketCommentStore>(),
                 sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<MongoEntityStore>>()))
+            .AddSingleton<IEntityStore>(sp => sp.GetRequiredService<MongoEntityStore>())
+            .AddSingleton<CrmChatbot.Chat.IChatSessionStore>(sp => new MongoChatSessionStore(
+                sp.GetRequiredService<MongoStore>(),
+                new MongoGrainStorage(sp.GetRequiredService<MongoStore>()),
+                sp.GetRequiredService<MongoEntityStore>(),
+                sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<MongoChatSessionStore>>()))
             .AddSingleton<IEntityDirectory, MongoEntityDirectory>();
 }

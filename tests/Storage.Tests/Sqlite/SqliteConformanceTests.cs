@@ -1,3 +1,4 @@
+using CrmChatbot.Chat;
 using CrmChatbot.Common;
 using CrmChatbot.Leads;
 using CrmChatbot.Storage.Queries;
@@ -5,6 +6,7 @@ using CrmChatbot.Storage.Sqlite;
 using CrmChatbot.Storage.Tests.Conformance;
 using CrmChatbot.Users;
 using Orleans;
+using Orleans.Runtime;
 using Orleans.Storage;
 
 namespace CrmChatbot.Storage.Tests.Sqlite;
@@ -20,7 +22,23 @@ public sealed class SqliteTestStore : IDisposable
         Store = _dir is null ? SqliteStore.CreateInMemory() : new SqliteStore(_dir.Path);
     }
 
-    public SqliteStore Store { get; }
+    public SqliteStore Store { get; private set; }
+
+    /// <summary>
+    /// Starts the store again as the service does after an upgrade: a file is closed and reopened (the start-up
+    /// migrations run); an in-memory database, which would not survive that, runs them in place.
+    /// </summary>
+    public void Restart()
+    {
+        if (_dir is null)
+        {
+            Store.Writes.RunAsync(SqliteMigrations.CreateStoreTables).GetAwaiter().GetResult();
+            return;
+        }
+
+        Store.Dispose();
+        Store = new SqliteStore(_dir.Path);
+    }
 
     public void Dispose()
     {
@@ -232,6 +250,44 @@ public abstract class SqliteTicketCommentStoreTests(bool onFile) : TicketComment
         GC.SuppressFinalize(this);
     }
 }
+
+public abstract class SqliteChatSessionStoreTests(bool onFile) : ChatSessionStoreConformance, IDisposable
+{
+    private readonly SqliteTestStore _store = new(onFile);
+
+    protected override IChatSessionStore Sessions => Over(_store.Store);
+
+    protected override async Task<IChatSessionStore> UpgradeFromLegacyAsync(GrainId grainId, ChatSessionState session, ChatTranscriptState archive)
+    {
+        // What the old build wrote: plain grain-storage documents, and store version 4.
+        var storage = new SqliteGrainStorage(_store.Store);
+        await storage.WriteStateAsync(ChatStorage.Sessions, grainId, new GrainState<ChatSessionState>(session));
+        await storage.WriteStateAsync(ChatStorage.LegacyTranscripts, grainId, new GrainState<ChatTranscriptState>(archive));
+        var other = GrainId.Create("chat", "other-" + Guid.NewGuid());
+        await storage.WriteStateAsync(ChatStorage.LegacyTranscripts, other, new GrainState<ChatTranscriptState>(new ChatTranscriptState { Messages = [.. archive.Messages.Take(1)] }));
+        await _store.Store.Writes.RunAsync(s => s.Execute("UPDATE crm_schema SET version = '4' WHERE name = '$store'"));
+
+        _store.Restart();
+
+        var upgraded = Over(_store.Store);
+        Assert.Null(_store.Store.Read(s => s.Scalar("SELECT 1 FROM sqlite_master WHERE name = @p0", ChatStorage.LegacyTranscripts)));
+        // The orphan archive (its session is gone) is kept too, numbered from 1.
+        Assert.Single(await upgraded.ReadArchiveTailAsync(other.Key.ToString()!, 500));
+        return upgraded;
+    }
+
+    private static SqliteChatSessionStore Over(SqliteStore store) => new(store, new SqliteEntityStore(new SqliteGrainStorage(store)));
+
+    public void Dispose()
+    {
+        _store.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
+
+public sealed class SqliteInMemoryChatSessionStoreTests() : SqliteChatSessionStoreTests(onFile: false);
+
+public sealed class SqliteFileChatSessionStoreTests() : SqliteChatSessionStoreTests(onFile: true);
 
 public sealed class SqliteInMemoryTicketCommentStoreTests() : SqliteTicketCommentStoreTests(onFile: false);
 

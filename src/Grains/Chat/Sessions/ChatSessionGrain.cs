@@ -13,17 +13,22 @@ namespace CrmChatbot.Chat.Sessions;
 /// A durable reminder closes the session once it has been idle for <see cref="ChatSessionOptions.IdleTimeout"/>.
 /// </summary>
 public sealed class ChatSessionGrain(
-    IEntityStore store,
+    IChatSessionStore store,
     [PersistentState(ChatStorage.Dialogues, StorageNames.Crm)] IPersistentState<DialogueState> dialogue,
-    [PersistentState(ChatStorage.Transcripts, StorageNames.Crm)] IPersistentState<ChatTranscriptState> transcript,
     IServiceProvider services,
     TimeProvider clock,
     IOptions<ChatSessionOptions> options) : Grain, IChatSessionGrain, IRemindable
 {
     public const string IdleReminder = "chat_idle";
 
-    // Through the entity store (not a plain persistent state): a hand-off's event is stored in the session's write.
+    // Through the session store (not a plain persistent state): a hand-off's event and the archived messages are
+    // stored in the session's write.
     private readonly GrainState<ChatSessionState> session = new(new ChatSessionState());
+
+    // The archived messages the API can still show (the newest up to ChatLimits.TranscriptMessages), oldest first:
+    // read once at activation, then extended by each write. Older rows stay in the store (a CRM keeps transcripts)
+    // and are never read.
+    private readonly List<ChatMessage> archived = [];
 
     private string Id => this.GetPrimaryKeyString();
 
@@ -31,7 +36,12 @@ public sealed class ChatSessionGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        await store.ReadAsync(ChatStorage.Sessions, this.GetGrainId(), session);
+        await store.ReadAsync(this.GetGrainId(), session);
+        if (session.RecordExists)
+        {
+            archived.AddRange(await store.ReadArchiveTailAsync(Id, ChatLimits.TranscriptMessages, cancellationToken));
+        }
+
         await base.OnActivateAsync(cancellationToken);
     }
 
@@ -276,35 +286,35 @@ public sealed class ChatSessionGrain(
 
     private CommandError NotFound() => CommandError.NotFound($"Chat session '{Id}' was not found.");
 
-    private ChatSessionDto Dto() => Current.ToDto(Id, transcript.State.Messages);
+    private ChatSessionDto Dto() => Current.ToDto(Id, archived);
 
     private async Task SaveAsync(ChatSessionState next, TimelineEntry? handoff = null)
     {
         next.Version = (session.RecordExists ? Current.Version : 0) + 1;
         handoff?.Version = next.Version;
         handoff?.Snapshot = CrmChatbot.Webhooks.WebhookJson.Serialize(next.ToSummary(Id));
-        // A full session document first hands its oldest messages to the archive; the archive is written
-        // first, so a failure in between leaves a message in both (shown once), never in neither.
-        if (next.Messages.Count > ChatLimits.StoredRecentMessages)
-        {
-            var archive = new ChatTranscriptState { Messages = [.. transcript.State.Messages] };
-            ChatSessionRules.ArchiveOldMessages(next, archive);
-            await transcript.ReplaceAsync(archive, DeactivateOnIdle);
-        }
-
+        // The messages beyond the document's recent ones become rows, written with the document: one store write.
+        var moved = ChatSessionRules.ArchiveOldMessages(Id, next);
         var previous = session.RecordExists ? Current : null;
-        // The outbox belongs to the stored state: entries a store has not appended yet stay in it.
+        // The outboxes belong to the stored state: entries and rows a store has not appended yet stay in them.
         next.PendingTimeline = previous?.PendingTimeline ?? [];
+        next.PendingArchive = previous?.PendingArchive ?? [];
         session.State = next;
         try
         {
-            await store.WriteAsync(ChatStorage.Sessions, this.GetGrainId(), session, handoff is null ? [] : [handoff]);
+            await store.WriteAsync(this.GetGrainId(), session, handoff is null ? [] : [handoff], moved);
         }
         catch
         {
             session.State = previous ?? new ChatSessionState();
             DeactivateOnIdle();
             throw;
+        }
+
+        archived.AddRange(moved.Select(r => r.Message));
+        if (archived.Count > ChatLimits.TranscriptMessages)
+        {
+            archived.RemoveRange(0, archived.Count - ChatLimits.TranscriptMessages);
         }
     }
 

@@ -161,29 +161,24 @@ public static class ChatSessionRules
     }
 
     /// <summary>
-    /// Keeps the session document small: when it holds more than <see cref="ChatLimits.StoredRecentMessages"/>
-    /// messages, the oldest ones (all but <see cref="ChatLimits.StoredRecentMessages"/> - <see cref="ChatLimits.ArchivedAtOnce"/>)
-    /// move to <paramref name="archive"/>, which then keeps only what fits in <see cref="ChatLimits.TranscriptMessages"/>
-    /// with the recent ones. A message already archived is not added twice. False when nothing moved.
+    /// Keeps the session document small: every message beyond the newest <see cref="ChatLimits.StoredRecentMessages"/>
+    /// leaves <paramref name="session"/> and is returned as a row to append with the session's write, numbered by its
+    /// place in the session (<see cref="ArchivedChatMessage.Seq"/>). Empty when nothing moves.
     /// </summary>
-    public static bool ArchiveOldMessages(ChatSessionState session, ChatTranscriptState archive)
+    public static IReadOnlyList<ArchivedChatMessage> ArchiveOldMessages(string sessionId, ChatSessionState session)
     {
-        if (session.Messages.Count <= ChatLimits.StoredRecentMessages)
+        var moving = session.Messages.Count - ChatLimits.StoredRecentMessages;
+        if (moving <= 0)
         {
-            return false;
+            return [];
         }
 
-        var moving = session.Messages.Count - (ChatLimits.StoredRecentMessages - ChatLimits.ArchivedAtOnce);
-        var archived = archive.Messages.Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
-        archive.Messages.AddRange(session.Messages.Take(moving).Where(m => archived.Add(m.Id)));
+        var first = ChatArchive.FirstRecentSeq(session);
+        var rows = session.Messages.Take(moving)
+            .Select((m, i) => new ArchivedChatMessage { SessionId = sessionId, Seq = first + i, Message = m })
+            .ToList();
         session.Messages.RemoveRange(0, moving);
-        var room = ChatLimits.TranscriptMessages - session.Messages.Count;
-        if (archive.Messages.Count > room)
-        {
-            archive.Messages.RemoveRange(0, archive.Messages.Count - room);
-        }
-
-        return true;
+        return rows;
     }
 
     /// <summary>An enum as the API and store spell it (snake_case).</summary>

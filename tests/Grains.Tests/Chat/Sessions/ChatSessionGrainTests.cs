@@ -232,7 +232,7 @@ public class ChatSessionGrainTests(ClusterFixture fixture)
         var id = grain.GetPrimaryKeyString();
         var stored = fixture.Store.State(ChatStorage.Sessions, id)!;
         Assert.InRange(stored["messages"]!.AsArray().Count, 1, ChatLimits.StoredRecentMessages);
-        Assert.NotNull(fixture.Store.State(ChatStorage.Transcripts, id));
+        Assert.Equal(103 - ChatLimits.StoredRecentMessages, fixture.Store.ChatMessageRows(id).Count);
 
         await fixture.DeactivateAllAsync();
 
@@ -240,6 +240,35 @@ public class ChatSessionGrainTests(ClusterFixture fixture)
         Assert.Equal(103, session!.Messages.Count);
         Assert.Equal(Enumerable.Range(0, 100).Select(i => $"message {i}"), session.Messages.Skip(3).Select(m => m.Text));
         Assert.Equal(session.Messages.Count, session.Messages.Select(m => m.Id).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task A_700_message_conversation_shows_the_same_last_500_messages_after_reactivation_and_keeps_every_archived_row()
+    {
+        var (grain, owner) = await StartVisitorAsync();
+        await grain.SendAsync(owner, AskForHuman); // greeting, ask, bot reply; then one message per send
+        for (var i = 0; i < 697; i++)
+        {
+            await grain.SendAsync(owner, $"message {i}");
+        }
+
+        var before = (await grain.GetAsync(owner))!;
+        var id = grain.GetPrimaryKeyString();
+        var stored = fixture.Store.State(ChatStorage.Sessions, id)!;
+        var rows = fixture.Store.ChatMessageRows(id);
+
+        await fixture.DeactivateAllAsync();
+        var after = (await grain.GetAsync(owner))!;
+
+        Assert.Equal(700, after.MessageCount);
+        Assert.Equal(Enumerable.Range(197, 500).Select(i => $"message {i}"), after.Messages.Select(m => m.Text));
+        Assert.Equal(before.Messages.Select(m => (m.Id, m.Text, m.At)), after.Messages.Select(m => (m.Id, m.Text, m.At)));
+        // The document holds the newest messages only; every older one is a row, numbered 1.. in order (kept beyond
+        // the 500 shown: a CRM keeps transcripts).
+        Assert.Equal(ChatLimits.StoredRecentMessages, stored["messages"]!.AsArray().Count);
+        Assert.Equal(Enumerable.Range(1, 700 - ChatLimits.StoredRecentMessages).Select(i => (long)i), rows.Select(r => r.Seq));
+        Assert.Equal(Enumerable.Range(0, 700 - ChatLimits.StoredRecentMessages - 3).Select(i => $"message {i}"), rows.Skip(3).Select(r => r.Text));
+        Assert.Equal(after.Messages[0].Id, rows[700 - 500].Id);
     }
 
     [Fact]

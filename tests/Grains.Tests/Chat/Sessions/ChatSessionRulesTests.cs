@@ -74,63 +74,65 @@ public class ChatSessionRulesTests
     }
 
     [Fact]
-    public void A_full_session_document_hands_its_oldest_messages_to_the_archive()
+    public void Every_message_beyond_the_recent_ones_becomes_a_row_numbered_by_its_place_in_the_session()
     {
         var session = new ChatSessionState();
-        var archive = new ChatTranscriptState();
         for (var i = 0; i < ChatLimits.StoredRecentMessages; i++)
         {
             ChatSessionRules.Append(session, ChatRole.User, $"m{i}", Now, "u1", null);
         }
 
-        Assert.False(ChatSessionRules.ArchiveOldMessages(session, archive)); // not over the limit yet
+        Assert.Empty(ChatSessionRules.ArchiveOldMessages("s1", session)); // not over the limit yet
         ChatSessionRules.Append(session, ChatRole.User, "one more", Now, "u1", null);
+        ChatSessionRules.Append(session, ChatRole.Bot, "a reply", Now, null, null);
 
-        Assert.True(ChatSessionRules.ArchiveOldMessages(session, archive));
+        var rows = ChatSessionRules.ArchiveOldMessages("s1", session);
 
-        var kept = ChatLimits.StoredRecentMessages - ChatLimits.ArchivedAtOnce;
-        Assert.Equal(kept, session.Messages.Count);
-        Assert.Equal(ChatLimits.StoredRecentMessages + 1 - kept, archive.Messages.Count);
-        Assert.Equal("m0", archive.Messages[0].Text);
-        Assert.Equal("one more", session.Messages[^1].Text);
-        Assert.Equal([.. Enumerable.Range(0, ChatLimits.StoredRecentMessages).Select(i => $"m{i}"), "one more"],
-            session.ToDto("s1", archive.Messages).Messages.Select(m => m.Text));
+        Assert.Equal([("s1", 1L, "m0"), ("s1", 2L, "m1")], rows.Select(r => (r.SessionId, r.Seq, r.Message.Text)));
+        Assert.Equal(ChatLimits.StoredRecentMessages, session.Messages.Count);
+        Assert.Equal("m2", session.Messages[0].Text);
+        Assert.Equal([.. Enumerable.Range(0, ChatLimits.StoredRecentMessages).Select(i => $"m{i}"), "one more", "a reply"],
+            session.ToDto("s1", [.. rows.Select(r => r.Message)]).Messages.Select(m => m.Text));
     }
 
     [Fact]
-    public void An_archived_message_still_in_the_session_is_neither_archived_nor_shown_twice()
+    public void Rows_archived_turn_after_turn_are_numbered_without_gaps_and_the_transcript_shows_the_last_500()
     {
         var session = new ChatSessionState();
-        for (var i = 0; i <= ChatLimits.StoredRecentMessages; i++)
-        {
-            ChatSessionRules.Append(session, ChatRole.User, $"m{i}", Now, "u1", null);
-        }
-
-        // The archive was written, the session document was not (a failure in between): both hold m0 and m1.
-        var archive = new ChatTranscriptState { Messages = [.. session.Messages.Take(2)] };
-        Assert.Equal(ChatLimits.StoredRecentMessages + 1, session.ToDto("s1", archive.Messages).Messages.Count);
-
-        ChatSessionRules.ArchiveOldMessages(session, archive);
-
-        Assert.Equal(archive.Messages.Select(m => m.Id).Distinct().Count(), archive.Messages.Count);
-        Assert.Equal(ChatLimits.StoredRecentMessages + 1, session.ToDto("s1", archive.Messages).Messages.Count);
-    }
-
-    [Fact]
-    public void The_archive_keeps_only_what_fits_in_the_transcript_limit()
-    {
-        var session = new ChatSessionState();
-        var archive = new ChatTranscriptState();
+        var rows = new List<ArchivedChatMessage>();
         for (var i = 0; i < ChatLimits.TranscriptMessages + 100; i++)
         {
             ChatSessionRules.Append(session, ChatRole.User, $"m{i}", Now, "u1", null);
-            ChatSessionRules.ArchiveOldMessages(session, archive);
+            rows.AddRange(ChatSessionRules.ArchiveOldMessages("s1", session));
         }
 
-        Assert.True(session.Messages.Count <= ChatLimits.StoredRecentMessages);
-        Assert.True(archive.Messages.Count <= ChatLimits.TranscriptMessages - (ChatLimits.StoredRecentMessages - ChatLimits.ArchivedAtOnce));
-        var shown = session.ToDto("s1", archive.Messages).Messages;
+        Assert.Equal(ChatLimits.StoredRecentMessages, session.Messages.Count);
+        Assert.Equal(Enumerable.Range(1, ChatLimits.TranscriptMessages + 100 - ChatLimits.StoredRecentMessages).Select(i => (long)i), rows.Select(r => r.Seq));
+        Assert.Equal(rows.Select((_, i) => $"m{i}"), rows.Select(r => r.Message.Text));
+        var shown = session.ToDto("s1", [.. rows.Select(r => r.Message)]).Messages;
         Assert.Equal(Enumerable.Range(100, ChatLimits.TranscriptMessages).Select(i => $"m{i}"), shown.Select(m => m.Text));
         Assert.Equal(ChatLimits.TranscriptMessages + 100, session.MessageCount);
+    }
+
+    [Fact]
+    public void An_old_archive_becomes_rows_ending_right_before_the_recent_messages_without_those_it_shares_with_them()
+    {
+        var session = new ChatSessionState();
+        for (var i = 0; i < 70; i++)
+        {
+            ChatSessionRules.Append(session, ChatRole.User, $"m{i}", Now, "u1", null);
+        }
+
+        // As a build before store version 5 left it: m0..m11 archived, m10..m69 recent (m10 and m11 in both: the
+        // archive was written, the session not).
+        var legacy = new ChatTranscriptState { Messages = [.. session.Messages.Take(12)] };
+        session.Messages.RemoveRange(0, 10);
+
+        var rows = ChatArchive.FromLegacy("s1", session, legacy);
+
+        Assert.Equal(Enumerable.Range(1, 10).Select(i => (long)i), rows.Select(r => r.Seq));
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => $"m{i}"), rows.Select(r => r.Message.Text));
+        Assert.Equal(11, ChatArchive.FirstRecentSeq(session));
+        Assert.Equal([1L, 2L], ChatArchive.FromLegacy("gone", null, new ChatTranscriptState { Messages = [.. legacy.Messages.Take(2)] }).Select(r => r.Seq));
     }
 }
