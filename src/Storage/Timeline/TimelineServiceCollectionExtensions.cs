@@ -19,7 +19,6 @@ public static class TimelineServiceCollectionExtensions
             .AddSingleton<IEntityStore>(sp => new MongoEntityStore(
                 new MongoGrainStorage(sp.GetRequiredService<MongoStore>()),
                 sp.GetRequiredService<ITimelineStore>(),
-                sp.GetRequiredService<CrmChatbot.Tickets.ITicketCommentStore>(),
                 sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<MongoEntityStore>>()))
             .AddSingleton<IEntityDirectory, MongoEntityDirectory>();
 }
