@@ -47,10 +47,11 @@ public static class CrmApiExtensions
         });
         services.AddSingleton<IProblemDetailsWriter, ProblemJsonFallbackWriter>(); // after the default one: see the class
         services.AddCrmAuth();
+        services.AddCrmRateLimits(settings);
         services.AddCrmChatHubAccounts();
         services.AddCrmOpenApi();
         services.AddCrmHealthChecks();
-        services.AddCrmChat(settings);
+        services.AddCrmChat();
         services.AddCrmObservability(settings);
         services.AddCors(options => options.AddPolicy(CorsPolicy, policy =>
         {

@@ -1,13 +1,8 @@
-using System.Globalization;
 using System.Security.Claims;
-using System.Threading.RateLimiting;
-using CrmChatbot.Api.Configuration;
 using CrmChatbot.Users;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.Tokens;
 
@@ -17,16 +12,6 @@ public static class Policies
 {
     public const string Staff = "staff";
     public const string Admin = "admin";
-}
-
-/// <summary>Rate-limiter policies of the anonymous endpoints that cost a password hash, per client address.</summary>
-public static class RateLimits
-{
-    /// <summary>Login and password change: LOGIN_RATE_PER_MINUTE per address.</summary>
-    public const string Login = "auth-login";
-
-    /// <summary>Registration: REGISTER_RATE_PER_HOUR per address.</summary>
-    public const string Register = "auth-register";
 }
 
 public static class AuthSetup
@@ -55,37 +40,7 @@ public static class AuthSetup
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Staff, p => p.RequireRole(UserRoles.Admin, UserRoles.Agent))
             .AddPolicy(Policies.Admin, p => p.RequireRole(UserRoles.Admin));
-        services.AddRateLimiter(options =>
-        {
-            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            options.OnRejected = WriteRateLimitedAsync;
-            options.AddPolicy(RateLimits.Login, http => PerAddress(http, s => s.LoginRatePerMinute, TimeSpan.FromMinutes(1)));
-            options.AddPolicy(RateLimits.Register, http => PerAddress(http, s => s.RegisterRatePerHour, TimeSpan.FromHours(1)));
-        });
         return services;
-    }
-
-    /// <summary>A fixed window per client address (no queue: an attempt over the limit is refused at once).</summary>
-    private static RateLimitPartition<string> PerAddress(HttpContext http, Func<CrmSettings, int> limit, TimeSpan window)
-    {
-        var permits = limit(http.RequestServices.GetRequiredService<CrmSettings>());
-        return RateLimitPartition.GetFixedWindowLimiter(ClientAddress.Of(http), _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = permits,
-            Window = window,
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        });
-    }
-
-    private static async ValueTask WriteRateLimitedAsync(OnRejectedContext context, CancellationToken cancellationToken)
-    {
-        var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
-            ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))
-            : 60;
-        context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        await WriteProblemAsync(context.HttpContext, StatusCodes.Status429TooManyRequests, "Too many requests",
-            $"Too many attempts from your address. Try again in {seconds} seconds.");
     }
 
     /// <summary>A signature is not enough: <see cref="AccountCheck"/> (the account still exists and is active; its current role applies).</summary>

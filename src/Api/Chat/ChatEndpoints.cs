@@ -1,9 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using System.Security.Cryptography;
-using System.Threading.RateLimiting;
 using CrmChatbot.Api.Auth;
-using CrmChatbot.Api.Configuration;
 using CrmChatbot.Api.Http;
 using CrmChatbot.Api.OpenApi;
 using CrmChatbot.Chat;
@@ -12,7 +10,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -43,19 +40,14 @@ public static class ChatEndpoints
     public const string TokenHeader = "X-Chat-Token";
     public const string HubPath = "/hubs/chat";
 
-    /// <summary>The rate-limiter policy of session creation: CHAT_SESSIONS_PER_HOUR_PER_ADDRESS per client address.</summary>
-    public const string SessionsPerAddressPolicy = "chat-sessions-per-address";
-
     /// <summary>
-    /// SignalR with snake_case payloads, this process's hub as the live clients every chat broadcast reaches, and
-    /// the per-address limit on starting sessions.
+    /// SignalR with snake_case payloads and this process's hub as the live clients every chat broadcast reaches (the
+    /// per-address limit on starting sessions is <see cref="RateLimits.ChatSessions"/>).
     /// </summary>
-    public static IServiceCollection AddCrmChat(this IServiceCollection services, CrmSettings settings)
+    public static IServiceCollection AddCrmChat(this IServiceCollection services)
     {
-        ArgumentNullException.ThrowIfNull(settings);
         services.AddSignalR().AddJsonProtocol(options => CrmApiExtensions.Configure(options.PayloadSerializerOptions));
         services.AddSingleton<IChatLiveClients, HubChatNotifier>();
-        services.AddRateLimiter(options => options.AddPolicy(SessionsPerAddressPolicy, new SessionsPerAddress(settings.ChatSessionsPerHourPerAddress)));
         return services;
     }
 
@@ -67,7 +59,7 @@ public static class ChatEndpoints
 
         // Not replayable: the response carries a visitor's secret token (a retry just opens another session).
         group.MapPost("/", StartAsync).WithName("Chat_StartSession").AcceptsJson<StartChatRequest>().WithMetadata(new IdempotencyExempt())
-            .RequireRateLimiting(SessionsPerAddressPolicy)
+            .RequireRateLimiting(RateLimits.ChatSessions)
             .WithSummary("Start a chat session (anyone). Without a bearer token it is a visitor session: keep session_token and send it as X-Chat-Token. 429 with Retry-After past CHAT_SESSIONS_PER_HOUR_PER_ADDRESS")
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         group.MapGet("/", ListAsync).WithName("Chat_ListSessions").RequireAuthorization()
@@ -336,27 +328,4 @@ public static class ChatEndpoints
 
     private static string Base64Url(byte[] bytes) =>
         Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    /// <summary>
-    /// A fixed one-hour window of session starts per client address (<see cref="ConnectionInfo.RemoteIpAddress"/>, which
-    /// forwarded-headers handling sets behind a trusted proxy). Its own rejection: 429 problem+json with Retry-After.
-    /// </summary>
-    private sealed class SessionsPerAddress(int perHour) : IRateLimiterPolicy<string>
-    {
-        private static readonly TimeSpan Window = TimeSpan.FromHours(1);
-
-        public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected { get; } = async (context, cancellationToken) =>
-        {
-            var http = context.HttpContext;
-            var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : Window;
-            http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-            http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-            await TypedResults.Problem($"Too many chat sessions started from this address: at most {perHour} per hour. Please try again later.",
-                statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests").ExecuteAsync(http);
-        };
-
-        public RateLimitPartition<string> GetPartition(HttpContext httpContext) => RateLimitPartition.GetFixedWindowLimiter(
-            CrmChatbot.Api.Auth.ClientAddress.Of(httpContext), // IPv6 by /64, like the login limits
-            _ => new FixedWindowRateLimiterOptions { PermitLimit = perHour, Window = Window, QueueLimit = 0, AutoReplenishment = true });
-    }
 }

@@ -121,6 +121,11 @@ public static class LeadImportEndpoints
         {
             return TooLarge(settings);
         }
+        catch (IOException ex) when (upload.Multipart && ex is not BadHttpRequestException)
+        {
+            // The file part ended without its closing boundary: the envelope is broken, not the server.
+            return MalformedMultipart();
+        }
     }
 
     private static async Task<IResult> GetAsync(
@@ -188,7 +193,8 @@ public static class LeadImportEndpoints
         return mapping;
     }
 
-    private sealed record Upload(Stream? Stream, string? FileName, IResult? Problem);
+    /// <summary>The CSV stream (or why there is none); <see cref="Multipart"/>: it is a file part of a form.</summary>
+    private sealed record Upload(Stream? Stream, string? FileName, IResult? Problem, bool Multipart = false);
 
     /// <summary>The CSV: the body itself (text/csv), or the first file part of a multipart form (streamed, not buffered).</summary>
     private static async Task<Upload> OpenUploadAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -218,13 +224,14 @@ public static class LeadImportEndpoints
                 if (ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) && disposition.IsFileDisposition())
                 {
                     var name = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;
-                    return new Upload(section.Body, name is null ? null : Path.GetFileName(name), null);
+                    return new Upload(section.Body, name is null ? null : Path.GetFileName(name), null, Multipart: true);
                 }
             }
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or InvalidDataException && ex is not BadHttpRequestException)
         {
-            return new Upload(null, null, Problems.Validation("file", "the multipart body is malformed"));
+            // A part header over the reader's line limit is InvalidDataException; a cut envelope is IOException.
+            return new Upload(null, null, MalformedMultipart());
         }
 
         return new Upload(null, null, Problems.Validation("file", "is required: send the CSV as a file part of the form"));
@@ -328,6 +335,8 @@ public static class LeadImportEndpoints
     private static ProblemHttpResult TooLarge(CrmSettings settings) => TypedResults.Problem(
         $"The file is larger than {settings.ImportMaxMegabytes} MiB (IMPORT_MAX_MB); split it into smaller files.",
         statusCode: StatusCodes.Status413PayloadTooLarge, title: "File too large");
+
+    private static ProblemHttpResult MalformedMultipart() => Problems.Validation("file", "the multipart body is malformed");
 
     private static ProblemHttpResult Unsupported() => TypedResults.Problem(
         "Send the CSV as the body with Content-Type: text/csv, or as a file in multipart/form-data.",

@@ -22,7 +22,8 @@ public sealed class TicketSla
 
 /// <summary>
 /// A public reply or an internal note: one row of the <c>ticket_comments</c> collection
-/// (<see cref="ITicketCommentStore"/>), appended by the ticket's grain; never part of the ticket's document.
+/// (<see cref="ITicketCommentStore"/>), appended by the ticket's grain; in the ticket's document only while in its outbox
+/// (<see cref="TicketState.PendingComments"/>).
 /// </summary>
 [GenerateSerializer, Alias("crm.ticket-comment")]
 public sealed class TicketComment
@@ -77,9 +78,9 @@ public sealed class TicketState : IEntityState
     [Id(17)] public List<TimelineEntry> PendingTimeline { get; set; } = [];
 
     /// <summary>
-    /// Comments added by the last change and not yet in the comment store: the embedded store moves them into its
-    /// table in the change's transaction (so the document keeps none); MongoDB appends them right after the write
-    /// and again on activation (appending is idempotent).
+    /// The ticket's comment outbox: comments added by a change and not yet in the comment store. Stored with the
+    /// change; the ticket grain appends them right after the write, and again after the next write or activation if
+    /// that append failed (appending is idempotent).
     /// </summary>
     [Id(18), TimelineIgnore] public List<TicketComment> PendingComments { get; set; } = [];
 

@@ -6,13 +6,14 @@ namespace CrmChatbot.Tickets;
 
 /// <summary>
 /// The single writer of one ticket. Every change is validated by <see cref="TicketRules"/> and
-/// persisted with a timeline entry before it is acknowledged. Comments live in their own collection:
-/// the grain hands a new one to the entity store with the change (<see cref="TicketState.PendingComments"/>),
-/// which appends it as one row, and reads pages of them from <see cref="ITicketCommentStore"/>. A durable
+/// persisted with a timeline entry before it is acknowledged. Comments live in their own collection
+/// (<see cref="ITicketCommentStore"/>), appended by this grain through an outbox: a new comment is stored with the
+/// change in <see cref="TicketState.PendingComments"/>, then appended right after the write, and again after the
+/// next write or activation if that append failed (appending is idempotent). The entity store knows nothing of it. A durable
 /// reminder wakes the grain at the next SLA due time (also after a restart) to flag breaches; it is removed
 /// once no target is pending.
 /// </summary>
-public sealed class TicketGrain(
+public sealed partial class TicketGrain(
     IEntityStore store,
     ITicketCommentStore comments,
     TimeProvider clock,
@@ -24,6 +25,8 @@ public sealed class TicketGrain(
 
     /// <summary>How often an unhandled reminder tick is retried; each tick re-registers for the real next due time.</summary>
     private static readonly TimeSpan ReminderRetry = TimeSpan.FromMinutes(5);
+
+    private readonly ILogger _logger = logger;
 
     private DateTime? _reminderDue;
 
@@ -38,6 +41,9 @@ public sealed class TicketGrain(
         {
             await MoveEmbeddedCommentsAsync();
         }
+
+        // Comments of an acknowledged change whose append failed (store unavailable, or the silo died in between).
+        await AppendPendingCommentsAsync();
     }
 
     public async Task<CommandResult<TicketDto>> CreateAsync(long number, NewTicket input, Actor actor)
@@ -53,7 +59,7 @@ public sealed class TicketGrain(
             return created.Error!;
         }
 
-        await CommitAsync(created.Value!, actor, "created", TicketRules.CreatedNote(created.Value!));
+        await CommitTicketAsync(created.Value!, actor, "created", TicketRules.CreatedNote(created.Value!));
         await SyncReminderAsync();
         return CommandResult<TicketDto>.Ok(Current.ToDto(Id, actor));
     }
@@ -76,7 +82,7 @@ public sealed class TicketGrain(
 
         if (Differs(updated.Value!))
         {
-            await CommitAsync(updated.Value!, actor, TicketRules.ActionOf(Current, updated.Value!));
+            await CommitTicketAsync(updated.Value!, actor, TicketRules.ActionOf(Current, updated.Value!));
             await SyncReminderAsync();
         }
 
@@ -100,7 +106,7 @@ public sealed class TicketGrain(
         var added = updated.Value!.PendingComments[^1];
         added.TicketId = Id;
         // Internal notes get their own action so a client's timeline view can leave them out.
-        await CommitAsync(updated.Value!, actor, added.Internal ? "internal_note" : "commented", TicketRules.Excerpt(added.Body));
+        await CommitTicketAsync(updated.Value!, actor, added.Internal ? "internal_note" : "commented", TicketRules.Excerpt(added.Body));
         await SyncReminderAsync();
         return CommandResult<TicketCommentDto>.Ok(added.ToDto());
     }
@@ -137,7 +143,7 @@ public sealed class TicketGrain(
                 missed.Add("resolution");
             }
 
-            await CommitAsync(next, Actor.System, "sla_breached", string.Join(", ", missed));
+            await CommitTicketAsync(next, Actor.System, "sla_breached", string.Join(", ", missed));
         }
 
         await SyncReminderAsync();
@@ -181,7 +187,7 @@ public sealed class TicketGrain(
     /// (kept in order, ids unchanged) and leave the document, in one write. Idempotent: appending a stored comment
     /// again is a no-op, and a ticket with none embedded is left alone.
     /// </summary>
-    private Task MoveEmbeddedCommentsAsync()
+    private async Task MoveEmbeddedCommentsAsync()
     {
         var next = TicketRules.Copy(Current);
         var seq = 0L;
@@ -195,7 +201,37 @@ public sealed class TicketGrain(
         next.Comments = [];
         next.CommentCount = Math.Max(Current.CommentCount, seq);
         next.Version = Current.Version;
-        return SaveWithoutHistoryAsync(next);
+        await SaveWithoutHistoryAsync(next);
+    }
+
+    /// <summary>Commits the change, then appends the comments it carries (and any an earlier append left).</summary>
+    private async Task CommitTicketAsync(TicketState next, Actor actor, string action, string? note = null)
+    {
+        await CommitAsync(next, actor, action, note);
+        await AppendPendingCommentsAsync();
+    }
+
+    /// <summary>
+    /// Appends the outbox's comments to the comment store. The change is already stored and acknowledged, so a
+    /// failure is no error for the caller (a retry would add the comment twice): the comments stay in the state and
+    /// are appended after the next write or activation. Cleared in memory only: the next write stores the empty outbox.
+    /// </summary>
+    private async Task AppendPendingCommentsAsync()
+    {
+        if (!Exists || Current.PendingComments.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await comments.AppendAsync(Current.PendingComments);
+            Current.PendingComments = [];
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogAppendDeferred(_logger, Id, ex.GetType().Name + ": " + ex.Message);
+        }
     }
 
     /// <summary>NotFound for a missing ticket or one the actor may not see; 412 for a stale version.</summary>
@@ -233,4 +269,7 @@ public sealed class TicketGrain(
             await this.UnregisterReminder(reminder);
         }
     }
+
+    [LoggerMessage(LogLevel.Warning, "Comments of ticket {Id} not appended yet ({Reason}); kept in the ticket's outbox and retried")]
+    private static partial void LogAppendDeferred(ILogger logger, string id, string reason);
 }

@@ -1,5 +1,4 @@
 using CrmChatbot.Common;
-using CrmChatbot.Tickets;
 using Microsoft.Extensions.Logging;
 using Orleans;
 using Orleans.Runtime;
@@ -11,11 +10,11 @@ namespace CrmChatbot.Storage.Mongo;
 /// stored in the state's outbox (<see cref="IEntityState.PendingTimeline"/>) in the same document write as the
 /// change, then appended to the timeline collection. An append that fails (store unavailable) leaves them in the
 /// outbox: they are appended on the next write or activation (appending is idempotent), so no acknowledged change
-/// is missing from the history. A ticket's new comments (<see cref="TicketState.PendingComments"/>) take the same
-/// way into the <c>ticket_comments</c> collection: the ticket's document holds them only until they are appended.
+/// is missing from the history. The state is stored as it is: rows of other collections (a ticket's comments)
+/// are the grain's to append.
 /// </summary>
 public sealed partial class MongoEntityStore(
-    MongoGrainStorage storage, ITimelineStore timeline, ITicketCommentStore comments, ILogger<MongoEntityStore> logger) : IEntityStore
+    MongoGrainStorage storage, ITimelineStore timeline, ILogger<MongoEntityStore> logger) : IEntityStore
 {
     public async Task ReadAsync<TState>(string stateName, GrainId grainId, IGrainState<TState> state)
         where TState : class, IEntityState, new()
@@ -57,7 +56,7 @@ public sealed partial class MongoEntityStore(
 
     private async Task FlushAsync(string stateName, GrainId grainId, IEntityState state)
     {
-        if (state.PendingTimeline.Count == 0 && state is not TicketState { PendingComments.Count: > 0 })
+        if (state.PendingTimeline.Count == 0)
         {
             return;
         }
@@ -65,17 +64,8 @@ public sealed partial class MongoEntityStore(
         try
         {
             // Cleared in memory only: the next write stores the empty outbox; a re-append is a no-op.
-            if (state is TicketState { PendingComments.Count: > 0 } ticket)
-            {
-                await comments.AppendAsync(ticket.PendingComments).ConfigureAwait(false);
-                ticket.PendingComments = [];
-            }
-
-            if (state.PendingTimeline.Count > 0)
-            {
-                await timeline.AppendAsync(state.PendingTimeline).ConfigureAwait(false);
-                state.PendingTimeline = [];
-            }
+            await timeline.AppendAsync(state.PendingTimeline).ConfigureAwait(false);
+            state.PendingTimeline = [];
         }
         catch (Exception ex) when (ex is StorageUnavailableException or TimeoutException)
         {

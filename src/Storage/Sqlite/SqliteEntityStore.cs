@@ -1,5 +1,4 @@
 using CrmChatbot.Common;
-using CrmChatbot.Tickets;
 using Orleans.Runtime;
 
 namespace CrmChatbot.Storage.Sqlite;
@@ -7,9 +6,8 @@ namespace CrmChatbot.Storage.Sqlite;
 /// <summary>
 /// An entity's state and its timeline entries in ONE SQLite transaction (a write of the store's writer): the
 /// history never lags the state and an acknowledged change always has its entry. The state is stored with an
-/// empty outbox; entries a state still carries (none on this store) commit with the next change. A ticket's new
-/// comments (<see cref="TicketState.PendingComments"/>) go to the <c>ticket_comments</c> table in the same
-/// transaction, one row each, and the ticket's document is stored without them.
+/// empty outbox; entries a state still carries (none on this store) commit with the next change. The state is
+/// stored as it is: rows of other collections (a ticket's comments) are the grain's to append.
 /// </summary>
 public sealed class SqliteEntityStore(SqliteGrainStorage storage) : IEntityStore
 {
@@ -29,24 +27,13 @@ public sealed class SqliteEntityStore(SqliteGrainStorage storage) : IEntityStore
         var entity = state.State ?? throw new ArgumentException("The state to write is null.", nameof(state));
         var outbox = entity.PendingTimeline;
         entity.PendingTimeline = [];
-        var ticket = entity as TicketState;
-        var comments = ticket?.PendingComments ?? [];
-        var commentRows = SqliteTicketCommentStore.ToRows(comments);
-        ticket?.PendingComments = [];
-
         try
         {
-            await storage.WriteAsync(stateName, grainId, state, [.. outbox, .. entries], commentRows.Count == 0 ? alongside : session =>
-            {
-                SqliteTicketCommentStore.Insert(session, commentRows);
-                alongside?.Invoke(session);
-            }).ConfigureAwait(false);
+            await storage.WriteAsync(stateName, grainId, state, [.. outbox, .. entries], alongside).ConfigureAwait(false);
         }
         catch
         {
             entity.PendingTimeline = outbox;
-            ticket?.PendingComments = comments;
-
             throw;
         }
     }

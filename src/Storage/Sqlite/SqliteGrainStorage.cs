@@ -64,7 +64,7 @@ public sealed class SqliteGrainStorage : IGrainStorage
 
     /// <summary>
     /// Writes the state and, in the same transaction, the timeline entries and the rows of <paramref name="alongside"/>
-    /// (a ticket's new comments; <see cref="SqliteEntityStore"/>): all commit, or none.
+    /// (rows of another table that must commit with the change): all commit, or none.
     /// </summary>
     internal async Task WriteAsync<T>(
         string stateName, GrainId grainId, IGrainState<T> grainState, IReadOnlyList<TimelineEntry> timeline, Action<SqliteSession>? alongside = null)

@@ -19,7 +19,6 @@ public static class TimelineServiceCollectionExtensions
             .AddSingleton(sp => new MongoEntityStore(
                 new MongoGrainStorage(sp.GetRequiredService<MongoStore>()),
                 sp.GetRequiredService<ITimelineStore>(),
-                sp.GetRequiredService<CrmChatbot.Tickets.ITicketCommentStore>(),
                 sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<MongoEntityStore>>()))
             .AddSingleton<IEntityStore>(sp => sp.GetRequiredService<MongoEntityStore>())
             .AddSingleton<CrmChatbot.Chat.IChatSessionStore>(sp => new MongoChatSessionStore(

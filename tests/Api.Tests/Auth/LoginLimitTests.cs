@@ -197,6 +197,31 @@ public sealed class LoginLimitTests(LimitedAuthFixture fixture) : IClassFixture<
         Assert.Equal(HttpStatusCode.Created, (await other.PostAsJsonAsync("/api/auth/register", Body())).StatusCode);
     }
 
+    /// <summary>A password change costs a hash too: it shares the login budget of the caller's address.</summary>
+    [Fact]
+    public async Task Password_changes_share_the_login_rate_limit_of_the_address()
+    {
+        var email = await fixture.NewAccountAsync();
+        using var caller = fixture.From("203.0.113.60");
+        string? token = null;
+        for (var i = 0; i < 6; i++)
+        {
+            var login = await ProblemAssert.JsonAsync(await caller.PostAsJsonAsync("/api/auth/login", Login(email, CrmApiFactory.UserPassword)), HttpStatusCode.OK);
+            token = login.GetProperty("access_token").GetString();
+        }
+
+        caller.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        var limited = await caller.PostAsJsonAsync("/api/auth/password", new { current_password = CrmApiFactory.UserPassword, new_password = "another-passphrase-3" });
+
+        var problem = await ProblemAssert.IsProblemAsync(limited, HttpStatusCode.TooManyRequests);
+        AssertRetryAfter(limited);
+        Assert.Contains("address", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        using var other = fixture.From("198.51.100.60");
+        other.DefaultRequestHeaders.Authorization = caller.DefaultRequestHeaders.Authorization;
+        var changed = await other.PostAsJsonAsync("/api/auth/password", new { current_password = CrmApiFactory.UserPassword, new_password = "another-passphrase-3" });
+        Assert.True(changed.IsSuccessStatusCode, $"the other address got {(int)changed.StatusCode}");
+    }
+
     [Fact]
     public async Task When_the_password_hashing_queue_is_full_a_login_is_503_with_retry_after()
     {

@@ -179,6 +179,34 @@ public abstract class LeadImportTests(ApiFixture fixture)
         await ProblemAssert.IsProblemAsync(await client.GetAsync("/api/leads/export"), HttpStatusCode.Forbidden);
     }
 
+    /// <summary>Found by the HTTP fuzz: broken multipart envelopes and invalid UTF-8 in a file part were 500s.</summary>
+    [Theory]
+    [InlineData("a part header longer than the reader's line limit")]
+    [InlineData("invalid UTF-8 in the file part's header row")]
+    [InlineData("a file part without the closing boundary")]
+    [InlineData("a body cut inside the part's headers")]
+    public async Task A_malformed_multipart_upload_is_a_problem_naming_the_file_and_starts_nothing(string malformation)
+    {
+        const string boundary = "b-7d3f";
+        var head = Encoding.UTF8.GetBytes($"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"leads.csv\"\r\nContent-Type: text/csv\r\n\r\n");
+        var tail = Encoding.UTF8.GetBytes($"\r\n--{boundary}--\r\n");
+        byte[] body = malformation switch
+        {
+            "a part header longer than the reader's line limit" =>
+                [.. Encoding.UTF8.GetBytes($"--{boundary}\r\nContent-Disposition: " + new string('x', 20_000) + "\r\n\r\nname\r\nx\r\n"), .. tail],
+            "invalid UTF-8 in the file part's header row" => [.. head, .. "name,phone"u8, 0xC0, 0xAF, .. "\r\n"u8, .. tail],
+            "a file part without the closing boundary" => [.. head, .. "name\r\nAda\r\n"u8],
+            _ => head[..(head.Length / 2)],
+        };
+        using var content = new ByteArrayContent(body);
+        content.Headers.TryAddWithoutValidation("Content-Type", $"multipart/form-data; boundary={boundary}");
+        using var agent = fixture.Agent();
+
+        var response = await agent.PostAsync("/api/leads/import", content);
+
+        await ProblemAssert.NamesFieldsAsync(response, "file");
+    }
+
     [Fact]
     public async Task Export_streams_rfc4180_csv_with_formulas_escaped_and_round_trips_through_import()
     {

@@ -11,6 +11,9 @@ namespace CrmChatbot.Api.Tests.Security;
 /// </summary>
 internal sealed class Fuzzer(Random random, Seeds seeds, JsonElement document)
 {
+    /// <summary>The upload of a CSV file: bodies of its own (<see cref="AddCsvBody"/>), not JSON.</summary>
+    public const string CsvImportPath = "/api/leads/import";
+
     private static readonly string[] Roles = ["admin", "agent", "client", "anonymous"];
 
     /// <summary>JSON values, written as raw JSON so they can hold what no serializer writes.</summary>
@@ -100,7 +103,11 @@ internal sealed class Fuzzer(Random random, Seeds seeds, JsonElement document)
             request.Headers.Add(("Accept", Pick(["application/xml", "text/calendar", "*/*;q=abc"])));
         }
 
-        if (operation.Body is { } schema)
+        if (operation.Path == CsvImportPath && operation.Method == "POST")
+        {
+            AddCsvBody(request);
+        }
+        else if (operation.Body is { } schema)
         {
             AddBody(request, operation, schema);
         }
@@ -145,7 +152,9 @@ internal sealed class Fuzzer(Random random, Seeds seeds, JsonElement document)
         {
             if (segments[i].StartsWith('{'))
             {
-                segments[i] = Chance(0.75) ? ValidId(template) : Pick(BadIds);
+                segments[i] = !Chance(0.75) ? Pick(BadIds)
+                    : segments[i] == "{deliveryId}" ? Pick(seeds.WebhookDeliveries)
+                    : ValidId(template);
             }
         }
 
@@ -172,6 +181,16 @@ internal sealed class Fuzzer(Random random, Seeds seeds, JsonElement document)
         if (template.StartsWith("/api/campaigns", StringComparison.Ordinal))
         {
             return Pick(seeds.Campaigns);
+        }
+
+        if (template.StartsWith("/api/webhooks", StringComparison.Ordinal))
+        {
+            return Pick(seeds.Webhooks);
+        }
+
+        if (template.StartsWith("/api/imports", StringComparison.Ordinal))
+        {
+            return Pick(seeds.Imports);
         }
 
         if (template.StartsWith("/api/users", StringComparison.Ordinal))
@@ -219,7 +238,8 @@ internal sealed class Fuzzer(Random random, Seeds seeds, JsonElement document)
             "participant" => Chance(0.5) ? seeds.ClientId : "seed-lead-0@crm.test",
             "status" => Pick(["open", "new", "scheduled", "active", "draft", "waiting_for_agent"]),
             "number" => "T-1001",
-            "force" or "allow_duplicate" or "converted" or "is_active" or "sla_breached" => Pick(["true", "false"]),
+            "force" or "allow_duplicate" or "converted" or "is_active" or "sla_breached" or "dry_run" => Pick(["true", "false"]),
+            "mapping" => Pick(["{\"Full name\":\"name\",\"E-mail\":\"email\"}", "{\"name\":\"name\"}", "{\"a\":null}", "{\"name\":\"name\",\"x\":\"name\"}", "{}", "[]"]),
             "min_score" => "10",
             "lead_id" => Pick(seeds.Leads),
             "ticket_id" => Pick(seeds.Tickets),
@@ -283,6 +303,121 @@ internal sealed class Fuzzer(Random random, Seeds seeds, JsonElement document)
         request.ContentType = Chance(0.08) ? Pick(ContentTypes) : Chance(0.5) ? "application/json" : "application/json; charset=utf-8";
     }
 
+    /// <summary>
+    /// A CSV upload: a file whose header and cells are plausible (lead fields, a column nobody maps) with mutations
+    /// (odd strings, broken quoting, ragged rows, invalid UTF-8, a BOM, no rows), sent as text/csv or as a multipart
+    /// file part, or a broken envelope (no boundary, truncated or malformed multipart, a form without a file).
+    /// </summary>
+    private void AddCsvBody(FuzzedRequest request)
+    {
+        var csv = CsvFile();
+        var roll = random.NextDouble();
+        if (roll < 0.5)
+        {
+            request.Body = csv;
+            request.ContentType = Pick(["text/csv", "text/csv; charset=utf-8", "application/csv", "text/csv; charset=latin1", "text/csv; boundary=x"]);
+            return;
+        }
+
+        if (roll < 0.85)
+        {
+            const string boundary = "fuzz-boundary-7d3f";
+            var disposition = Pick([
+                "form-data; name=\"file\"; filename=\"leads.csv\"", "form-data; name=\"file\"; filename*=UTF-8''l%C3%A9ads.csv",
+                "form-data; name=\"file\"; filename=\"../../etc/passwd\"", "form-data; name=\"file\"", "form-data; filename=\"\"",
+                "attachment; filename=\"x.csv\"", "form-data; name=\"file\"; filename=\"a\u0000b.csv\"", "garbage",
+            ]);
+            var head = Encoding.UTF8.GetBytes($"--{boundary}\r\nContent-Disposition: {disposition}\r\nContent-Type: text/csv\r\n\r\n");
+            var tail = Encoding.UTF8.GetBytes($"\r\n--{boundary}--\r\n");
+            byte[] body = Pick([0, 1, 2, 3, 4, 5, 6, 7]) switch
+            {
+                0 => [.. head, .. csv], // truncated: no closing boundary
+                1 => [.. head[..(head.Length / 2)]], // cut inside the part's headers
+                2 => [.. Encoding.UTF8.GetBytes($"--{boundary}\r\nContent-Disposition: " + new string('x', 20_000) + "\r\n\r\n"), .. csv, .. tail],
+                3 => [.. Encoding.UTF8.GetBytes($"--{boundary}\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhello"), .. tail],
+                4 => [.. Encoding.UTF8.GetBytes("not a multipart body at all")],
+                _ => [.. head, .. csv, .. tail],
+            };
+            request.Body = body;
+            request.ContentType = Chance(0.9) ? $"multipart/form-data; boundary={boundary}" : Pick(["multipart/form-data", "multipart/form-data; boundary=\"\"", "multipart/form-data; boundary=other"]);
+            return;
+        }
+
+        request.Body = Chance(0.5) ? csv : Encoding.UTF8.GetBytes(Pick(RawBodies));
+        request.ContentType = Chance(0.2) ? null : Pick(ContentTypes);
+    }
+
+    private byte[] CsvFile()
+    {
+        string[] columns = ["name", "email", "company", "phone", "status", "source", "score", "notes", "campaign_id", "Nickname", "NAME", ""];
+        var header = Enumerable.Range(0, random.Next(1, 6)).Select(_ => Pick(columns)).Prepend("name").Distinct().ToList();
+        if (Chance(0.1))
+        {
+            header.RemoveAt(0); // no name column
+        }
+
+        var lines = new List<byte[]> { Encoding.UTF8.GetBytes(string.Join(',', header.Select(Cell))) };
+        var rows = Chance(0.1) ? 0 : random.Next(1, 6);
+        for (var r = 0; r < rows; r++)
+        {
+            var count = Chance(0.1) ? header.Count + random.Next(-1, 3) : header.Count;
+            var cells = Enumerable.Range(0, Math.Max(0, count)).Select(c => Cell(CsvValue(c < header.Count ? header[c] : "extra")));
+            lines.Add(Encoding.UTF8.GetBytes(string.Join(',', cells)));
+        }
+
+        if (Chance(0.15))
+        {
+            var at = random.Next(lines.Count);
+            lines[at] = Pick(new byte[][]
+            {
+                [.. lines[at], 0xFF, 0xFE], [.. lines[at], 0xC3, 0x28], [.. lines[at], 0xED, 0xA0, 0x80], [.. lines[at], 0xC0, 0xAF],
+                [.. lines[at], .. "\"unterminated"u8], [.. "a\"b,c"u8], [.. "\"x\"y\""u8], [.. lines[at], 0x00],
+            });
+        }
+
+        var separator = Chance(0.1) ? Pick(["\n", "\r", "\r\r\n"]) : "\r\n";
+        var file = new List<byte>();
+        if (Chance(0.1))
+        {
+            file.AddRange([0xEF, 0xBB, 0xBF]);
+        }
+
+        for (var i = 0; i < lines.Count; i++)
+        {
+            file.AddRange(lines[i]);
+            if (i < lines.Count - 1 || Chance(0.7))
+            {
+                file.AddRange(Encoding.UTF8.GetBytes(separator));
+            }
+        }
+
+        return [.. file];
+    }
+
+    private string CsvValue(string column)
+    {
+        if (Chance(0.35))
+        {
+            return Pick(StringMutations);
+        }
+
+        var n = Interlocked.Increment(ref _counter);
+        return column.ToLowerInvariant() switch
+        {
+            "name" => $"Imported {n}",
+            "email" => Chance(0.2) ? "seed-lead-0@crm.test" : $"import-{n}@crm.test",
+            "status" => Pick(["new", "contacted", "qualified", "lost", "bogus"]),
+            "score" => Pick(["10", "-5", "101", "1e3", "x"]),
+            "campaign_id" => Pick(seeds.Campaigns),
+            "phone" => "+49 30 1234567",
+            _ => Pick(["=cmd|' /C calc'!A0", "+1", "@SUM(1)", $"value {n}"]),
+        };
+    }
+
+    /// <summary>A CSV cell, quoted (RFC 4180) when it has to be.</summary>
+    private static string Cell(string value) =>
+        value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+
     private void Mutate(List<(byte[] Key, byte[] Value)> fields)
     {
         var roll = random.NextDouble();
@@ -334,6 +469,10 @@ internal sealed class Fuzzer(Random random, Seeds seeds, JsonElement document)
                 return Pick(["Europe/Berlin", "America/New_York", "UTC"]);
             case "meeting_url":
                 return "https://meet.example.com/fuzz";
+            case "url":
+                return Pick(["http://127.0.0.1:9/fuzz-hook", "https://hooks.example.com/fuzz"]);
+            case "events":
+                return Pick(new[] { new[] { "lead.created" }, ["ticket.*"], ["*"], ["campaign.created", "meeting.updated"] });
             case "lead_id":
                 return Pick(seeds.Leads);
             case "ticket_id":

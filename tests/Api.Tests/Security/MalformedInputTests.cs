@@ -11,7 +11,9 @@ namespace CrmChatbot.Api.Tests.Security;
 /// Reads the served OpenAPI document and sends every operation seeded random mutations (wrong
 /// types, huge and odd strings, invalid UTF-8, lone surrogates, control and bidi characters, time
 /// zone directory names, extreme dates, bad ids, headers and content types, broken bodies) as
-/// admin, agent, client and anonymous. Fails on any 5xx, printing the request, and when a refused
+/// admin, agent, client and anonymous. The CSV import gets CSV files and multipart envelopes of its own
+/// (<see cref="Fuzzer.CsvImportPath"/>); webhook subscriptions, their deliveries and imports are seeded so their
+/// ids are real. Fails on any 5xx, printing the request, and when a refused
 /// request changed a stored entity: the entity lists before and after must differ only where a
 /// successful write went. Set FUZZ_SEED to replay a run; FUZZ_REQUESTS to send more.
 /// </summary>
@@ -98,6 +100,14 @@ public sealed class MalformedInputTests(ITestOutputHelper output) : IAsyncLifeti
         Assert.True(failures.Count == 0, $"{failures.Count} requests failed (FUZZ_SEED={seed}):\n" + string.Join("\n\n", failures.Take(25)));
         Assert.True(statusCounts.Values.Sum() >= MinRequests);
         Assert.Equal(operations.Count, perOperation.Count);
+        // The webhook subscriptions and the CSV import were once missed by the fuzz: they must stay in it.
+        string[] mustCover =
+        [
+            "POST /api/leads/import", "GET /api/imports/{id}", "GET /api/webhooks", "POST /api/webhooks", "GET /api/webhooks/{id}",
+            "PUT /api/webhooks/{id}", "DELETE /api/webhooks/{id}", "POST /api/webhooks/{id}/rotate-secret", "GET /api/webhooks/{id}/deliveries",
+            "POST /api/webhooks/{id}/test", "POST /api/webhooks/{id}/deliveries/{deliveryId}/replay",
+        ];
+        Assert.All(mustCover, key => Assert.True(perOperation.GetValueOrDefault(key) >= 10, $"{key} got {perOperation.GetValueOrDefault(key)} requests"));
 
         var after = await SnapshotAsync();
         var differences = CompareSnapshots(before, after, touched, successfulPosts);
@@ -302,6 +312,9 @@ internal sealed class Seeds
     public List<string> TicketNumbers { get; } = [];
     public List<string> Meetings { get; } = [];
     public List<string> Campaigns { get; } = [];
+    public List<string> Webhooks { get; } = [];
+    public List<string> WebhookDeliveries { get; } = [];
+    public List<string> Imports { get; } = [];
 
     public static async Task<Seeds> CreateAsync(CrmApiFactory factory, HttpClient http)
     {
@@ -341,6 +354,16 @@ internal sealed class Seeds
                 notes = "staff only",
             });
             seeds.Meetings.Add(meeting.GetProperty("id").GetString()!);
+
+            // A subscription whose receiver refuses at once (the discard port), with a logged delivery to replay.
+            var webhook = await CreatedAsync(admin, "/api/webhooks", new { url = $"http://127.0.0.1:9/seed-hook-{i}", events = new[] { "ticket.created" } });
+            seeds.Webhooks.Add(webhook.GetProperty("id").GetString()!);
+            using var ping = await admin.PostAsync($"/api/webhooks/{seeds.Webhooks[i]}/test", null);
+            seeds.WebhookDeliveries.Add((await ProblemAssert.JsonAsync(ping, HttpStatusCode.OK)).GetProperty("id").GetString()!);
+
+            using var csv = new StringContent($"name,email\r\nImported seed {i},imported-seed-{i}@crm.test\r\n", Encoding.UTF8, "text/csv");
+            using var import = await admin.PostAsync("/api/leads/import?dry_run=true", csv);
+            seeds.Imports.Add((await ProblemAssert.JsonAsync(import, HttpStatusCode.Accepted)).GetProperty("id").GetString()!);
         }
 
         return seeds;

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using CrmChatbot.Common;
 using CrmChatbot.Tickets;
 using CrmChatbot.Users;
@@ -164,5 +165,39 @@ public class TicketGrainTests(ClusterFixture fixture)
         Assert.Equal(["vip", "billing"], read.Tags);
         Assert.Equal(["kept"], (await grain.GetCommentsAsync(Agent, 50, 0)).Value!.Items.Select(c => c.Body));
         Assert.Equal(ticket.Number, read.Number);
+    }
+
+    /// <summary>
+    /// The grain's comment outbox: a comment stored with an acknowledged change but not appended (the silo died, or
+    /// the comment store failed) is appended when the ticket next activates, and listed; then the outbox is emptied.
+    /// </summary>
+    [Fact]
+    public async Task A_comment_left_in_the_outbox_is_appended_when_the_ticket_activates()
+    {
+        var ticket = await CreateAsync("outbox");
+        var grain = fixture.Grains.GetGrain<ITicketGrain>(ticket.Id);
+        await grain.AddCommentAsync(new NewTicketComment("appended at once"), Client);
+
+        await fixture.DeactivateAllAsync();
+        var doc = fixture.Store.State(TicketStorage.Tickets, ticket.Id)!;
+        doc["pending_comments"] = new JsonArray(new JsonObject
+        {
+            ["id"] = "outbox-" + ticket.Id,
+            ["ticket_id"] = ticket.Id,
+            ["seq"] = 2,
+            ["author_id"] = "agent-1",
+            ["author_name"] = "Agent One",
+            ["author_is_staff"] = true,
+            ["body"] = "left in the outbox",
+            ["internal"] = false,
+            ["created_at"] = "2026-01-01T10:00:00.000Z",
+        });
+        doc["comment_count"] = 2;
+        fixture.Store.SetState(TicketStorage.Tickets, ticket.Id, doc);
+
+        Assert.Equal(["appended at once", "left in the outbox"], (await grain.GetCommentsAsync(Agent, 50, 0)).Value!.Items.Select(c => c.Body));
+        await grain.UpdateAsync(new TicketPatch { Tags = Optional<IReadOnlyList<string>>.Of(["outbox"]) }, Agent);
+        Assert.Empty(fixture.Store.State(TicketStorage.Tickets, ticket.Id)!["pending_comments"]!.AsArray());
+        Assert.Equal(2, (await grain.GetCommentsAsync(Agent, 50, 0)).Value!.Total);
     }
 }

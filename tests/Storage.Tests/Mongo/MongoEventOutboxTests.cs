@@ -19,7 +19,7 @@ public sealed class MongoEventOutboxTests : EventOutboxConformance, IAsyncLifeti
         _fixture = fixture;
         _store = fixture.NewStore("outbox");
         _timeline = new MongoTimelineStore(_store);
-        Entities = new MongoEntityStore(new MongoGrainStorage(_store), _timeline, new MongoTicketCommentStore(_store), NullLogger<MongoEntityStore>.Instance);
+        Entities = new MongoEntityStore(new MongoGrainStorage(_store), _timeline, NullLogger<MongoEntityStore>.Instance);
     }
 
     protected override IEntityStore Entities { get; }

@@ -18,7 +18,7 @@ public sealed class MongoTicketCommentStoreTests : TicketCommentStoreConformance
         _fixture = fixture;
         _store = fixture.NewStore("comments");
         Comments = new MongoTicketCommentStore(_store);
-        Entities = new MongoEntityStore(new MongoGrainStorage(_store), new MongoTimelineStore(_store), Comments, NullLogger<MongoEntityStore>.Instance);
+        Entities = new MongoEntityStore(new MongoGrainStorage(_store), new MongoTimelineStore(_store), NullLogger<MongoEntityStore>.Instance);
     }
 
     protected override ITicketCommentStore Comments { get; }

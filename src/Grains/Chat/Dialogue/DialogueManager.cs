@@ -218,22 +218,10 @@ public sealed class DialogueManager(
 
     private static async Task StartAsync(FormTurn turn, ChatForm form, Analysis analysis, CancellationToken ct)
     {
-        if (!form.MayStart(turn))
+        if (await form.StartAsync(turn, analysis.Slots, ct))
         {
-            return;
+            await form.AskNextAsync(turn, ct);
         }
-
-        if (form.Immediate)
-        {
-            await form.ExecuteAsync(turn, ct);
-            return;
-        }
-
-        turn.State.PendingIntent = form.Intent;
-        form.Prefill(turn);
-        form.Merge(turn.State, form.Relevant(analysis.Slots));
-        form.Started(turn);
-        await form.AskNextAsync(turn, ct);
     }
 
     /// <summary>Asks the active form's next question, or says <paramref name="orElse"/> when no form is active.</summary>

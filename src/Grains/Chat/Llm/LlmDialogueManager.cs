@@ -144,34 +144,25 @@ public sealed partial class LlmDialogueManager(
             Intent = form.Intent;
             // Whom the form acts for comes from the session's user and state, never from the model's arguments.
             var turn = new FormTurn(State, User, SessionId, Now, tools, options) { Intent = form.Intent, Slots = slots };
-            if (form.MayStart(turn))
+            // Started the same way as by the deterministic engine, so a vague argument ("I want to open a ticket" as
+            // the description) is dropped and asked for rather than stored.
+            if (await form.StartAsync(turn, slots, ct))
             {
-                if (form.Immediate)
+                var missing = await form.MissingSlotAsync(turn, ct);
+                if (!turn.Done)
                 {
-                    await form.ExecuteAsync(turn, ct);
-                }
-                else
-                {
-                    State.ClearTask();
-                    State.PendingIntent = form.Intent;
-                    form.Prefill(turn);
-                    form.Merge(State, form.Relevant(slots));
-                    var missing = await form.MissingSlotAsync(turn, ct);
-                    if (!turn.Done)
+                    if (missing is null)
                     {
-                        if (missing is null)
-                        {
-                            await form.ExecuteAsync(turn, ct);
-                        }
-                        else
-                        {
-                            turn.Say($"Not done: {missing} is missing. {form.Ask(turn, missing)}");
-                        }
+                        await form.ExecuteAsync(turn, ct);
                     }
-
-                    // The model holds the conversation: a tool call is all or nothing, no task stays half-filled.
-                    State.ClearTask();
+                    else
+                    {
+                        turn.Say($"Not done: {missing} is missing. {form.Ask(turn, missing)}");
+                    }
                 }
+
+                // The model holds the conversation: a tool call is all or nothing, no task stays half-filled.
+                State.ClearTask();
             }
 
             Actions.AddRange(turn.Actions);

@@ -211,6 +211,21 @@ public sealed class DialogueManagerTests(ClusterFixture fixture)
         Assert.Contains("Shall I book a 30-minute meeting on Tue 15 Jan 2030 at 15:00", meeting.Reply, StringComparison.Ordinal);
     }
 
+    /// <summary>The deterministic side of the language-model tool test with the same words: the form's start drops the request as description.</summary>
+    [Fact]
+    public async Task Asking_for_a_ticket_without_saying_what_is_wrong_asks_for_the_problem()
+    {
+        var (manager, user) = await ClientChatAsync();
+
+        var turn = await SayAllAsync(manager, user, "I want to open a ticket");
+
+        Assert.Equal(Intent.OpenTicket, turn.State.PendingIntent);
+        Assert.Equal(SlotKeys.Description, turn.State.ExpectedSlot);
+        Assert.Empty(turn.State.Slots);
+        Assert.Equal("Please describe the problem in a sentence or two.", turn.Reply);
+        Assert.Empty(turn.Actions);
+    }
+
     [Fact]
     public async Task Handoff_is_reported_in_the_turn_and_kept_in_the_state()
     {

@@ -103,6 +103,31 @@ public sealed class LlmDialogueManagerTests(ClusterFixture fixture) : IAsyncLife
         Assert.Null(turn.State.PendingIntent);
     }
 
+    /// <summary>
+    /// The form starts as in the deterministic engine (its Started hook included): a description that only asks for a
+    /// ticket is no description, so the tool asks for one instead of opening a ticket that says nothing.
+    /// </summary>
+    [Theory]
+    [InlineData("I want to open a ticket")]
+    [InlineData("please open a new support ticket for me")]
+    [InlineData("")]
+    public async Task A_ticket_tool_call_whose_description_says_nothing_asks_for_the_problem_and_opens_no_ticket(string description)
+    {
+        var client = await harness.NewUserAsync(UserRole.Client, "Vera Vague");
+        server.EnqueueToolCall("open_ticket", new { description, priority = "high" });
+        server.EnqueueText("Sure, what is the problem?");
+
+        var turn = await Manager().HandleAsync(new DialogueState(), "I want to open a ticket", DialogueHarness.ChatUserOf(client), "s-llm-vague");
+
+        Assert.Equal("Sure, what is the problem?", turn.Reply);
+        Assert.Empty(turn.Actions);
+        Assert.Null(turn.State.PendingIntent);
+        Assert.Empty(turn.State.Slots);
+        var toolResult = (string?)server.Requests.Last()["messages"]!.AsArray().Single(m => (string?)m!["role"] == "tool")!["content"];
+        Assert.Equal("Not done: description is missing. Please describe the problem in a sentence or two.", toolResult);
+        Assert.Equal(0, await harness.Tickets.CountOpenAsync(client.Id));
+    }
+
     [Fact]
     public async Task A_visitor_s_booking_tool_call_makes_the_lead_and_the_meeting_like_the_form_does()
     {

@@ -92,6 +92,34 @@ internal abstract class ChatForm
     {
     }
 
+    /// <summary>
+    /// Starts this form for the user, the one way both assistants (<see cref="DialogueManager"/> and the language-model
+    /// tools) do it: may the user start it; an <see cref="Immediate"/> form runs at once; otherwise it replaces any task
+    /// in progress, takes the slots known without asking and those of <paramref name="slots"/> that belong to it, and
+    /// <see cref="Started"/> drops what only looked like an answer. True when the form is now the task in progress
+    /// (the caller asks or runs it next); false when the turn already says what happened.
+    /// </summary>
+    public async Task<bool> StartAsync(FormTurn turn, IReadOnlyDictionary<string, string> slots, CancellationToken ct)
+    {
+        if (!MayStart(turn))
+        {
+            return false;
+        }
+
+        if (Immediate)
+        {
+            await ExecuteAsync(turn, ct);
+            return false;
+        }
+
+        turn.State.ClearTask();
+        turn.State.PendingIntent = Intent;
+        Prefill(turn);
+        Merge(turn.State, Relevant(slots));
+        Started(turn);
+        return true;
+    }
+
     /// <summary>The slots of a message that belong to this form.</summary>
     public Dictionary<string, string> Relevant(IReadOnlyDictionary<string, string> slots)
     {
