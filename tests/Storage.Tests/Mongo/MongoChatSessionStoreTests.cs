@@ -65,7 +65,7 @@ public sealed class MongoChatSessionStoreTests : ChatSessionStoreConformance, IA
     private static MongoChatSessionStore Over(MongoStore store)
     {
         var timeline = new MongoTimelineStore(store);
-        var entities = new MongoEntityStore(new MongoGrainStorage(store), timeline, new MongoTicketCommentStore(store), NullLogger<MongoEntityStore>.Instance);
+        var entities = new MongoEntityStore(new MongoGrainStorage(store), timeline, NullLogger<MongoEntityStore>.Instance);
         return new MongoChatSessionStore(store, new MongoGrainStorage(store), entities, NullLogger<MongoChatSessionStore>.Instance);
     }
 
