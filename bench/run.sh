@@ -462,6 +462,9 @@ cat >"$FACTS" <<JSON
  "total_seconds": $(( $(date +%s) - START_TIME ))}
 JSON
 mkdir -p "$(dirname "$OUT")"
+# The raw measurements beside the report: `python3 bench/report.py FACTS RESULTS` writes it again (after a change of wording).
+cp "$FACTS" "${OUT%.md}.facts.json"
+cp "$RESULTS" "${OUT%.md}.results.jsonl"
 python3 "$BENCH/report.py" "$FACTS" "$RESULTS" >"$OUT"
 log "report: $OUT"
 cat "$OUT"
