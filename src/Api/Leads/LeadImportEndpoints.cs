@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text;
 using System.Text.Json;
 using CrmChatbot.Api.Auth;
 using CrmChatbot.Api.Configuration;
@@ -252,7 +253,10 @@ public static class LeadImportEndpoints
             MalformedData = CsvMalformedDataHandling.Throw,
             MaxRecordSize = 1024 * 1024,
         };
-        await using var csv = CsvReader.Create(body, options, leaveOpen: true);
+        // Decoded here, strictly: bytes that are not UTF-8 are refused (DecoderFallbackException below); the reader's own
+        // UTF-8 path would store U+FFFD in the leads instead. A byte order mark still selects UTF-16 or UTF-32.
+        using var text = new StreamReader(body, StrictUtf8, detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024, leaveOpen: true);
+        await using var csv = CsvReader.Create(text, options, leaveOpen: true);
         try
         {
             await csv.ReadHeaderAsync(cancellationToken);
@@ -331,6 +335,8 @@ public static class LeadImportEndpoints
 
         static Stored Fail(string field, string message) => new(null, null, null, 0, 0, Problems.Validation(field, message));
     }
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private static ProblemHttpResult TooLarge(CrmSettings settings) => TypedResults.Problem(
         $"The file is larger than {settings.ImportMaxMegabytes} MiB (IMPORT_MAX_MB); split it into smaller files.",

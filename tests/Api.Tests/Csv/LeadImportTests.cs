@@ -207,6 +207,37 @@ public abstract class LeadImportTests(ApiFixture fixture)
         await ProblemAssert.NamesFieldsAsync(response, "file");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Invalid_UTF8_in_a_data_row_is_a_problem_naming_the_file_and_imports_nothing(bool multipart)
+    {
+        // Before: the bytes became U+FFFD replacement characters in the lead's name, and the import went ahead.
+        var t = Token();
+        byte[] csv = [.. Encoding.UTF8.GetBytes($"name,company\r\nAda Lovelace,{t}\r\nGrace "), 0xFF, 0xFE, .. Encoding.UTF8.GetBytes($" Hopper,{t}\r\n")];
+        HttpContent content;
+        if (multipart)
+        {
+            var file = new ByteArrayContent(csv);
+            file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+            content = new MultipartFormDataContent { { file, "file", "leads.csv" } };
+        }
+        else
+        {
+            content = new ByteArrayContent(csv);
+            content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+        }
+
+        using var agent = fixture.Agent();
+
+        var response = await agent.PostAsync("/api/leads/import", content);
+
+        await ProblemAssert.NamesFieldsAsync(response, "file");
+        var leads = await ProblemAssert.JsonAsync(await agent.GetAsync($"/api/leads?q={t}"), HttpStatusCode.OK);
+        Assert.Equal(0, leads.GetProperty("total").GetInt32());
+        content.Dispose();
+    }
+
     [Fact]
     public async Task Export_streams_rfc4180_csv_with_formulas_escaped_and_round_trips_through_import()
     {
