@@ -10,10 +10,9 @@ namespace CrmChatbot.Storage.Mongo;
 /// outbox mechanism for all of them. The write's timeline entries and the rows of an <see cref="IAppendsRows{TRow}"/>
 /// state (a ticket's comments, a chat session's archived messages; <see cref="AppendOnlyCollections"/>) are stored in the
 /// state's outboxes (<see cref="IEntityState.PendingTimeline"/>, <see cref="IAppendsRows{TRow}.PendingRows"/>) by the same
-/// document write as the change, then appended to their collections (rows first, so an entry's event never
-/// announces a comment that is not listed yet). The write is acknowledged once the document is stored: an append
-/// that fails then is logged and its rows stay in the outbox (<see cref="AppendAfterWriteAsync{TRow}"/>), appended
-/// by the next write or read. A read completes the outboxes before it returns and fails when it cannot. Appends are
+/// document write as the change, then appended to their collections (rows first). The write is acknowledged once
+/// the document is stored: an append that fails then is logged and its rows stay in the outbox
+/// (<see cref="AppendAfterWriteAsync{TRow}"/>), appended by the next write or read. A read completes the outboxes before it returns and fails when it cannot. Appends are
 /// idempotent (rows are upserted by their ids), so appending again what the document still holds adds nothing.
 /// </summary>
 public sealed partial class MongoEntityStore(
@@ -51,7 +50,17 @@ public sealed partial class MongoEntityStore(
         where TState : class, IEntityState, new()
     {
         var entity = state.State ?? throw new ArgumentException("The state to write is null.", nameof(state));
-        await WriteDocumentAsync(stateName, grainId, state, entity, entries).ConfigureAwait(false);
+        var outbox = WithEntries(entity, entries);
+        try
+        {
+            await storage.WriteStateAsync(stateName, grainId, state).ConfigureAwait(false);
+        }
+        catch
+        {
+            entity.PendingTimeline = outbox;
+            throw;
+        }
+
         if (await AppendAfterWriteAsync(timeline, entity.PendingTimeline, stateName, grainId).ConfigureAwait(false))
         {
             entity.PendingTimeline = [];
@@ -65,22 +74,25 @@ public sealed partial class MongoEntityStore(
     {
         ArgumentNullException.ThrowIfNull(rows);
         var entity = state.State ?? throw new ArgumentException("The state to write is null.", nameof(state));
-        var outbox = entity.PendingRows;
+        var outbox = WithEntries(entity, entries);
+        var rowOutbox = entity.PendingRows;
         if (rows.Count > 0)
         {
-            entity.PendingRows = [.. outbox, .. rows];
+            entity.PendingRows = [.. rowOutbox, .. rows];
         }
 
         try
         {
-            await WriteDocumentAsync(stateName, grainId, state, entity, entries).ConfigureAwait(false);
+            await storage.WriteStateAsync(stateName, grainId, state).ConfigureAwait(false);
         }
         catch
         {
-            entity.PendingRows = outbox;
+            entity.PendingTimeline = outbox;
+            entity.PendingRows = rowOutbox;
             throw;
         }
 
+        // The rows first: an entry's event never announces a row that is not there yet.
         if (await AppendAfterWriteAsync(collections.Of<TRow>(), entity.PendingRows, stateName, grainId).ConfigureAwait(false))
         {
             entity.PendingRows = [];
@@ -111,10 +123,8 @@ public sealed partial class MongoEntityStore(
         }
     }
 
-    /// <summary>The document with the write's entries in its timeline outbox; the outbox is as before when the write fails.</summary>
-    private async Task WriteDocumentAsync<TState>(
-        string stateName, GrainId grainId, IGrainState<TState> state, TState entity, IReadOnlyList<TimelineEntry> entries)
-        where TState : class, IEntityState, new()
+    /// <summary>Puts the write's entries in the timeline outbox of the state to store; returns the outbox as it was (restored when the write fails).</summary>
+    private static List<TimelineEntry> WithEntries(IEntityState entity, IReadOnlyList<TimelineEntry> entries)
     {
         var outbox = entity.PendingTimeline;
         if (entries.Count > 0)
@@ -122,15 +132,7 @@ public sealed partial class MongoEntityStore(
             entity.PendingTimeline = [.. outbox, .. entries];
         }
 
-        try
-        {
-            await storage.WriteStateAsync(stateName, grainId, state).ConfigureAwait(false);
-        }
-        catch
-        {
-            entity.PendingTimeline = outbox;
-            throw;
-        }
+        return outbox;
     }
 
     /// <summary>
