@@ -36,17 +36,7 @@ public abstract class EntityRowsConformance
 
     private static GrainId Ticket(string id) => GrainId.Create("ticket", id);
 
-    private static TicketComment Comment(string ticketId, long seq) => new()
-    {
-        Id = Guid.NewGuid().ToString(),
-        TicketId = ticketId,
-        Seq = seq,
-        AuthorId = "user-1",
-        AuthorName = "Ada",
-        AuthorIsStaff = true,
-        Body = $"comment {seq} 漢字",
-        CreatedAt = At.AddSeconds(seq),
-    };
+    private static TicketComment Comment(string ticketId, long seq) => TicketCommentStoreConformance.Comment(ticketId, seq);
 
     private static TimelineEntry Entry(string ticketId, long version, string action = "commented") => new()
     {

@@ -16,7 +16,8 @@ public abstract class TicketCommentStoreConformance
 
     protected abstract ITicketCommentStore Comments { get; }
 
-    private static TicketComment Comment(string ticketId, long seq, bool isInternal = false) => new()
+    /// <summary>A staff member's comment <paramref name="seq"/> of a ticket (also used by <see cref="EntityRowsConformance"/>).</summary>
+    internal static TicketComment Comment(string ticketId, long seq, bool isInternal = false) => new()
     {
         Id = Guid.NewGuid().ToString(),
         TicketId = ticketId,
