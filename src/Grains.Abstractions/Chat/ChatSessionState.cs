@@ -38,10 +38,11 @@ public sealed class ChatMessage
 /// The persisted state of one chat session (collection <c>chat_sessions</c>); the id is the grain key.
 /// Sessions are conversations, not CRM entities: no timeline, but a version for ETags. The assistant's
 /// own memory (pending task, expected slot) is kept by the grain in <c>chat_dialogues</c>; the
-/// intent and slots here are the last turn's, for staff views and lists.
+/// intent and slots here are the last turn's, for staff views and lists. Its writes append the messages they move
+/// out of the document (<see cref="IAppendsRows{TRow}"/>).
 /// </summary>
 [GenerateSerializer, Alias("crm.chat-session-state")]
-public sealed class ChatSessionState : IEntityState
+public sealed class ChatSessionState : IAppendsRows<ArchivedChatMessage>
 {
     [Id(0)] public long Version { get; set; }
     [Id(1)] public ChatSessionStatus Status { get; set; } = ChatSessionStatus.Active;
@@ -85,12 +86,17 @@ public sealed class ChatSessionState : IEntityState
     [Id(19)] public List<TimelineEntry> PendingTimeline { get; set; } = [];
 
     /// <summary>
-    /// Messages the last write moved out of <see cref="Messages"/> and not yet appended as rows of
-    /// <see cref="ChatStorage.Messages"/>: MongoDB's outbox (stored with the session, appended right after and again on
-    /// activation; see <see cref="IChatSessionStore"/>). Always empty on the embedded store, which appends them in the
-    /// session's transaction.
+    /// The session's outbox of archived messages (<see cref="IAppendsRows{TRow}.PendingRows"/>, stored as
+    /// <c>pending_archive</c>): messages a stored write moved out of <see cref="Messages"/> and not yet appended as rows
+    /// of <see cref="ChatStorage.Messages"/>. The entity store keeps it.
     /// </summary>
     [Id(20)] public List<ArchivedChatMessage> PendingArchive { get; set; } = [];
+
+    List<ArchivedChatMessage> IAppendsRows<ArchivedChatMessage>.PendingRows
+    {
+        get => PendingArchive;
+        set => PendingArchive = value;
+    }
 
     public ChatSessionState Copy() => new()
     {

@@ -5,18 +5,18 @@ using Orleans.Runtime;
 namespace CrmChatbot.Chat;
 
 /// <summary>
-/// The persistence of a chat session: its document, written like an entity's (<see cref="IEntityStore"/>:
-/// compare-and-swap on the etag, with its timeline entries), and the messages a write moves out of the document,
-/// appended as rows of <see cref="ChatStorage.Messages"/> together with it: a message is in the document or in a
-/// row, never in neither. The embedded store commits both in one transaction; MongoDB keeps the rows in the
-/// document's outbox (<see cref="ChatSessionState.PendingArchive"/>) and appends them right after, as it does timeline
-/// entries. The stores only store: which messages move is the grain's decision.
+/// The persistence of a chat session: its document, written like an entity's through the entity store
+/// (<see cref="IEntityStore"/>: compare-and-swap on the etag, with its timeline entries), and the messages a write moves
+/// out of the document, appended as rows of <see cref="ChatStorage.Messages"/> with it, as the entity store appends
+/// every <see cref="IAppendsRows{TRow}"/> state's rows: a message is in the document or in a row, never in neither.
+/// Besides, the archive's tail and the archive of a build before store version 5. The stores only store: which
+/// messages move is the grain's decision.
 /// </summary>
 public interface IChatSessionStore
 {
     /// <summary>
-    /// Reads the session into <paramref name="state"/>, first finishing what an earlier write left to do (MongoDB's
-    /// outbox; the archive of a build before store version 5 still in its old document) so that
+    /// Reads the session into <paramref name="state"/>, first finishing what an earlier write left to do (the outbox;
+    /// the archive of a build before store version 5 still in its old document) so that
     /// <see cref="ReadArchiveTailAsync"/> then sees every archived message.
     /// </summary>
     Task ReadAsync(GrainId grainId, IGrainState<ChatSessionState> state);

@@ -65,8 +65,8 @@ public sealed class TimelineEntry
 }
 
 /// <summary>
-/// State of a grain-backed entity: a version (the HTTP ETag, bumped by every change) and an outbox
-/// of timeline entries persisted atomically with the state and appended to the timeline afterwards.
+/// State of a grain-backed entity: a version (the HTTP ETag, bumped by every change) and the outbox of its
+/// timeline entries (<see cref="IEntityStore"/>: stored with the state, appended to the timeline afterwards).
 /// </summary>
 public interface IEntityState
 {
@@ -75,12 +75,12 @@ public interface IEntityState
     List<TimelineEntry> PendingTimeline { get; set; }
 }
 
-/// <summary>Append-only store of timeline entries, one collection for every entity kind.</summary>
-public interface ITimelineStore
+/// <summary>
+/// Append-only store of timeline entries, one collection for every entity kind. Appending an entry whose id is
+/// already stored leaves it as it is (idempotent).
+/// </summary>
+public interface ITimelineStore : IAppendOnlyRows<TimelineEntry>
 {
-    /// <summary>Appends entries; an entry whose id is already stored is left as it is (idempotent).</summary>
-    Task AppendAsync(IReadOnlyList<TimelineEntry> entries, CancellationToken cancellationToken = default);
-
     /// <summary>An entity's history, newest first.</summary>
     Task<Page<TimelineEntry>> ListAsync(string entityKind, string entityId, int limit, int offset, CancellationToken cancellationToken = default);
 

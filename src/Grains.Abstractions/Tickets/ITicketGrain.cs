@@ -70,14 +70,12 @@ public interface ITicketQueries
 }
 
 /// <summary>
-/// The <c>ticket_comments</c> collection: one row per comment, appended (never rewritten) by the ticket's grain
-/// through its entity store, so adding a comment does not rewrite the ticket.
+/// The <c>ticket_comments</c> collection: one row per comment, appended (never rewritten) with the ticket's write
+/// through its entity store (<see cref="IAppendsRows{TRow}"/>), so adding a comment does not rewrite the ticket. Appending
+/// a comment whose id is already stored leaves it as it is (idempotent).
 /// </summary>
-public interface ITicketCommentStore
+public interface ITicketCommentStore : IAppendOnlyRows<TicketComment>
 {
-    /// <summary>Appends comments; one whose id is already stored is left as it is (idempotent).</summary>
-    Task AppendAsync(IReadOnlyList<TicketComment> comments, CancellationToken cancellationToken = default);
-
     /// <summary>A ticket's comments oldest first (by <see cref="TicketComment.Seq"/>); internal notes only with <paramref name="includeInternal"/>.</summary>
     Task<Page<TicketComment>> ListAsync(string ticketId, bool includeInternal, int limit, int offset, CancellationToken cancellationToken = default);
 

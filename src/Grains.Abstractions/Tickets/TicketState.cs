@@ -22,8 +22,8 @@ public sealed class TicketSla
 
 /// <summary>
 /// A public reply or an internal note: one row of the <c>ticket_comments</c> collection
-/// (<see cref="ITicketCommentStore"/>), appended by the ticket's grain; in the ticket's document only while in its outbox
-/// (<see cref="TicketState.PendingComments"/>).
+/// (<see cref="ITicketCommentStore"/>), appended with the ticket's write; in the ticket's document only while in its
+/// outbox (<see cref="TicketState.PendingComments"/>).
 /// </summary>
 [GenerateSerializer, Alias("crm.ticket-comment")]
 public sealed class TicketComment
@@ -45,10 +45,11 @@ public sealed class TicketComment
 
 /// <summary>
 /// The persisted state of one ticket; the id is the grain key. <see cref="Number"/> is the
-/// human-friendly number (1001 is shown as T-1001), unique and gap-free across the cluster.
+/// human-friendly number (1001 is shown as T-1001), unique and gap-free across the cluster. Its writes append its
+/// comments (<see cref="IAppendsRows{TRow}"/>).
 /// </summary>
 [GenerateSerializer, Alias("crm.ticket-state")]
-public sealed class TicketState : IEntityState
+public sealed class TicketState : IAppendsRows<TicketComment>
 {
     [Id(0)] public long Number { get; set; }
     [Id(1)] public string Subject { get; set; } = "";
@@ -78,11 +79,16 @@ public sealed class TicketState : IEntityState
     [Id(17)] public List<TimelineEntry> PendingTimeline { get; set; } = [];
 
     /// <summary>
-    /// The ticket's comment outbox: comments added by a change and not yet in the comment store. Stored with the
-    /// change; the ticket grain appends them right after the write, and again after the next write or activation if
-    /// that append failed (appending is idempotent).
+    /// The ticket's comment outbox (<see cref="IAppendsRows{TRow}.PendingRows"/>, stored as <c>pending_comments</c>):
+    /// comments of a stored change not yet in the comment store. The entity store keeps it.
     /// </summary>
     [Id(18), TimelineIgnore] public List<TicketComment> PendingComments { get; set; } = [];
+
+    List<TicketComment> IAppendsRows<TicketComment>.PendingRows
+    {
+        get => PendingComments;
+        set => PendingComments = value;
+    }
 
     /// <summary>Comments ever added (public and internal): the next comment's <see cref="TicketComment.Seq"/>.</summary>
     [Id(19), TimelineIgnore] public long CommentCount { get; set; }

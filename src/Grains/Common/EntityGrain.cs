@@ -7,7 +7,8 @@ namespace CrmChatbot.Common;
 /// protocol all kinds share: optimistic versions (the HTTP ETag), and a timeline entry for every
 /// change, committed with the state through the store's <see cref="IEntityStore"/> (one transaction on
 /// the embedded store; an outbox in the document on MongoDB), so no acknowledged change is missing
-/// from the history.
+/// from the history. An entity whose changes also append rows of another collection derives from
+/// <see cref="EntityGrain{TState, TRow}"/>.
 /// </summary>
 public abstract partial class EntityGrain<TState> : Grain
     where TState : class, IEntityState, new()
@@ -41,9 +42,24 @@ public abstract partial class EntityGrain<TState> : Grain
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        await _store.ReadAsync(_stateName, this.GetGrainId(), _entity);
+        await ReadAsync(_store, _stateName, this.GetGrainId(), _entity);
         await base.OnActivateAsync(cancellationToken);
     }
+
+    /// <summary>Reads the state through the store (<see cref="EntityGrain{TState, TRow}"/> also completes its rows' outbox).</summary>
+    private protected virtual Task ReadAsync(IEntityStore store, string stateName, GrainId grainId, IGrainState<TState> entity) =>
+        store.ReadAsync(stateName, grainId, entity);
+
+    /// <summary>Writes the state through the store (<see cref="EntityGrain{TState, TRow}"/>: with its rows' outbox).</summary>
+    private protected virtual Task WriteAsync(
+        IEntityStore store, string stateName, GrainId grainId, IGrainState<TState> entity, IReadOnlyList<TimelineEntry> entries) =>
+        store.WriteAsync(stateName, grainId, entity, entries);
+
+    /// <summary>
+    /// The outboxes belong to the stored state: <paramref name="next"/> takes them over from <paramref name="stored"/>
+    /// (null when there is none), so what a store has not appended yet stays in them.
+    /// </summary>
+    private protected virtual void KeepOutboxes(TState? stored, TState next) => next.PendingTimeline = stored?.PendingTimeline ?? [];
 
     /// <summary>A 412 error when the caller's If-Match version is not the current one.</summary>
     protected CommandError? CheckVersion(long? expectedVersion) =>
@@ -56,17 +72,21 @@ public abstract partial class EntityGrain<TState> : Grain
     /// Persists <paramref name="next"/> as the new state with a timeline entry for the change. The
     /// field changes are computed against the current state unless given.
     /// </summary>
-    protected Task CommitAsync(TState next, Actor actor, string action, string? note = null, IReadOnlyList<FieldChange>? changes = null)
+    protected Task CommitAsync(TState next, Actor actor, string action, string? note = null, IReadOnlyList<FieldChange>? changes = null) =>
+        SaveAsync(next, [ChangeEntry(next, actor, action, note, changes)], null);
+
+    /// <summary>Persists bookkeeping that is no change users see (same version, no timeline entry).</summary>
+    protected Task SaveWithoutHistoryAsync(TState next) => SaveAsync(next, [], null);
+
+    /// <summary>The timeline entry of a change to <paramref name="next"/>, whose version it bumps.</summary>
+    private protected TimelineEntry ChangeEntry(TState next, Actor actor, string action, string? note, IReadOnlyList<FieldChange>? changes)
     {
         var entry = NewEntry(actor, action, note, changes ?? TimelineDiff.Between(Exists ? Current : null, next));
         next.Version = (Exists ? Current.Version : 0) + 1;
         entry.Version = next.Version;
         entry.Snapshot = CrmChatbot.Webhooks.WebhookJson.Serialize(ToEventData(next));
-        return SaveAsync(next, [entry]);
+        return entry;
     }
-
-    /// <summary>Persists bookkeeping that is no change users see (same version, no timeline entry).</summary>
-    protected Task SaveWithoutHistoryAsync(TState next) => SaveAsync(next, []);
 
     /// <summary>Deletes the entity; the timeline keeps a "deleted" entry, stored with the deletion.</summary>
     protected async Task DeleteEntityAsync(Actor actor)
@@ -79,19 +99,22 @@ public abstract partial class EntityGrain<TState> : Grain
     }
 
     /// <summary>
-    /// Writes <paramref name="next"/> with <paramref name="entries"/>. If the write is not acknowledged, memory goes
+    /// Writes <paramref name="next"/> with <paramref name="entries"/>, through <paramref name="write"/> when the write
+    /// carries more rows (<see cref="EntityGrain{TState, TRow}"/>). If the write is not acknowledged, memory goes
     /// back to the previous state and the grain deactivates (the next call reloads what the store holds); the
     /// exception still reaches the caller.
     /// </summary>
-    private async Task SaveAsync(TState next, IReadOnlyList<TimelineEntry> entries)
+    private protected async Task SaveAsync(
+        TState next, IReadOnlyList<TimelineEntry> entries, Func<IEntityStore, string, GrainId, IGrainState<TState>, IReadOnlyList<TimelineEntry>, Task>? write)
     {
         var previous = Current;
-        // The outbox belongs to the stored state: entries a store has not appended yet stay in it.
-        next.PendingTimeline = Exists ? previous.PendingTimeline : [];
+        KeepOutboxes(Exists ? previous : null, next);
         _entity.State = next;
         try
         {
-            await _store.WriteAsync(_stateName, this.GetGrainId(), _entity, entries);
+            await (write is null
+                ? WriteAsync(_store, _stateName, this.GetGrainId(), _entity, entries)
+                : write(_store, _stateName, this.GetGrainId(), _entity, entries));
         }
         catch (Exception ex)
         {
@@ -118,4 +141,42 @@ public abstract partial class EntityGrain<TState> : Grain
 
     [LoggerMessage(LogLevel.Debug, "Write of {Kind} {Id} not acknowledged ({Reason}); the grain reloads on its next call")]
     private static partial void LogWriteFailed(ILogger logger, string kind, string id, string reason);
+}
+
+/// <summary>
+/// An entity grain whose changes also append rows of another collection (a ticket's comments): the rows of a change are
+/// given to the entity store with its write (<see cref="IEntityStore.WriteAsync{TState, TRow}"/>), which stores them with
+/// the state, and the store completes the rows' outbox when the grain activates. The grain knows no store.
+/// </summary>
+public abstract class EntityGrain<TState, TRow> : EntityGrain<TState>
+    where TState : class, IAppendsRows<TRow>, new()
+    where TRow : class
+{
+    protected EntityGrain(string stateName, IEntityStore store, TimeProvider clock, ILogger logger)
+        : base(stateName, store, clock, logger)
+    {
+    }
+
+    private protected override Task ReadAsync(IEntityStore store, string stateName, GrainId grainId, IGrainState<TState> entity) =>
+        store.ReadAsync<TState, TRow>(stateName, grainId, entity);
+
+    private protected override Task WriteAsync(
+        IEntityStore store, string stateName, GrainId grainId, IGrainState<TState> entity, IReadOnlyList<TimelineEntry> entries) =>
+        store.WriteAsync<TState, TRow>(stateName, grainId, entity, entries, []);
+
+    private protected override void KeepOutboxes(TState? stored, TState next)
+    {
+        base.KeepOutboxes(stored, next);
+        next.PendingRows = stored?.PendingRows ?? [];
+    }
+
+    /// <summary>Persists the change like <see cref="EntityGrain{TState}.CommitAsync"/>, appending <paramref name="rows"/> with it.</summary>
+    protected Task CommitAsync(TState next, IReadOnlyList<TRow> rows, Actor actor, string action, string? note = null) =>
+        SaveAsync(next, [ChangeEntry(next, actor, action, note, null)], Appending(rows));
+
+    /// <summary>Persists bookkeeping that is no change users see (same version, no timeline entry), appending <paramref name="rows"/> with it.</summary>
+    protected Task SaveWithoutHistoryAsync(TState next, IReadOnlyList<TRow> rows) => SaveAsync(next, [], Appending(rows));
+
+    private static Func<IEntityStore, string, GrainId, IGrainState<TState>, IReadOnlyList<TimelineEntry>, Task> Appending(IReadOnlyList<TRow> rows) =>
+        (store, stateName, grainId, entity, entries) => store.WriteAsync(stateName, grainId, entity, entries, rows);
 }

@@ -7,26 +7,23 @@ namespace CrmChatbot.Tickets;
 /// <summary>
 /// The single writer of one ticket. Every change is validated by <see cref="TicketRules"/> and
 /// persisted with a timeline entry before it is acknowledged. Comments live in their own collection
-/// (<see cref="ITicketCommentStore"/>), appended by this grain through an outbox: a new comment is stored with the
-/// change in <see cref="TicketState.PendingComments"/>, then appended right after the write, and again after the
-/// next write or activation if that append failed (appending is idempotent). The entity store knows nothing of it. A durable
+/// (<see cref="ITicketCommentStore"/>): a new comment is a row of the change, given to the entity store with its
+/// write (<see cref="EntityGrain{TState, TRow}"/>), which stores it with the ticket. A durable
 /// reminder wakes the grain at the next SLA due time (also after a restart) to flag breaches; it is removed
 /// once no target is pending.
 /// </summary>
-public sealed partial class TicketGrain(
+public sealed class TicketGrain(
     IEntityStore store,
     ITicketCommentStore comments,
     TimeProvider clock,
     IOptions<TicketSlaOptions> sla,
     IOptions<TicketQuotaOptions> quotas,
-    ILogger<TicketGrain> logger) : EntityGrain<TicketState>(TicketStorage.Tickets, store, clock, logger), ITicketGrain, IRemindable
+    ILogger<TicketGrain> logger) : EntityGrain<TicketState, TicketComment>(TicketStorage.Tickets, store, clock, logger), ITicketGrain, IRemindable
 {
     public const string SlaReminder = "sla";
 
     /// <summary>How often an unhandled reminder tick is retried; each tick re-registers for the real next due time.</summary>
     private static readonly TimeSpan ReminderRetry = TimeSpan.FromMinutes(5);
-
-    private readonly ILogger _logger = logger;
 
     private DateTime? _reminderDue;
 
@@ -41,9 +38,6 @@ public sealed partial class TicketGrain(
         {
             await MoveEmbeddedCommentsAsync();
         }
-
-        // Comments of an acknowledged change whose append failed (store unavailable, or the silo died in between).
-        await AppendPendingCommentsAsync();
     }
 
     public async Task<CommandResult<TicketDto>> CreateAsync(long number, NewTicket input, Actor actor)
@@ -59,7 +53,7 @@ public sealed partial class TicketGrain(
             return created.Error!;
         }
 
-        await CommitTicketAsync(created.Value!, actor, "created", TicketRules.CreatedNote(created.Value!));
+        await CommitAsync(created.Value!, actor, "created", TicketRules.CreatedNote(created.Value!));
         await SyncReminderAsync();
         return CommandResult<TicketDto>.Ok(Current.ToDto(Id, actor));
     }
@@ -82,7 +76,7 @@ public sealed partial class TicketGrain(
 
         if (Differs(updated.Value!))
         {
-            await CommitTicketAsync(updated.Value!, actor, TicketRules.ActionOf(Current, updated.Value!));
+            await CommitAsync(updated.Value!, actor, TicketRules.ActionOf(Current, updated.Value!));
             await SyncReminderAsync();
         }
 
@@ -103,10 +97,10 @@ public sealed partial class TicketGrain(
             return updated.Error!;
         }
 
-        var added = updated.Value!.PendingComments[^1];
+        var (next, added) = updated.Value;
         added.TicketId = Id;
         // Internal notes get their own action so a client's timeline view can leave them out.
-        await CommitTicketAsync(updated.Value!, actor, added.Internal ? "internal_note" : "commented", TicketRules.Excerpt(added.Body));
+        await CommitAsync(next, [added], actor, added.Internal ? "internal_note" : "commented", TicketRules.Excerpt(added.Body));
         await SyncReminderAsync();
         return CommandResult<TicketCommentDto>.Ok(added.ToDto());
     }
@@ -143,7 +137,7 @@ public sealed partial class TicketGrain(
                 missed.Add("resolution");
             }
 
-            await CommitTicketAsync(next, Actor.System, "sla_breached", string.Join(", ", missed));
+            await CommitAsync(next, Actor.System, "sla_breached", string.Join(", ", missed));
         }
 
         await SyncReminderAsync();
@@ -197,41 +191,10 @@ public sealed partial class TicketGrain(
             comment.Seq = ++seq;
         }
 
-        next.PendingComments = [.. Current.PendingComments, .. Current.Comments];
         next.Comments = [];
         next.CommentCount = Math.Max(Current.CommentCount, seq);
         next.Version = Current.Version;
-        await SaveWithoutHistoryAsync(next);
-    }
-
-    /// <summary>Commits the change, then appends the comments it carries (and any an earlier append left).</summary>
-    private async Task CommitTicketAsync(TicketState next, Actor actor, string action, string? note = null)
-    {
-        await CommitAsync(next, actor, action, note);
-        await AppendPendingCommentsAsync();
-    }
-
-    /// <summary>
-    /// Appends the outbox's comments to the comment store. The change is already stored and acknowledged, so a
-    /// failure is no error for the caller (a retry would add the comment twice): the comments stay in the state and
-    /// are appended after the next write or activation. Cleared in memory only: the next write stores the empty outbox.
-    /// </summary>
-    private async Task AppendPendingCommentsAsync()
-    {
-        if (!Exists || Current.PendingComments.Count == 0)
-        {
-            return;
-        }
-
-        try
-        {
-            await comments.AppendAsync(Current.PendingComments);
-            Current.PendingComments = [];
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            LogAppendDeferred(_logger, Id, ex.GetType().Name + ": " + ex.Message);
-        }
+        await SaveWithoutHistoryAsync(next, Current.Comments);
     }
 
     /// <summary>NotFound for a missing ticket or one the actor may not see; 412 for a stale version.</summary>
@@ -269,7 +232,4 @@ public sealed partial class TicketGrain(
             await this.UnregisterReminder(reminder);
         }
     }
-
-    [LoggerMessage(LogLevel.Warning, "Comments of ticket {Id} not appended yet ({Reason}); kept in the ticket's outbox and retried")]
-    private static partial void LogAppendDeferred(ILogger logger, string id, string reason);
 }

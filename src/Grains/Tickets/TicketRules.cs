@@ -245,13 +245,13 @@ public static class TicketRules
     }
 
     /// <summary>
-    /// Adds a comment: the new state carries it in <see cref="TicketState.PendingComments"/> (last), for the entity
-    /// store to append to the comment store with the change. Clients add public replies to their own ticket only,
+    /// Adds a comment: the new state (its comment count) and the comment, which the entity store appends to the
+    /// comment store with the change. Clients add public replies to their own ticket only,
     /// at most <see cref="TicketQuotaOptions.ClientCommentsPerHour"/> per hour; a client reply on a
     /// waiting_on_customer ticket moves it back to open (the ball is with support again). The first
     /// public staff reply records <c>first_response_at</c>.
     /// </summary>
-    public static CommandResult<TicketState> AddComment(
+    public static CommandResult<(TicketState Next, TicketComment Comment)> AddComment(
         TicketState current, NewTicketComment input, string commentId, Actor actor, DateTime now, TicketQuotaOptions? quotas = null)
     {
         quotas ??= new TicketQuotaOptions();
@@ -280,7 +280,7 @@ public static class TicketRules
 
         var next = Copy(current);
         next.CommentCount = current.CommentCount + 1;
-        next.PendingComments.Add(new TicketComment
+        var comment = new TicketComment
         {
             Id = commentId,
             Seq = next.CommentCount,
@@ -290,7 +290,7 @@ public static class TicketRules
             Body = body,
             Internal = input.Internal,
             CreatedAt = now,
-        });
+        };
         if (IsClient(actor))
         {
             next.ClientCommentTimes = Record(current.ClientCommentTimes, TicketQuotaOptions.CommentWindow, now);
@@ -308,7 +308,7 @@ public static class TicketRules
 
         next.UpdatedAt = now;
         ApplySla(next, now);
-        return CommandResult<TicketState>.Ok(next);
+        return CommandResult<(TicketState, TicketComment)>.Ok((next, comment));
     }
 
     /// <summary>

@@ -7,8 +7,8 @@ namespace CrmChatbot.Storage.Mongo;
 
 /// <summary>
 /// Ticket comments in MongoDB: collection <c>ticket_comments</c>, one document per comment (<c>_id</c> = comment
-/// id), indexed by ticket and sequence. The ticket grain's comments reach it through <see cref="MongoEntityStore"/>:
-/// stored first in the ticket's outbox, appended right after (idempotent upserts by id).
+/// id), indexed by ticket and sequence. A ticket's new comments reach it through <see cref="MongoEntityStore"/>:
+/// stored first in the ticket's outbox, appended right after (idempotent upserts by id; <see cref="AppendOnlyCollections"/>).
 /// </summary>
 public sealed class MongoTicketCommentStore(MongoStore store) : ITicketCommentStore
 {
@@ -20,11 +20,11 @@ public sealed class MongoTicketCommentStore(MongoStore store) : ITicketCommentSt
 
     private IMongoCollection<BsonDocument> Collection => store.GetCollection(TicketStorage.Comments);
 
-    public async Task AppendAsync(IReadOnlyList<TicketComment> comments, CancellationToken cancellationToken = default)
+    public async Task AppendAsync(IReadOnlyList<TicketComment> rows, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(comments);
+        ArgumentNullException.ThrowIfNull(rows);
         await EnsureIndexAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var comment in comments)
+        foreach (var comment in rows)
         {
             var document = MongoMapping.ToDocument(comment, comment.Id);
             // Comments are immutable: storing one again changes nothing.

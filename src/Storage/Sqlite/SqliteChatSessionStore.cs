@@ -5,11 +5,11 @@ using Orleans.Runtime;
 namespace CrmChatbot.Storage.Sqlite;
 
 /// <summary>
-/// Chat sessions in the embedded store: the session document through <see cref="SqliteEntityStore"/> and, in the
-/// same transaction, its archived messages in table <c>chat_messages</c> (one row per message: session id and
-/// sequence as the primary key, the message as JSON). The document never holds a pending archive here.
+/// Chat sessions in the embedded store: the session document and its archived messages through the entity store
+/// (<see cref="SqliteEntityStore"/>: the rows in the session write's transaction), in table <c>chat_messages</c> (one
+/// row per message: session id and sequence as the primary key, the message as JSON; <see cref="SqliteRowSets"/>).
 /// </summary>
-public sealed class SqliteChatSessionStore(SqliteStore store, SqliteEntityStore entities) : IChatSessionStore
+public sealed class SqliteChatSessionStore(SqliteStore store, IEntityStore entities) : IChatSessionStore
 {
     internal const string Table = ChatStorage.Messages;
 
@@ -20,14 +20,10 @@ public sealed class SqliteChatSessionStore(SqliteStore store, SqliteEntityStore 
             "PRIMARY KEY (session_id, seq)) WITHOUT ROWID");
 
     public Task ReadAsync(GrainId grainId, IGrainState<ChatSessionState> state) =>
-        entities.ReadAsync(ChatStorage.Sessions, grainId, state);
+        entities.ReadAsync<ChatSessionState, ArchivedChatMessage>(ChatStorage.Sessions, grainId, state);
 
-    public Task WriteAsync(GrainId grainId, IGrainState<ChatSessionState> state, IReadOnlyList<TimelineEntry> entries, IReadOnlyList<ArchivedChatMessage> archived)
-    {
-        ArgumentNullException.ThrowIfNull(archived);
-        var rows = ToRows(archived);
-        return entities.WriteAsync(ChatStorage.Sessions, grainId, state, entries, rows.Count == 0 ? null : session => Insert(session, rows));
-    }
+    public Task WriteAsync(GrainId grainId, IGrainState<ChatSessionState> state, IReadOnlyList<TimelineEntry> entries, IReadOnlyList<ArchivedChatMessage> archived) =>
+        entities.WriteAsync(ChatStorage.Sessions, grainId, state, entries, archived);
 
     public Task<IReadOnlyList<ChatMessage>> ReadArchiveTailAsync(string sessionId, int limit, CancellationToken cancellationToken = default)
     {
@@ -55,7 +51,7 @@ public sealed class SqliteChatSessionStore(SqliteStore store, SqliteEntityStore 
     internal static IReadOnlyList<object?[]> ToRows(IReadOnlyList<ArchivedChatMessage> archived) =>
         [.. archived.Select(a => new object?[] { a.SessionId, a.Seq, SqliteJson.Serialize(a.Message) })];
 
-    /// <summary>Stores rows in the caller's write (the session's, or the migration's).</summary>
+    /// <summary>Stores rows in the caller's write (the session's, or the migration's); <see cref="SqliteRowSets"/>.</summary>
     internal static void Insert(SqliteSession session, IReadOnlyList<object?[]> rows)
     {
         foreach (var row in rows)

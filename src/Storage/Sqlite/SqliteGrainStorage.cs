@@ -109,6 +109,18 @@ public sealed class SqliteGrainStorage : IGrainStorage
         grainState.RecordExists = true;
     }
 
+    /// <summary>Stores timeline entries and the rows of <paramref name="alongside"/> in one transaction, without a state (an outbox's rows).</summary>
+    internal Task AppendAsync(IReadOnlyList<TimelineEntry> timeline, Action<SqliteSession>? alongside)
+    {
+        var entries = SqliteTimelineStore.ToRows(timeline);
+        return _store.Writes.RunAsync(session =>
+        {
+            var inserted = SqliteTimelineStore.Insert(session, entries);
+            alongside?.Invoke(session);
+            return inserted;
+        });
+    }
+
     /// <summary>Deletes the row if its etag is the expected one and, in the same transaction, stores the timeline entries.</summary>
     internal async Task ClearAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, IReadOnlyList<TimelineEntry> timeline)
     {

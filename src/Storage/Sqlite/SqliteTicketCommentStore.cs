@@ -6,8 +6,8 @@ namespace CrmChatbot.Storage.Sqlite;
 /// <summary>
 /// Ticket comments in the embedded store: table <c>ticket_comments</c>, one row per comment (the comment as JSON,
 /// its ticket, sequence number and internal flag as columns), indexed for the staff list (all comments) and the
-/// client list (public ones), both oldest first. The ticket grain's comments reach it through
-/// <see cref="SqliteEntityStore"/>, in the transaction of the ticket's change.
+/// client list (public ones), both oldest first. A ticket's new comments reach it through
+/// <see cref="SqliteEntityStore"/>, in the transaction of the ticket's change (<see cref="SqliteRowSets"/>).
 /// </summary>
 public sealed class SqliteTicketCommentStore : ITicketCommentStore
 {
@@ -31,16 +31,16 @@ public sealed class SqliteTicketCommentStore : ITicketCommentStore
         session.ExecuteOnce($"CREATE INDEX IF NOT EXISTS {Table}__ticket_public ON {Table} (ticket_id, internal, seq, id)");
     }
 
-    public Task AppendAsync(IReadOnlyList<TicketComment> comments, CancellationToken cancellationToken = default)
+    public Task AppendAsync(IReadOnlyList<TicketComment> rows, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(comments);
+        ArgumentNullException.ThrowIfNull(rows);
         if (cancellationToken.IsCancellationRequested)
         {
             return Task.FromCanceled(cancellationToken);
         }
 
-        var rows = ToRows(comments);
-        return _store.Writes.RunAsync(session => Insert(session, rows), cancellationToken);
+        var prepared = ToRows(rows);
+        return _store.Writes.RunAsync(session => Insert(session, prepared), cancellationToken);
     }
 
     public Task<Page<TicketComment>> ListAsync(string ticketId, bool includeInternal, int limit, int offset, CancellationToken cancellationToken = default)

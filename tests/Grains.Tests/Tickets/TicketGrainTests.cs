@@ -168,6 +168,22 @@ public class TicketGrainTests(ClusterFixture fixture)
     }
 
     /// <summary>
+    /// On the embedded store a comment is a row of the ticket's own write: stored in the ticket's transaction (with
+    /// its timeline entry), never in the ticket's document, not even until the next write.
+    /// </summary>
+    [Fact]
+    public async Task A_comment_is_stored_in_the_tickets_transaction_and_never_in_its_document()
+    {
+        var ticket = await CreateAsync("one write");
+        var grain = fixture.Grains.GetGrain<ITicketGrain>(ticket.Id);
+
+        var added = (await grain.AddCommentAsync(new NewTicketComment("in the ticket's write"), Agent)).Value!;
+
+        Assert.Empty(fixture.Store.State(TicketStorage.Tickets, ticket.Id)!["pending_comments"]!.AsArray());
+        Assert.Equal([added.Id], (await grain.GetCommentsAsync(Agent, 50, 0)).Value!.Items.Select(c => c.Id));
+    }
+
+    /// <summary>
     /// The grain's comment outbox: a comment stored with an acknowledged change but not appended (the silo died, or
     /// the comment store failed) is appended when the ticket next activates, and listed; then the outbox is emptied.
     /// </summary>

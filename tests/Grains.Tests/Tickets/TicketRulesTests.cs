@@ -137,18 +137,20 @@ public class TicketRulesTests
     public void The_first_public_staff_reply_sets_first_response_and_internal_notes_do_not()
     {
         var state = New();
-        var noted = TicketRules.AddComment(state, new NewTicketComment("internal", Internal: true), "c1", Agent, T0.AddMinutes(5)).Value!;
-        var clientReply = TicketRules.AddComment(noted, new NewTicketComment("any news?"), "c2", Client, T0.AddMinutes(6)).Value!;
-        var replied = TicketRules.AddComment(clientReply, new NewTicketComment("on it"), "c3", Agent, T0.AddMinutes(7)).Value!;
-        var again = TicketRules.AddComment(replied, new NewTicketComment("still on it"), "c4", Agent, T0.AddMinutes(8)).Value!;
+        var noted = TicketRules.AddComment(state, new NewTicketComment("internal", Internal: true), "c1", Agent, T0.AddMinutes(5)).Value;
+        var clientReply = TicketRules.AddComment(noted.Next, new NewTicketComment("any news?"), "c2", Client, T0.AddMinutes(6)).Value;
+        var replied = TicketRules.AddComment(clientReply.Next, new NewTicketComment("on it"), "c3", Agent, T0.AddMinutes(7)).Value;
+        var again = TicketRules.AddComment(replied.Next, new NewTicketComment("still on it"), "c4", Agent, T0.AddMinutes(8)).Value;
 
-        Assert.Null(noted.FirstResponseAt);
-        Assert.Null(clientReply.FirstResponseAt);
-        Assert.Equal(T0.AddMinutes(7), again.FirstResponseAt);
-        Assert.Equal(4, again.CommentCount);
-        Assert.Equal(["c1", "c2", "c3", "c4"], again.PendingComments.Select(c => c.Id));
-        Assert.Equal([1L, 2L, 3L, 4L], again.PendingComments.Select(c => c.Seq));
-        Assert.Empty(state.PendingComments); // states are replaced, not mutated
+        Assert.Null(noted.Next.FirstResponseAt);
+        Assert.Null(clientReply.Next.FirstResponseAt);
+        Assert.Equal(T0.AddMinutes(7), again.Next.FirstResponseAt);
+        Assert.Equal(4, again.Next.CommentCount);
+        Assert.Equal(["c1", "c2", "c3", "c4"], new[] { noted, clientReply, replied, again }.Select(c => c.Comment.Id));
+        Assert.Equal([1L, 2L, 3L, 4L], new[] { noted, clientReply, replied, again }.Select(c => c.Comment.Seq));
+        Assert.Equal([true, false, false, false], new[] { noted, clientReply, replied, again }.Select(c => c.Comment.Internal));
+        Assert.Equal(0, state.CommentCount); // states are replaced, not mutated
+        Assert.Empty(again.Next.PendingComments); // the comment is a row of the change, not part of the state
     }
 
     [Fact]
@@ -156,11 +158,11 @@ public class TicketRulesTests
     {
         var waiting = Move(New(), TicketStatus.WaitingOnCustomer, T0.AddMinutes(1));
 
-        var replied = TicketRules.AddComment(waiting, new NewTicketComment("here you go"), "c1", Client, T0.AddMinutes(2)).Value!;
+        var replied = TicketRules.AddComment(waiting, new NewTicketComment("here you go"), "c1", Client, T0.AddMinutes(2)).Value.Next;
 
         Assert.Equal(TicketStatus.Open, replied.Status);
         Assert.Equal(ErrorKind.Forbidden, TicketRules.AddComment(waiting, new NewTicketComment("x", Internal: true), "c2", Client, T0).Error!.Kind);
-        Assert.Equal(TicketStatus.WaitingOnCustomer, TicketRules.AddComment(waiting, new NewTicketComment("staff"), "c3", Agent, T0).Value!.Status);
+        Assert.Equal(TicketStatus.WaitingOnCustomer, TicketRules.AddComment(waiting, new NewTicketComment("staff"), "c3", Agent, T0).Value.Next.Status);
     }
 
     [Fact]
@@ -234,7 +236,7 @@ public class TicketRulesTests
     [Fact]
     public void A_reply_in_time_meets_first_response_and_a_late_resolution_breaches()
     {
-        var replied = TicketRules.AddComment(New(TicketPriority.Urgent), new NewTicketComment("hi"), "c", Agent, T0.AddMinutes(30)).Value!;
+        var replied = TicketRules.AddComment(New(TicketPriority.Urgent), new NewTicketComment("hi"), "c", Agent, T0.AddMinutes(30)).Value.Next;
 
         var met = TicketRules.EvaluateSla(replied, T0.AddHours(2));
         var resolvedLate = Move(replied, TicketStatus.Resolved, T0.AddHours(5)); // urgent: 4h
@@ -264,7 +266,7 @@ public class TicketRulesTests
         var state = New(TicketPriority.High);
         Assert.True(TicketRules.ApplySla(state, T0.AddHours(5)));
 
-        var replied = TicketRules.AddComment(state, new NewTicketComment("sorry"), "c", Agent, T0.AddHours(6)).Value!;
+        var replied = TicketRules.AddComment(state, new NewTicketComment("sorry"), "c", Agent, T0.AddHours(6)).Value.Next;
 
         Assert.True(replied.Sla.FirstResponseBreached);
         Assert.True(replied.SlaBreached);

@@ -24,6 +24,9 @@ public abstract class ChatSessionStoreConformance
     /// </summary>
     protected abstract Task<IChatSessionStore> UpgradeFromLegacyAsync(GrainId grainId, ChatSessionState session, ChatTranscriptState archive);
 
+    /// <summary>The backend's plain grain storage: session documents as stored, outbox included.</summary>
+    protected abstract IGrainStorage Documents { get; }
+
     private static GrainId Chat(string id) => GrainId.Create("chat", id);
 
     private static ChatMessage Message(int n) => new()
@@ -124,5 +127,39 @@ public abstract class ChatSessionStoreConformance
         var again = new GrainState<ChatSessionState>(new ChatSessionState());
         await upgraded.ReadAsync(Chat(id), again);
         Assert.Equal(10, (await upgraded.ReadArchiveTailAsync(id, ChatLimits.TranscriptMessages)).Count);
+    }
+
+    [Fact]
+    public async Task Rows_left_in_the_sessions_outbox_by_a_silo_that_died_after_the_write_are_appended_on_the_next_read()
+    {
+        var id = Guid.NewGuid().ToString();
+        var grainId = GrainId.Create("chat", id);
+        var archived = new ChatMessage { Id = Guid.NewGuid().ToString(), Role = ChatRole.User, Text = "kept in the outbox", At = DateTime.UtcNow };
+        var session = new ChatSessionState
+        {
+            Version = 4,
+            MessageCount = 2,
+            Messages = [new ChatMessage { Id = Guid.NewGuid().ToString(), Text = "recent" }],
+            PendingArchive = [new ArchivedChatMessage { SessionId = id, Seq = 1, Message = archived }],
+        };
+        // The session's write stored its outbox; the append after it never ran (or an older build stored it so).
+        await Documents.WriteStateAsync(ChatStorage.Sessions, grainId, new GrainState<ChatSessionState>(session));
+        Assert.Empty(await Sessions.ReadArchiveTailAsync(id, 500));
+
+        var read = new GrainState<ChatSessionState>(new ChatSessionState());
+        await Sessions.ReadAsync(grainId, read);
+
+        Assert.Empty(read.State.PendingArchive);
+        Assert.Equal(["kept in the outbox"], (await Sessions.ReadArchiveTailAsync(id, 500)).Select(m => m.Text));
+        await Sessions.ReadAsync(grainId, read); // appended again (the document still holds it): no second row
+        Assert.Single(await Sessions.ReadArchiveTailAsync(id, 500));
+
+        // The next write stores the session without them; still one row.
+        read.State.Version = 5;
+        await Sessions.WriteAsync(grainId, read, [], []);
+        var stored = new GrainState<ChatSessionState>(new ChatSessionState());
+        await Documents.ReadStateAsync(ChatStorage.Sessions, grainId, stored);
+        Assert.Empty(stored.State.PendingArchive);
+        Assert.Single(await Sessions.ReadArchiveTailAsync(id, 500));
     }
 }

@@ -7,8 +7,8 @@ namespace CrmChatbot.Storage.Tests.Conformance;
 
 /// <summary>
 /// The ticket-comment contract every backend must meet: one row per comment, listed oldest first and paged by the
-/// store (clients: public ones only), appended idempotently; the entity store of the same backend leaves them alone
-/// (the ticket grain appends them).
+/// store (clients: public ones only), appended idempotently. How a ticket's write appends them:
+/// <see cref="EntityRowsConformance"/>.
 /// </summary>
 public abstract class TicketCommentStoreConformance
 {
@@ -16,10 +16,8 @@ public abstract class TicketCommentStoreConformance
 
     protected abstract ITicketCommentStore Comments { get; }
 
-    /// <summary>The entity store of the same backend (on the same database as <see cref="Comments"/>).</summary>
-    protected abstract IEntityStore Entities { get; }
-
-    private static TicketComment Comment(string ticketId, long seq, bool isInternal = false) => new()
+    /// <summary>A staff member's comment <paramref name="seq"/> of a ticket (also used by <see cref="EntityRowsConformance"/>).</summary>
+    internal static TicketComment Comment(string ticketId, long seq, bool isInternal = false) => new()
     {
         Id = Guid.NewGuid().ToString(),
         TicketId = ticketId,
@@ -88,35 +86,4 @@ public abstract class TicketCommentStoreConformance
         Assert.Equal(0, (await Comments.ListAsync(ticket, true, 50, 0)).Total);
         Assert.Equal(1, (await Comments.ListAsync(other, true, 50, 0)).Total);
     }
-
-    /// <summary>
-    /// The entity store stores a state as it is and knows no ticket: a ticket's comment outbox is part of its document
-    /// (the ticket grain appends the comments itself), and nothing reaches the comment collection through it.
-    /// </summary>
-    [Fact]
-    public async Task The_entity_store_keeps_a_tickets_comment_outbox_in_the_document_and_appends_nothing()
-    {
-        var ticket = Guid.NewGuid().ToString();
-        var grainId = GrainId.Create("ticket", ticket);
-        var state = new GrainState<TicketState>(new TicketState { Number = 1, Subject = "s", Version = 1, CommentCount = 1 });
-        state.State.PendingComments = [Comment(ticket, 1)];
-
-        await Entities.WriteAsync(TicketStorage.Tickets, grainId, state, [Entry(ticket, 1)]);
-        var read = new GrainState<TicketState>(new TicketState());
-        await Entities.ReadAsync(TicketStorage.Tickets, grainId, read);
-
-        Assert.Equal(["comment 1 漢字"], state.State.PendingComments.Select(c => c.Body));
-        Assert.Equal(["comment 1 漢字"], read.State.PendingComments.Select(c => c.Body));
-        Assert.Equal(0, (await Comments.ListAsync(ticket, true, 50, 0)).Total);
-    }
-
-    private static TimelineEntry Entry(string ticketId, long version) => new()
-    {
-        Id = Guid.NewGuid().ToString(),
-        EntityKind = "ticket",
-        EntityId = ticketId,
-        Version = version,
-        At = At,
-        Action = "commented",
-    };
 }

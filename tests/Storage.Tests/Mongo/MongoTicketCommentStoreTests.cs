@@ -1,9 +1,6 @@
-using CrmChatbot.Common;
 using CrmChatbot.Storage.Mongo;
 using CrmChatbot.Storage.Tests.Conformance;
-using CrmChatbot.Storage.Timeline;
 using CrmChatbot.Tickets;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CrmChatbot.Storage.Tests.Mongo;
 
@@ -18,12 +15,9 @@ public sealed class MongoTicketCommentStoreTests : TicketCommentStoreConformance
         _fixture = fixture;
         _store = fixture.NewStore("comments");
         Comments = new MongoTicketCommentStore(_store);
-        Entities = new MongoEntityStore(new MongoGrainStorage(_store), new MongoTimelineStore(_store), NullLogger<MongoEntityStore>.Instance);
     }
 
     protected override ITicketCommentStore Comments { get; }
-
-    protected override IEntityStore Entities { get; }
 
     public Task InitializeAsync() => _store.EnsureIndexesAsync();
 

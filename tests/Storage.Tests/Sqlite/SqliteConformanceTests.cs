@@ -242,8 +242,6 @@ public abstract class SqliteTicketCommentStoreTests(bool onFile) : TicketComment
 
     protected override CrmChatbot.Tickets.ITicketCommentStore Comments => new SqliteTicketCommentStore(_store.Store);
 
-    protected override IEntityStore Entities => new SqliteEntityStore(new SqliteGrainStorage(_store.Store));
-
     public void Dispose()
     {
         _store.Dispose();
@@ -256,6 +254,8 @@ public abstract class SqliteChatSessionStoreTests(bool onFile) : ChatSessionStor
     private readonly SqliteTestStore _store = new(onFile);
 
     protected override IChatSessionStore Sessions => Over(_store.Store);
+
+    protected override IGrainStorage Documents => new SqliteGrainStorage(_store.Store);
 
     protected override async Task<IChatSessionStore> UpgradeFromLegacyAsync(GrainId grainId, ChatSessionState session, ChatTranscriptState archive)
     {
@@ -290,6 +290,40 @@ public sealed class SqliteInMemoryChatSessionStoreTests() : SqliteChatSessionSto
 public sealed class SqliteFileChatSessionStoreTests() : SqliteChatSessionStoreTests(onFile: true);
 
 public sealed class SqliteInMemoryTicketCommentStoreTests() : SqliteTicketCommentStoreTests(onFile: false);
+
+public abstract class SqliteEntityRowsTests(bool onFile) : EntityRowsConformance, IDisposable
+{
+    private readonly SqliteTestStore _store = new(onFile);
+
+    protected override IEntityStore Entities => new SqliteEntityStore(new SqliteGrainStorage(_store.Store));
+
+    /// <summary>Comment rows that are inserted, then fail: the transaction must take the inserted rows back too.</summary>
+    protected override IEntityStore EntitiesWithFailingComments => new SqliteEntityStore(
+        new SqliteGrainStorage(_store.Store),
+        new SqliteRowSets().Add(new SqliteRowSet<CrmChatbot.Tickets.TicketComment>(SqliteTicketCommentStore.ToRows, (session, rows) =>
+        {
+            SqliteTicketCommentStore.Insert(session, rows);
+            throw new InvalidOperationException("The comment insert failed.");
+        })));
+
+    protected override CrmChatbot.Tickets.ITicketCommentStore Comments => new SqliteTicketCommentStore(_store.Store);
+
+    protected override ITimelineStore Timeline => new SqliteTimelineStore(_store.Store);
+
+    protected override IGrainStorage Documents => new SqliteGrainStorage(_store.Store);
+
+    protected override bool WritesRowsInTheStatesTransaction => true;
+
+    public void Dispose()
+    {
+        _store.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
+
+public sealed class SqliteInMemoryEntityRowsTests() : SqliteEntityRowsTests(onFile: false);
+
+public sealed class SqliteFileEntityRowsTests() : SqliteEntityRowsTests(onFile: true);
 
 public sealed class SqliteFileTicketCommentStoreTests() : SqliteTicketCommentStoreTests(onFile: true);
 
