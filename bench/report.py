@@ -276,8 +276,8 @@ if rss >= 500:
         "held 352 MB of live objects, ~2.5 KB per activation, most of it Orleans' own per-activation objects "
         "(ActivationData, its scheduler and work queue, message loop, DI scope, directory and collector entries, ~1.7 KB) "
         "and the rest the grain, its state and strings; the GC keeps about as much again committed. With workstation GC "
-        "(`DOTNET_gcServer=0`) the same 100,000 active grains took 693 MB instead of 822 MB (not adopted: its throughput "
-        "was not measured on a quiet machine). So 500 MB with 100,000 active grains would need under ~1.5 KB per "
+        "(`DOTNET_gcServer=0`) the same 100,000 active grains took 693 MB instead of 822 MB, but in an A/B on warm grains "
+        "it served ~5-15% fewer GET and PATCH requests per second, so the server GC stays. So 500 MB with 100,000 active grains would need under ~1.5 KB per "
         "activation including GC headroom, below what an Orleans activation costs by itself; idle grains are collected "
         "after `GRAIN_COLLECTION_AGE_SECONDS` (15 min by default; the idle row above shows them go).")
 if misses:
